@@ -1,0 +1,43 @@
+"""Configuration of the core, from ``NANSEN_*`` environment variables (documented in README.md)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+#: Where the bundled data (contexts, schemas) lives: ``schemas/`` beside the package.
+SCHEMAS_DIR = Path(os.environ.get("NANSEN_SCHEMAS_DIR", Path(__file__).resolve().parent.parent / "schemas"))
+
+
+def data_dir() -> Path:
+    """``NANSEN_DATA_DIR``, or the user's data directory. Two directories, two installations."""
+    configured = os.environ.get("NANSEN_DATA_DIR")
+    return Path(configured) if configured else Path(platformdirs.user_data_dir("nansen"))
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on untrusted input; the defaults fit a credential a thousand times over."""
+
+    max_document_bytes: int = int(os.environ.get("NANSEN_MAX_DOCUMENT_BYTES", 1_000_000))
+    max_json_depth: int = int(os.environ.get("NANSEN_MAX_JSON_DEPTH", 64))
+    #: Calls to RDFC-1.0's Hash N-Degree Quads and Hash Related Blank Node allowed per dataset.
+    max_canonicalization_work: int = int(os.environ.get("NANSEN_MAX_CANONICALIZATION_WORK", 2000))
+    #: Allowance for clocks that disagree, applied to validFrom/validUntil and proof times.
+    clock_skew_seconds: int = int(os.environ.get("NANSEN_CLOCK_SKEW_SECONDS", 300))
+
+
+def allowed_contexts() -> frozenset[str] | None:
+    """``NANSEN_JSONLD_CONTEXTS``: comma-separated context URLs; unset means every bundled one."""
+    configured = os.environ.get("NANSEN_JSONLD_CONTEXTS")
+    if not configured:
+        return None
+    return frozenset(url.strip() for url in configured.split(",") if url.strip())
+
+
+@dataclass(frozen=True)
+class CoreSettings:
+    limits: Limits = field(default_factory=Limits)

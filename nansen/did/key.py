@@ -1,0 +1,73 @@
+"""did:key (W3C CCG did:key Method v0.7) for Ed25519 keys.
+
+The document lists the Ed25519 key under authentication, assertionMethod, capabilityInvocation
+and capabilityDelegation, and the X25519 key derived from it under keyAgreement (§3.1.3,
+"Encryption Method Creation Algorithm"), both as Multikey.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nansen import multibase
+from nansen.did.document import DidDocument
+from nansen.errors import DidResolutionError, KeyFormatError
+from nansen.keys import Ed25519KeyPair, Ed25519PublicKey, SigningKey
+
+PREFIX = "did:key:"
+
+
+def did_from_public_key(public_key: Ed25519PublicKey) -> str:
+    return PREFIX + public_key.multibase
+
+
+def signing_key(key_pair: Ed25519KeyPair) -> SigningKey:
+    """The key pair with its did:key verification method (``did:key:z…#z…``)."""
+    fingerprint = key_pair.public_key.multibase
+    return SigningKey(key_pair, f"{PREFIX}{fingerprint}#{fingerprint}")
+
+
+def public_key_from_did(did: str) -> Ed25519PublicKey:
+    if not did.startswith(PREFIX):
+        raise DidResolutionError("Not a did:key.")
+    try:
+        return Ed25519PublicKey.from_multibase(did[len(PREFIX) :])
+    except KeyFormatError as cause:
+        raise DidResolutionError("The did:key does not hold an Ed25519 key.") from cause
+
+
+def resolve(did: str) -> DidDocument:
+    """Build the DID document of a did:key; no network, no state."""
+    base = did.split("#", 1)[0]
+    public_key = public_key_from_did(base)
+    fingerprint = public_key.multibase
+    try:
+        x25519 = multibase.encode_multicodec(multibase.X25519_PUB, public_key.to_x25519())
+    except KeyFormatError as cause:
+        raise DidResolutionError("The did:key holds an unusable Ed25519 key.") from cause
+    signing_id = f"{base}#{fingerprint}"
+    agreement_id = f"{base}#{x25519}"
+    document: dict[str, Any] = {
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        "id": base,
+        "verificationMethod": [
+            {
+                "id": signing_id,
+                "type": "Multikey",
+                "controller": base,
+                "publicKeyMultibase": fingerprint,
+            },
+            {
+                "id": agreement_id,
+                "type": "Multikey",
+                "controller": base,
+                "publicKeyMultibase": x25519,
+            },
+        ],
+        "authentication": [signing_id],
+        "assertionMethod": [signing_id],
+        "capabilityInvocation": [signing_id],
+        "capabilityDelegation": [signing_id],
+        "keyAgreement": [agreement_id],
+    }
+    return DidDocument(document)

@@ -1,0 +1,170 @@
+"""JSON-LD 1.1 processing that never touches the network.
+
+One document loader serves bundled, hash-pinned contexts (``schemas/contexts/index.json``) on an
+allow-list; any other URL is an error. Every ``@context`` in a document must be such a URL (no
+inline contexts). A property or type that no context defines is an error, not silently dropped,
+so a signature always covers everything the document says (DESIGN.md §4).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pyld import jsonld as pyld
+
+from nansen.config import SCHEMAS_DIR, allowed_contexts
+from nansen.errors import ContextError, InvalidInput, UndefinedTermError
+
+CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
+DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
+NANSEN_V1 = "https://w3id.org/nansen/v1"
+
+_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+\-.]*:[^\s]*$")
+
+Dataset = dict[str, list[dict[str, Any]]]
+
+
+def is_absolute_iri(value: str) -> bool:
+    return bool(_ABSOLUTE_IRI.match(value))
+
+
+@dataclass(frozen=True)
+class BundledContext:
+    url: str
+    document: dict[str, Any]
+
+
+class ContextStore:
+    """The bundled contexts, each checked against its pinned SHA-256 when first loaded."""
+
+    def __init__(self, directory: Path, allowed: Iterable[str] | None = None) -> None:
+        index = json.loads((directory / "index.json").read_text(encoding="utf-8"))
+        self._directory = directory
+        self._index: dict[str, dict[str, str]] = index
+        self.allowed = frozenset(allowed) if allowed is not None else frozenset(index)
+        unknown = self.allowed - set(index)
+        if unknown:
+            raise ContextError(f"The allow-list names {len(unknown)} context(s) that are not bundled.")
+        self._loaded: dict[str, BundledContext] = {}
+
+    def get(self, url: str) -> BundledContext:
+        if url not in self.allowed:
+            raise ContextError(f"The JSON-LD context {url!r} is not on the allow-list.")
+        if url not in self._loaded:
+            entry = self._index[url]
+            raw = (self._directory / entry["file"]).read_bytes()
+            if hashlib.sha256(raw).hexdigest() != entry["sha256"]:
+                raise ContextError(f"The bundled context for {url!r} does not match its pinned hash.")
+            self._loaded[url] = BundledContext(url, json.loads(raw))
+        return self._loaded[url]
+
+    def document_loader(self, url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A pyld document loader: bundled contexts only, never the network."""
+        try:
+            context = self.get(url)
+        except ContextError as cause:
+            raise pyld.JsonLdError(
+                str(cause), "jsonld.LoadDocumentError", code="loading document failed"
+            ) from cause
+        # 'static' lets pyld cache the processed context by URL (NOTES.md): safe because every
+        # document's contexts are checked against this store's allow-list before pyld sees them.
+        return {
+            "contextUrl": None,
+            "documentUrl": url,
+            "document": context.document,
+            "tag": "static",
+        }
+
+
+@cache
+def default_store() -> ContextStore:
+    return ContextStore(SCHEMAS_DIR / "contexts", allowed_contexts())
+
+
+def context_urls(value: Any) -> list[str]:
+    """The URLs of a ``@context`` value, refusing inline contexts and non-strings."""
+    items = value if isinstance(value, list) else [value]
+    if not items:
+        raise ContextError("'@context' is empty.")
+    for item in items:
+        if not isinstance(item, str):
+            raise ContextError("Only context URLs on the allow-list are accepted, not inline contexts.")
+    return list(items)
+
+
+def check_contexts(document: Any, store: ContextStore | None = None) -> None:
+    """Every ``@context`` anywhere in the document names allow-listed URLs only."""
+    store = store or default_store()
+    stack = [document]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key == "@context":
+                    for url in context_urls(value):
+                        store.get(url)
+                else:
+                    stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _raise_dropped(term: str | None) -> None:
+    raise UndefinedTermError(f"The term {term!r} is not defined by any context of the document.")
+
+
+def _check_expanded(expanded: Any) -> None:
+    """Refuse relative IRIs in ``@id`` and ``@type``: pyld would drop them from the RDF silently."""
+    stack = [expanded]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            node_id = item.get("@id")
+            if isinstance(node_id, str) and not (node_id.startswith("_:") or is_absolute_iri(node_id)):
+                raise UndefinedTermError(f"The identifier {node_id!r} is not an absolute IRI.")
+            types = item.get("@type", [])
+            if "@value" in item:
+                if item.get("@type") == "@json":
+                    continue
+                types = [types] if isinstance(types, str) else []
+            for type_ in types:
+                if not (isinstance(type_, str) and (is_absolute_iri(type_) or type_.startswith("_:"))):
+                    raise UndefinedTermError(f"The type {type_!r} is not defined by any context.")
+            stack.extend(v for k, v in item.items() if k not in ("@id", "@type", "@value"))
+
+
+def to_rdf(document: dict[str, Any], store: ContextStore | None = None) -> Dataset:
+    """The RDF dataset of a JSON-LD document, strictly: every term defined, no network."""
+    store = store or default_store()
+    check_contexts(document, store)
+    options = {"documentLoader": store.document_loader, "base": None}
+    processor = pyld.JsonLdProcessor(on_property_dropped=_raise_dropped)
+    try:
+        expanded = processor.expand(document, options)
+        _check_expanded(expanded)
+        dataset: Dataset = processor.to_rdf(expanded, options)
+    except pyld.JsonLdError as cause:
+        raise _explain(cause) from cause
+    return dataset
+
+
+def _explain(error: pyld.JsonLdError) -> Exception:
+    """Turn pyld's nested errors into one sentence; keep our own errors as they are."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, (ContextError, UndefinedTermError)):
+            return cause
+        if isinstance(cause, pyld.JsonLdError) and cause.code == "protected term redefinition":
+            return ContextError("The document redefines a protected term.")
+        cause = cause.__cause__ or getattr(cause, "cause", None)
+    code = getattr(error, "code", None) or getattr(error, "type", "")
+    return InvalidInput(f"The document is not valid JSON-LD ({code}).")

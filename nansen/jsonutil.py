@@ -1,0 +1,67 @@
+"""Parsing untrusted JSON: bounded in size and depth, refusing what JSON-LD would mishandle."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from nansen.config import Limits
+from nansen.errors import InvalidInput
+
+#: Control characters that pyld writes raw where RDFC-1.0 escapes them (NOTES.md).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _reject_constant(name: str) -> Any:
+    raise InvalidInput(f"JSON does not allow {name}.")
+
+
+def parse(data: bytes | str, limits: Limits | None = None) -> Any:
+    """Parse JSON, refusing input over the size limit or nested over the depth limit."""
+    limits = limits or Limits()
+    size = len(data.encode("utf-8") if isinstance(data, str) else data)
+    if size > limits.max_document_bytes:
+        raise InvalidInput(f"The input is {size:,} bytes; the limit is {limits.max_document_bytes:,} bytes.")
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+    except UnicodeDecodeError as cause:
+        raise InvalidInput("The input is not UTF-8 text.") from cause
+    try:
+        value = json.loads(text, parse_constant=_reject_constant)
+    except RecursionError as cause:
+        raise InvalidInput("The JSON is nested too deeply.") from cause
+    except json.JSONDecodeError as cause:
+        raise InvalidInput(f"The input is not JSON (line {cause.lineno}, column {cause.colno}).") from cause
+    check_depth(value, limits.max_json_depth)
+    return value
+
+
+def check_depth(value: Any, max_depth: int) -> None:
+    """Refuse values nested deeper than ``max_depth`` (iterative: no recursion to exhaust)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > max_depth:
+            raise InvalidInput(f"The JSON is nested more than {max_depth} levels deep.")
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+
+
+def check_strings(value: Any) -> None:
+    """Refuse control characters in keys and strings (they canonicalise differently in pyld)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _CONTROL.search(item):
+                raise InvalidInput("A string contains a control character, which is not accepted.")
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                if _CONTROL.search(key):
+                    raise InvalidInput("A property name contains a control character.")
+                stack.append(child)
+        elif isinstance(item, list):
+            stack.extend(item)

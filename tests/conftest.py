@@ -1,0 +1,32 @@
+"""Shared fixtures: the W3C vectors' location and deterministic keys."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nansen.did import key as did_key
+from nansen.keys import Ed25519KeyPair, SigningKey
+
+REPO = Path(__file__).resolve().parent.parent
+#: The W3C vectors live in shared/ beside the repository (``NANSEN_VECTORS_DIR`` overrides).
+VECTORS = Path(os.environ.get("NANSEN_VECTORS_DIR", REPO.parent / "shared" / "vectors" / "w3c-vc-di-eddsa"))
+
+
+def load_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def did_key_signer(seed_byte: int) -> SigningKey:
+    return did_key.signing_key(Ed25519KeyPair.from_seed(bytes([seed_byte]) * 32))
+
+
+@pytest.fixture
+def vectors() -> Path:
+    if not VECTORS.is_dir():
+        pytest.fail(f"The W3C test vectors are missing at {VECTORS}; set NANSEN_VECTORS_DIR.")
+    return VECTORS
