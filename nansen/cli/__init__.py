@@ -1,0 +1,1 @@
+"""The ``nansen`` command: core sub-commands here, role sub-commands found by entry point."""

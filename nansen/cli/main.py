@@ -1,0 +1,33 @@
+"""The ``nansen`` command line.
+
+Core sub-commands live here; each role (issuer, wallet, verifier) registers its own Typer app in
+the ``nansen.commands`` entry-point group, so the core never imports a role (DESIGN.md §2).
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+
+import typer
+
+from nansen.cli import credential, demo, did, presentation
+
+app = typer.Typer(
+    help="Nansen: verifiable credentials that keep the identity documents of people at risk safe.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(did.app, name="did")
+app.add_typer(credential.app, name="credential")
+app.add_typer(presentation.app, name="presentation")
+app.command("demo")(demo.demo)
+
+
+def _add_role_commands() -> None:
+    for entry in entry_points(group="nansen.commands"):
+        app.add_typer(entry.load(), name=entry.name)
+
+
+def run() -> None:
+    _add_role_commands()
+    app()

@@ -1,0 +1,182 @@
+"""W3C Verifiable Credentials Data Model v2.0: building and validating credentials and presentations.
+
+Validation here is of the data model's own rules (§4 Basic Concepts): contexts, types, issuer,
+subject, validity dates, identifiers. Proofs, status and trust are checked by `nansen.verify`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from nansen.errors import InvalidInput
+from nansen.jsonld import CREDENTIALS_V2, NANSEN_V1, context_urls, is_absolute_iri
+from nansen.timeutil import format_datetime, now, parse_datetime
+
+CREDENTIAL_TYPE = "VerifiableCredential"
+PRESENTATION_TYPE = "VerifiablePresentation"
+IDENTITY_CREDENTIAL_TYPE = "IdentityDocumentCredential"
+IDENTITY_DOCUMENT_TYPES = ("BirthCertificate", "Passport", "NationalIdentityCard", "OtherIdentityDocument")
+
+
+def issuer_id(credential: dict[str, Any]) -> str:
+    """The issuer's URL, whether ``issuer`` is a string or an object with an ``id``."""
+    issuer = credential.get("issuer")
+    value = issuer.get("id") if isinstance(issuer, dict) else issuer
+    if not isinstance(value, str) or not is_absolute_iri(value):
+        raise InvalidInput("The credential's issuer must be a URL (or an object with a URL 'id').")
+    return value
+
+
+def subjects(credential: dict[str, Any]) -> list[dict[str, Any]]:
+    subject = credential.get("credentialSubject")
+    items: list[Any] = subject if isinstance(subject, list) else [subject]
+    if not items or not all(isinstance(s, dict) and s for s in items):
+        raise InvalidInput("The credential must have a credentialSubject object.")
+    return [s for s in items if isinstance(s, dict)]
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _check_common(document: Any, required_type: str, what: str) -> dict[str, Any]:
+    if not isinstance(document, dict):
+        raise InvalidInput(f"A {what} must be a JSON object.")
+    if "@context" not in document:
+        raise InvalidInput(f"The {what} has no '@context'.")
+    contexts = context_urls(document["@context"])
+    if contexts[0] != CREDENTIALS_V2:
+        raise InvalidInput(f"The {what}'s first '@context' must be {CREDENTIALS_V2}.")
+    types = as_list(document.get("type"))
+    if not all(isinstance(t, str) for t in types) or required_type not in types:
+        raise InvalidInput(f"The {what}'s type must include {required_type}.")
+    if "id" in document and not (isinstance(document["id"], str) and is_absolute_iri(document["id"])):
+        raise InvalidInput(f"The {what}'s id must be a URL.")
+    return document
+
+
+def validate_credential(document: Any) -> dict[str, Any]:
+    """Check VC Data Model 2.0 §4 rules; return the credential or raise InvalidInput."""
+    credential = _check_common(document, CREDENTIAL_TYPE, "credential")
+    issuer_id(credential)
+    subjects(credential)
+    for field in ("validFrom", "validUntil"):
+        if field in credential:
+            try:
+                parse_datetime(credential[field])
+            except ValueError as cause:
+                raise InvalidInput(
+                    f"The credential's {field} is not a date-time with a time zone."
+                ) from cause
+    if (
+        "validFrom" in credential
+        and "validUntil" in credential
+        and parse_datetime(credential["validUntil"]) < parse_datetime(credential["validFrom"])
+    ):
+        raise InvalidInput("The credential's validUntil is before its validFrom.")
+    for entry in as_list(credential.get("credentialStatus", [])):
+        if not isinstance(entry, dict) or not isinstance(entry.get("type"), str):
+            raise InvalidInput("Each credentialStatus entry must be an object with a type.")
+    return credential
+
+
+def validate_presentation(document: Any) -> dict[str, Any]:
+    """Check VC Data Model 2.0 §4.13 rules for a presentation; return it or raise InvalidInput."""
+    presentation = _check_common(document, PRESENTATION_TYPE, "presentation")
+    holder = presentation.get("holder")
+    if holder is not None:
+        holder_value = holder.get("id") if isinstance(holder, dict) else holder
+        if not (isinstance(holder_value, str) and is_absolute_iri(holder_value)):
+            raise InvalidInput("The presentation's holder must be a URL.")
+    for credential in as_list(presentation.get("verifiableCredential", [])):
+        if not isinstance(credential, dict):
+            raise InvalidInput("Each verifiableCredential must be an embedded credential object.")
+    return presentation
+
+
+def validity_problem(credential: dict[str, Any], moment: datetime, skew: timedelta) -> str | None:
+    """None when the credential is within validFrom..validUntil (with skew), else why not."""
+    if "validFrom" in credential and parse_datetime(credential["validFrom"]) > moment + skew:
+        return "The credential is not valid yet."
+    if "validUntil" in credential and parse_datetime(credential["validUntil"]) < moment - skew:
+        return "The credential has expired."
+    return None
+
+
+def build_credential(
+    *,
+    issuer: str,
+    subject: dict[str, Any],
+    types: Sequence[str] = (),
+    contexts: Sequence[str] = (),
+    valid_from: datetime | None = None,
+    valid_until: datetime | None = None,
+    credential_id: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """An unsigned credential: ``@context`` starts with the VC 2.0 context, an ``urn:uuid`` id."""
+    credential: dict[str, Any] = {
+        "@context": [CREDENTIALS_V2, *[c for c in contexts if c != CREDENTIALS_V2]],
+        "id": credential_id or f"urn:uuid:{uuid.uuid4()}",
+        "type": [CREDENTIAL_TYPE, *[t for t in types if t != CREDENTIAL_TYPE]],
+        "issuer": issuer,
+        "validFrom": format_datetime(valid_from or now()),
+    }
+    if valid_until is not None:
+        credential["validUntil"] = format_datetime(valid_until)
+    credential["credentialSubject"] = subject
+    credential.update(extra or {})
+    return validate_credential(credential)
+
+
+def build_identity_credential(
+    *,
+    issuer: str,
+    holder: str,
+    document_type: str,
+    facts: dict[str, Any],
+    evidence: list[dict[str, Any]] | None = None,
+    related_resource: list[dict[str, Any]] | None = None,
+    credential_status: list[dict[str, Any]] | None = None,
+    valid_from: datetime | None = None,
+    valid_until: datetime | None = None,
+) -> dict[str, Any]:
+    """An ``IdentityDocumentCredential`` (the project's vocabulary, schemas/contexts/nansen-v1.jsonld)."""
+    if document_type not in IDENTITY_DOCUMENT_TYPES:
+        raise InvalidInput(f"The document type must be one of: {', '.join(IDENTITY_DOCUMENT_TYPES)}.")
+    extra: dict[str, Any] = {}
+    if evidence:
+        extra["evidence"] = evidence
+    if related_resource:
+        extra["relatedResource"] = related_resource
+    if credential_status:
+        extra["credentialStatus"] = credential_status
+    return build_credential(
+        issuer=issuer,
+        subject={
+            "id": holder,
+            "type": "IdentityDocumentHolder",
+            "identityDocument": {"type": ["IdentityDocument", document_type], **facts},
+        },
+        types=[IDENTITY_CREDENTIAL_TYPE],
+        contexts=[NANSEN_V1],
+        valid_from=valid_from,
+        valid_until=valid_until,
+        extra=extra,
+    )
+
+
+def build_presentation(
+    *, holder: str, credentials: Sequence[dict[str, Any]], presentation_id: str | None = None
+) -> dict[str, Any]:
+    presentation: dict[str, Any] = {
+        "@context": [CREDENTIALS_V2],
+        "id": presentation_id or f"urn:uuid:{uuid.uuid4()}",
+        "type": [PRESENTATION_TYPE],
+        "holder": holder,
+        "verifiableCredential": list(credentials),
+    }
+    return validate_presentation(presentation)
