@@ -33,7 +33,8 @@ def run(
 
 
 def assert_no_traceback(process: subprocess.CompletedProcess[str]) -> None:
-    assert "Traceback" not in process.stderr and "Traceback" not in process.stdout
+    assert "Traceback" not in process.stderr
+    assert "Traceback" not in process.stdout
 
 
 @pytest.fixture
@@ -64,7 +65,8 @@ def test_did_new_writes_a_private_key_file_and_prints_the_did(tmp_path: Path) ->
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert json.loads(out.read_text())["secretKeyMultibase"].startswith("z3u2")
     again = run("did", "new", "--out", str(out))
-    assert again.returncode == 1 and "exists" in again.stderr
+    assert again.returncode == 1
+    assert "exists" in again.stderr
 
 
 @pytest.mark.parametrize("seed", ["zz", "01" * 31])

@@ -23,7 +23,9 @@ def test_spec_example_document() -> None:
         assert document.data[relationship] == [signing]
     assert document.data["keyAgreement"] == [f"{SPEC_DID}#{SPEC_X25519}"]
     method = document.verification_method(signing)
-    assert method is not None and method.controller == SPEC_DID and method.type == "Multikey"
+    assert method is not None
+    assert method.controller == SPEC_DID
+    assert method.type == "Multikey"
 
 
 def test_w3c_vector_key_pair_round_trips() -> None:
