@@ -18,7 +18,7 @@ from nansen import jsonld, status, vcdm
 from nansen.config import Limits
 from nansen.did.resolver import Resolver
 from nansen.errors import NansenError, StatusListError
-from nansen.jsonutil import check_strings
+from nansen.jsonutil import check_depth, check_strings
 from nansen.proofs import Expectations, ProofResult, verify_proofs
 from nansen.timeutil import now
 
@@ -204,6 +204,7 @@ class Verifier:
         self, result: VerificationResult, document: Any, validate: Callable[[Any], dict[str, Any]]
     ) -> dict[str, Any] | None:
         try:
+            check_depth(document, self.limits.max_json_depth)
             check_strings(document)
             valid = validate(document)
             jsonld.check_contexts(valid)
