@@ -31,6 +31,17 @@ _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+\-.]*:[^\s]*$")
 Dataset = dict[str, list[dict[str, Any]]]
 
 
+def _refuse_network(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+    raise pyld.JsonLdError(
+        "Nansen never loads JSON-LD documents over the network.", "jsonld.LoadDocumentError"
+    )
+
+
+# pyld's own default loader fetches over HTTP with no timeout (NOTES.md): replace it process-wide,
+# so that even a call that forgets to pass our loader cannot reach the network.
+pyld.set_document_loader(_refuse_network)
+
+
 def is_absolute_iri(value: str) -> bool:
     return bool(_ABSOLUTE_IRI.match(value))
 

@@ -147,3 +147,21 @@ def test_jcs_proof_context_shorter_than_the_document_no_longer_covers_it() -> No
     signed = add_proof(alumni(EXAMPLES), PARTNER, ProofOptions(cryptosuite="eddsa-jcs-2022", created=ISSUED))
     signed["proof"]["@context"] = EXAMPLES[:1]
     assert Verifier().verify_credential(signed).verdict is Verdict.NOT_VALID
+
+
+def test_pyld_default_loader_never_reaches_the_network() -> None:
+    """Even a pyld call made without our loader is refused (no listener sees a connection)."""
+    from pyld import jsonld as pyld
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(0.3)
+    try:
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/context.jsonld"
+        with pytest.raises(pyld.JsonLdError):
+            pyld.expand({"@context": url, "a": 1})
+        with pytest.raises(TimeoutError):
+            listener.accept()
+    finally:
+        listener.close()
