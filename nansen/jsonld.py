@@ -21,12 +21,15 @@ from pyld import jsonld as pyld
 
 from nansen.config import SCHEMAS_DIR, allowed_contexts
 from nansen.errors import ContextError, InvalidInput, UndefinedTermError
+from nansen.jsonutil import check_strings
 
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
 DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
 NANSEN_V1 = "https://w3id.org/nansen/v1"
 
 _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+\-.]*:[^\s]*$")
+#: Characters RFC 3987 does not allow anywhere in an IRI (pyld writes them raw into N-Quads).
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
 
 Dataset = dict[str, list[dict[str, Any]]]
 
@@ -43,7 +46,7 @@ pyld.set_document_loader(_refuse_network)
 
 
 def is_absolute_iri(value: str) -> bool:
-    return bool(_ABSOLUTE_IRI.match(value))
+    return bool(_ABSOLUTE_IRI.match(value)) and not _NOT_IN_IRI.search(value)
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,7 @@ def _check_expanded(expanded: Any) -> None:
         elif isinstance(item, dict):
             node_id = item.get("@id")
             if isinstance(node_id, str) and not (node_id.startswith("_:") or is_absolute_iri(node_id)):
-                raise UndefinedTermError(f"The identifier {node_id!r} is not an absolute IRI.")
+                raise UndefinedTermError("An identifier is not an absolute IRI.")
             types = item.get("@type", [])
             if "@value" in item:
                 if item.get("@type") == "@json":
@@ -157,7 +160,10 @@ def to_rdf(document: dict[str, Any], store: ContextStore | None = None) -> Datas
     """The RDF dataset of a JSON-LD document, strictly: every term defined, no network."""
     store = store or default_store()
     check_contexts(document, store)
-    options = {"documentLoader": store.document_loader, "base": None}
+    check_strings(document)
+    # 'i18n-datatype' keeps a string's base direction in the RDF (JSON-LD 1.1 §8.5.1), as other
+    # implementations do; without it pyld drops @direction and a signature would not cover it.
+    options = {"documentLoader": store.document_loader, "base": None, "rdfDirection": "i18n-datatype"}
     processor = pyld.JsonLdProcessor(on_property_dropped=_raise_dropped)
     try:
         expanded = processor.expand(document, options)

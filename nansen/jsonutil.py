@@ -50,12 +50,21 @@ def check_depth(value: Any, max_depth: int) -> None:
             stack.extend((v, depth + 1) for v in item)
 
 
+#: The largest integer every JSON implementation reads exactly (I-JSON, RFC 7493 §2.2).
+MAX_SAFE_INTEGER = 2**53 - 1
+
+
 def check_strings(value: Any) -> None:
-    """Refuse control characters in keys and strings (they canonicalise differently in pyld)."""
+    """Refuse what implementations canonicalise differently: control characters in keys and
+    strings (pyld writes them raw where RDFC-1.0 escapes them) and integers beyond 2^53, which a
+    JavaScript verifier reads as another number (RFC 7493 §2.2)."""
     stack = [value]
     while stack:
         item = stack.pop()
-        if isinstance(item, str):
+        if isinstance(item, int) and not isinstance(item, bool):
+            if abs(item) > MAX_SAFE_INTEGER:
+                raise InvalidInput("A number is too large to be read exactly by every verifier.")
+        elif isinstance(item, str):
             if _CONTROL.search(item):
                 raise InvalidInput("A string contains a control character, which is not accepted.")
         elif isinstance(item, dict):

@@ -165,3 +165,30 @@ def test_pyld_default_loader_never_reaches_the_network() -> None:
             listener.accept()
     finally:
         listener.close()
+
+
+def test_base_direction_is_covered_by_the_signature() -> None:
+    """Found by the interop tests: without rdfDirection pyld dropped @direction from the RDF."""
+    document = alumni(EXAMPLES)
+    document["credentialSubject"]["alumniOf"] = {"@value": "أمينة", "@language": "ar", "@direction": "rtl"}
+    signed = add_proof(document, PARTNER, ProofOptions(created=ISSUED))
+    assert Verifier().verify_credential(signed).verdict is Verdict.VALID
+    signed["credentialSubject"]["alumniOf"]["@direction"] = "ltr"
+    assert Verifier().verify_credential(signed).verdict is Verdict.NOT_VALID
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param("a\bb", id="control-character"),
+        pytest.param(2**53, id="integer-beyond-2^53"),
+        pytest.param({"id": "https://example.org/x?q=<b>"}, id="not-an-iri"),
+    ],
+)
+def test_values_other_implementations_canonicalise_differently_are_refused(value: Any) -> None:
+    from nansen.errors import NansenError
+
+    document = alumni(EXAMPLES)
+    document["credentialSubject"]["alumniOf"] = value
+    with pytest.raises(NansenError):
+        add_proof(document, PARTNER, ProofOptions(created=ISSUED))
