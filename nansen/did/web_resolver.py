@@ -1,0 +1,248 @@
+"""Resolving did:web over HTTPS (`nansen.safehttp`), with a memory and disk cache.
+
+did:web Method Specification (W3C CCG, ``did-method-web``): "Read (Resolve)" (the DID-to-URL
+mapping, HTTPS only, the resolved document's ``id`` must equal the DID) and "Deactivate
+(Revoke)" (a removed ``did.json`` deactivates the DID). Errors and log lines name no DID, host
+or URL (DESIGN.md §4).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import ssl
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from nansen import jsonutil
+from nansen.config import Limits, data_dir
+from nansen.did.document import DidDocument
+from nansen.did.web import CONTEXTS, did_to_url
+from nansen.errors import DidResolutionError, InvalidInput
+from nansen.safehttp import FetchFailed, FetchRefused, Verify, fetch, tls_context
+from nansen.timeutil import now
+
+__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_TIMEOUT", "DEFAULT_TTL", "WebResolution", "WebResolver"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 5.0
+DEFAULT_MAX_BYTES = 64 * 1024
+DEFAULT_TTL = timedelta(hours=1)
+
+_DID_V1 = CONTEXTS[0]
+#: A did:web document is DID JSON (``application/did+json``), which plain JSON readers accept too.
+_ACCEPT = "application/did+json, application/json"
+#: did:web "Deactivate (Revoke)": the document is gone, so the DID is deactivated.
+_GONE = (404, 410)
+
+
+@dataclass(frozen=True)
+class WebResolution:
+    """A resolved did:web document with when it was fetched, so callers can show its age."""
+
+    document: DidDocument
+    fetched_at: datetime
+    from_cache: bool
+    #: Older than the resolver's TTL: served because resolution is offline or the network failed.
+    stale: bool
+
+    def age(self, moment: datetime | None = None) -> timedelta:
+        return (moment or now()) - self.fetched_at
+
+
+@dataclass(frozen=True)
+class _Entry:
+    data: dict[str, Any]
+    fetched_at: datetime
+
+
+class WebResolver:
+    """Resolves did:web over HTTPS, bounded, with a memory and disk cache (a DocumentSource).
+
+    Fetching is `nansen.safehttp.fetch`: HTTPS only; ``timeout`` seconds in all (redirects
+    included); at most ``max_bytes`` of body; redirects only within the same origin, at most
+    three; hosts resolving to non-public addresses refused unless ``allow_private_addresses``;
+    ``verify`` is an ``ssl.SSLContext`` or a CA bundle path (default: the certifi bundle). The
+    document's ``id`` must equal the DID.
+
+    The cache keeps each document with the time it was fetched, in memory and as one JSON
+    file per DID in ``cache_dir`` (named by the SHA-256 of the DID, written atomically, readable
+    by its owner only). Within ``ttl`` the cache answers; after it the document is fetched
+    again; if that fails (`FetchFailed`: no connection, timeout, TLS failure, HTTP 5xx), or
+    ``offline`` is set, the cache answers whatever its age. A 404 or 410 is a deactivated DID
+    (did:web "Deactivate (Revoke)"): it removes the cached copy and is never answered from the
+    cache.
+    """
+
+    def __init__(
+        self,
+        cache_dir: str | os.PathLike[str] | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        ttl: timedelta = DEFAULT_TTL,
+        verify: Verify = None,
+        allow_private_addresses: bool = False,
+        offline: bool = False,
+        clock: Callable[[], datetime] = now,
+    ) -> None:
+        if timeout <= 0 or max_bytes <= 0:
+            raise ValueError("timeout and max_bytes must be positive")
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else data_dir() / "did-web"
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.ttl = ttl
+        self.allow_private_addresses = allow_private_addresses
+        self.offline = offline
+        self._verify = verify
+        self._ssl: ssl.SSLContext | None = None
+        self._clock = clock
+        self._memory: dict[str, _Entry] = {}
+        self._lock = threading.Lock()
+
+    # -- DocumentSource
+
+    def resolve(self, did: str) -> DidDocument:
+        return self.resolve_with_metadata(did).document
+
+    def resolve_with_metadata(self, did: str) -> WebResolution:
+        """Resolve the DID; the answer says when the document was fetched and whence it came."""
+        if not isinstance(did, str):
+            raise DidResolutionError("A DID must be a string.")
+        did = did.split("#", 1)[0]
+        url = did_to_url(did)
+        entry = self._cached(did)
+        moment = self._clock()
+        if entry is not None and timedelta(0) <= moment - entry.fetched_at < self.ttl:
+            return WebResolution(DidDocument(entry.data), entry.fetched_at, from_cache=True, stale=False)
+        if self.offline:
+            if entry is None:
+                raise DidResolutionError("The DID document is not in the cache, and resolution is offline.")
+            return WebResolution(DidDocument(entry.data), entry.fetched_at, from_cache=True, stale=True)
+        try:
+            body = self._fetch(url)
+        except FetchFailed as failure:
+            if entry is None:
+                raise DidResolutionError(str(failure)) from failure
+            log.warning("A did:web document could not be fetched (%s) so a cached copy is used.", failure)
+            return WebResolution(DidDocument(entry.data), entry.fetched_at, from_cache=True, stale=True)
+        except FetchRefused as refused:
+            if refused.status in _GONE:
+                self._forget(did)
+                raise DidResolutionError(
+                    f"The DID document is not published (HTTP {refused.status}); the DID is deactivated."
+                ) from refused
+            raise DidResolutionError(str(refused)) from refused
+        data = self._checked(did, body)
+        fetched_at = self._clock()
+        self._remember(did, _Entry(data, fetched_at))
+        return WebResolution(DidDocument(data), fetched_at, from_cache=False, stale=False)
+
+    def _fetch(self, url: str) -> bytes:
+        if self._ssl is None:
+            self._ssl = tls_context(self._verify)
+        return fetch(
+            url,
+            max_bytes=self.max_bytes,
+            timeout=self.timeout,
+            verify=self._ssl,
+            allow_private_addresses=self.allow_private_addresses,
+            accept=_ACCEPT,
+            what="the DID document",
+        )
+
+    def _checked(self, did: str, body: bytes) -> dict[str, Any]:
+        try:
+            data = jsonutil.parse(body, Limits(max_document_bytes=self.max_bytes))
+        except InvalidInput as cause:
+            raise DidResolutionError("The DID document is not valid JSON.") from cause
+        return _valid_document(did, data)
+
+    # -- cache
+
+    def _path(self, did: str) -> Path:
+        return self.cache_dir / (hashlib.sha256(did.encode("utf-8")).hexdigest() + ".json")
+
+    def _cached(self, did: str) -> _Entry | None:
+        with self._lock:
+            entry = self._memory.get(did)
+        if entry is not None:
+            return entry
+        entry = self._load(did)
+        if entry is not None:
+            with self._lock:
+                self._memory.setdefault(did, entry)
+        return entry
+
+    def _load(self, did: str) -> _Entry | None:
+        path = self._path(did)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError:
+            log.warning("A did:web cache entry cannot be read; it is ignored.")
+            return None
+        try:
+            stored = jsonutil.parse(raw, Limits(max_document_bytes=max(4 * self.max_bytes, 1 << 20)))
+            if not isinstance(stored, dict) or stored.get("did") != did:
+                raise InvalidInput("The cache entry is for another DID.")
+            fetched_at = datetime.fromisoformat(stored["fetchedAt"])
+            if fetched_at.tzinfo is None:
+                raise InvalidInput("The cache entry's time has no time zone.")
+            return _Entry(_valid_document(did, stored["document"]), fetched_at)
+        except (InvalidInput, DidResolutionError, KeyError, TypeError, ValueError):
+            log.warning("A did:web cache entry is malformed; it is ignored.")
+            return None
+
+    def _remember(self, did: str, entry: _Entry) -> None:
+        with self._lock:
+            self._memory[did] = entry
+        record = {"did": did, "fetchedAt": entry.fetched_at.isoformat(), "document": entry.data}
+        temporary: str | None = None
+        try:
+            self.cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            # mkstemp creates the file readable and writable by its owner only (0600).
+            fd, temporary = tempfile.mkstemp(dir=self.cache_dir, prefix=".tmp-", suffix=".json")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(record, handle, ensure_ascii=False)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, self._path(did))
+            temporary = None
+        except OSError:
+            log.warning("A did:web document could not be written to the cache.")
+        finally:
+            if temporary is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+
+    def _forget(self, did: str) -> None:
+        with self._lock:
+            self._memory.pop(did, None)
+        with contextlib.suppress(OSError):
+            self._path(did).unlink(missing_ok=True)
+
+
+def _valid_document(did: str, data: Any) -> dict[str, Any]:
+    """did:web "Read (Resolve)": the document's id must be the DID; its methods must parse."""
+    if not isinstance(data, dict):
+        raise DidResolutionError("The DID document is not a JSON object.")
+    if data.get("id") != did:
+        raise DidResolutionError("The DID document's id does not match the DID that was resolved.")
+    if "@context" in data:
+        context = data["@context"]
+        contexts = context if isinstance(context, list) else [context]
+        if _DID_V1 not in contexts:
+            raise DidResolutionError("The DID document's @context does not include the DID v1 context.")
+    DidDocument(data).verification_methods()
+    return data
