@@ -256,3 +256,26 @@ def test_demo_tells_the_story(tmp_path: Path) -> None:
     assert "The credential has been revoked." in process.stdout
     assert (tmp_path / "demo" / "credential.json").is_file()
     assert stat.S_IMODE((tmp_path / "demo" / "partner.key.json").stat().st_mode) == 0o600
+
+
+def test_did_web_issuer_is_resolved_over_https_only_from_public_addresses(tmp_path: Path) -> None:
+    """No --did-doc: the did:web is resolved online; a loopback host is refused, in one sentence."""
+    credential = identity_credential()
+    credential["issuer"] = "did:web:localhost%3A1"
+    credential["proof"] = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-rdfc-2022",
+        "created": "2026-01-05T09:30:00Z",
+        "verificationMethod": "did:web:localhost%3A1#key-1",
+        "proofPurpose": "assertionMethod",
+        "proofValue": "z" + "1" * 86,
+    }
+    process = run(
+        "credential", "verify", stdin=json.dumps(credential), env={"NANSEN_DATA_DIR": str(tmp_path)}
+    )
+    assert process.returncode == 1
+    proof = next(c for c in json.loads(process.stdout)["checks"] if c["check"] == "proof")
+    assert proof["outcome"] == "failed"
+    assert "private" in proof["reason"]
+    assert "localhost" not in proof["reason"]
+    assert_no_traceback(process)

@@ -12,6 +12,7 @@ import typer
 from nansen import jsonutil
 from nansen.config import Limits
 from nansen.did.resolver import Resolver
+from nansen.did.web_resolver import WebResolver
 from nansen.errors import InvalidInput, NansenError
 from nansen.keys import SigningKey
 from nansen.verify import StaticStatusLists
@@ -57,8 +58,9 @@ def load_key(path: Path) -> SigningKey:
         fail(str(error))
 
 
-def offline_resolver(did_docs: list[Path]) -> Resolver:
-    return Resolver(documents=[load_json_or_fail(str(p)) for p in did_docs])
+def resolver(did_docs: list[Path]) -> Resolver:
+    """did:key locally; did:web from ``--did-doc`` files first, else over HTTPS with a cache."""
+    return Resolver(documents=[load_json_or_fail(str(p)) for p in did_docs], web=WebResolver())
 
 
 def offline_status_lists(paths: list[Path]) -> StaticStatusLists:

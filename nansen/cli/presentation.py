@@ -14,7 +14,7 @@ from nansen.cli.io import (
     fail,
     load_json_or_fail,
     load_key,
-    offline_resolver,
+    resolver,
     offline_status_lists,
     print_json,
     read_json,
@@ -72,7 +72,7 @@ def verify(
 ) -> None:
     """Verify a presentation and its credentials; print every check as JSON. Exit 0 if verified."""
     verifier = Verifier(
-        resolver=offline_resolver(did_doc or []), status_lists=offline_status_lists(status_list or [])
+        resolver=resolver(did_doc or []), status_lists=offline_status_lists(status_list or [])
     )
     try:
         document = read_json(source)
