@@ -14,10 +14,10 @@ from nansen.cli.io import (
     fail,
     load_json_or_fail,
     load_key,
-    resolver,
     offline_status_lists,
     print_json,
     read_json,
+    resolver,
 )
 from nansen.errors import NansenError
 from nansen.proofs import ProofOptions, add_proof
