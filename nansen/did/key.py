@@ -7,6 +7,7 @@ and capabilityDelegation, and the X25519 key derived from it under keyAgreement 
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from nansen import multibase
@@ -36,15 +37,22 @@ def public_key_from_did(did: str) -> Ed25519PublicKey:
         raise DidResolutionError("The did:key does not hold an Ed25519 key.") from cause
 
 
-def resolve(did: str) -> DidDocument:
-    """Build the DID document of a did:key; no network, no state."""
-    base = did.split("#", 1)[0]
+@lru_cache(maxsize=1024)
+def _fingerprints(base: str) -> tuple[str, str]:
+    """The Ed25519 and X25519 Multikey values of a did:key (memoised: base58 and the curve
+    conversion are most of the cost of resolving one)."""
     public_key = public_key_from_did(base)
-    fingerprint = public_key.multibase
     try:
         x25519 = multibase.encode_multicodec(multibase.X25519_PUB, public_key.to_x25519())
     except KeyFormatError as cause:
         raise DidResolutionError("The did:key holds an unusable Ed25519 key.") from cause
+    return public_key.multibase, x25519
+
+
+def resolve(did: str) -> DidDocument:
+    """Build the DID document of a did:key; no network, no state (a fresh document each time)."""
+    base = did.split("#", 1)[0]
+    fingerprint, x25519 = _fingerprints(base)
     signing_id = f"{base}#{fingerprint}"
     agreement_id = f"{base}#{x25519}"
     document: dict[str, Any] = {

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 import rfc8785
 
-from nansen.canonical import canonical_nquads
+from nansen.canonical import canonical_json, canonical_nquads
 from nansen.config import Limits
 from nansen.errors import InvalidInput, ProofError
 
@@ -45,7 +45,7 @@ class EddsaJcs2022:
 
     def canonicalize(self, document: dict[str, Any], limits: Limits) -> bytes:
         try:
-            return bytes(rfc8785.dumps(document))
+            return canonical_json(document)  # rfc8785.dumps, faster (nansen.canonical)
         except (rfc8785.CanonicalizationError, TypeError, ValueError) as cause:
             raise InvalidInput("The document cannot be canonicalised with JCS (RFC 8785).") from cause
 
