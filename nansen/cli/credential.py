@@ -8,20 +8,10 @@ from typing import Annotated
 import typer
 
 from nansen import vcdm
-from nansen.cli.io import (
-    EXIT_REFUSED,
-    fail,
-    load_json_or_fail,
-    load_key,
-    offline_status_lists,
-    print_json,
-    read_json,
-    resolver,
-)
+from nansen.cli.io import fail, load_json_or_fail, load_key, print_json, report_verification
 from nansen.errors import NansenError
 from nansen.proofs import ProofOptions, add_proof
 from nansen.proofs.cryptosuites import SUITES
-from nansen.verify import VerificationResult, Verifier
 
 app = typer.Typer(help="Sign and verify verifiable credentials.", no_args_is_help=True)
 
@@ -78,15 +68,6 @@ def verify(
     status_list: StatusListOption = None,
 ) -> None:
     """Verify a credential; print every check as JSON. Exit 0 if verified, 1 if not."""
-    verifier = Verifier(
-        resolver=resolver(did_doc or []), status_lists=offline_status_lists(status_list or [])
+    report_verification(
+        "credential", source, did_doc or [], status_list or [], lambda v, d: v.verify_credential(d)
     )
-    try:
-        document = read_json(source)
-    except NansenError as error:
-        print_json(VerificationResult.malformed("credential", str(error)).to_json())
-        raise typer.Exit(EXIT_REFUSED) from None
-    result = verifier.verify_credential(document)
-    print_json(result.to_json())
-    if not result.verified:
-        raise typer.Exit(EXIT_REFUSED)

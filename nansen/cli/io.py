@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -15,7 +16,7 @@ from nansen.did.resolver import Resolver
 from nansen.did.web_resolver import WebResolver
 from nansen.errors import InvalidInput, NansenError
 from nansen.keys import SigningKey
-from nansen.verify import StaticStatusLists
+from nansen.verify import StaticStatusLists, VerificationResult, Verifier
 
 #: Exit codes: 0 success, 1 refused (bad input, failed verification), 2 usage error (Click's).
 EXIT_REFUSED = 1
@@ -69,3 +70,21 @@ def offline_status_lists(paths: list[Path]) -> StaticStatusLists:
 
 def print_json(value: Any) -> None:
     typer.echo(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def report_verification(
+    kind: str,
+    source: str,
+    did_docs: list[Path],
+    status_lists: list[Path],
+    verify: Callable[[Verifier, Any], VerificationResult],
+) -> None:
+    """Read the input, verify it, print the report as JSON; exit 1 unless it verified."""
+    verifier = Verifier(resolver=resolver(did_docs), status_lists=offline_status_lists(status_lists))
+    try:
+        result = verify(verifier, read_json(source))
+    except NansenError as error:
+        result = VerificationResult.malformed(kind, str(error))
+    print_json(result.to_json())
+    if not result.verified:
+        raise typer.Exit(EXIT_REFUSED)

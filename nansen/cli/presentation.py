@@ -9,19 +9,9 @@ import typer
 
 from nansen import vcdm
 from nansen.cli.credential import DidDocOption, InputArgument, StatusListOption, SuiteOption, check_suite
-from nansen.cli.io import (
-    EXIT_REFUSED,
-    fail,
-    load_json_or_fail,
-    load_key,
-    offline_status_lists,
-    print_json,
-    read_json,
-    resolver,
-)
+from nansen.cli.io import fail, load_json_or_fail, load_key, print_json, report_verification
 from nansen.errors import NansenError
 from nansen.proofs import ProofOptions, add_proof
-from nansen.verify import VerificationResult, Verifier
 
 app = typer.Typer(help="Sign and verify verifiable presentations.", no_args_is_help=True)
 
@@ -71,15 +61,10 @@ def verify(
     status_list: StatusListOption = None,
 ) -> None:
     """Verify a presentation and its credentials; print every check as JSON. Exit 0 if verified."""
-    verifier = Verifier(
-        resolver=resolver(did_doc or []), status_lists=offline_status_lists(status_list or [])
+    report_verification(
+        "presentation",
+        source,
+        did_doc or [],
+        status_list or [],
+        lambda v, d: v.verify_presentation(d, challenge=challenge, domain=domain),
     )
-    try:
-        document = read_json(source)
-    except NansenError as error:
-        print_json(VerificationResult.malformed("presentation", str(error)).to_json())
-        raise typer.Exit(EXIT_REFUSED) from None
-    result = verifier.verify_presentation(document, challenge=challenge, domain=domain)
-    print_json(result.to_json())
-    if not result.verified:
-        raise typer.Exit(EXIT_REFUSED)
