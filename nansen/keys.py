@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -81,8 +82,12 @@ class Ed25519KeyPair:
     def secret_multibase(self) -> str:
         return multibase.encode_multicodec(multibase.ED25519_PRIV, self.seed)
 
+    @cached_property
+    def _signing_key(self) -> nacl.signing.SigningKey:
+        return nacl.signing.SigningKey(self.seed)
+
     def sign(self, message: bytes) -> bytes:
-        return bytes(nacl.signing.SigningKey(self.seed).sign(message).signature)
+        return bytes(self._signing_key.sign(message).signature)
 
 
 @dataclass(frozen=True)
