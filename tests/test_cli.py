@@ -279,3 +279,33 @@ def test_did_web_issuer_is_resolved_over_https_only_from_public_addresses(tmp_pa
     assert "private" in proof["reason"]
     assert "localhost" not in proof["reason"]
     assert_no_traceback(process)
+
+
+def test_context_allow_list_is_configuration(tmp_path: Path) -> None:
+    """NANSEN_JSONLD_CONTEXTS narrows the allow-list: the examples context is then refused."""
+    from nansen.proofs import add_proof
+
+    credential = add_proof(
+        {
+            "@context": [
+                "https://www.w3.org/ns/credentials/v2",
+                "https://www.w3.org/ns/credentials/examples/v2",
+            ],
+            "type": ["VerifiableCredential"],
+            "issuer": PARTNER.controller,
+            "credentialSubject": {"id": HOLDER.controller, "alumniOf": "Example University"},
+        },
+        PARTNER,
+    )
+    default = run("credential", "verify", stdin=json.dumps(credential))
+    assert default.returncode == 0, default.stdout
+    narrowed = run(
+        "credential",
+        "verify",
+        stdin=json.dumps(credential),
+        env={"NANSEN_JSONLD_CONTEXTS": "https://www.w3.org/ns/credentials/v2,https://w3id.org/nansen/v1"},
+    )
+    assert narrowed.returncode == 1
+    checks = {c["check"]: c for c in json.loads(narrowed.stdout)["checks"]}
+    assert checks["format"]["outcome"] == "failed"
+    assert "allow-list" in checks["format"]["reason"]
