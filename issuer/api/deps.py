@@ -1,0 +1,75 @@
+"""Dependencies every route draws on: settings, a database session, the vault, the caller, the body."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from issuer import partners, ratelimit
+from issuer.models import Partner
+from issuer.problems import Problem
+from issuer.settings import Settings
+from issuer.vault import Vault
+from nansen.errors import InvalidInput
+from nansen.jsonutil import parse
+
+_bearer = HTTPBearer(auto_error=False, description="The partner's API key.")
+_UNAUTHORISED = {"WWW-Authenticate": "Bearer"}
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_vault(request: Request) -> Vault:
+    vault: Vault = request.app.state.vault
+    return vault
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with request.app.state.sessions() as session:
+        yield session
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+VaultDep = Annotated[Vault, Depends(get_vault)]
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_caller(
+    session: SessionDep,
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Partner:
+    """The partner whose API key the request carries, after taking a token from its bucket."""
+    if credentials is None:
+        raise Problem(401, "The request needs an API key: 'Authorization: Bearer KEY'.", _UNAUTHORISED)
+    with session.begin():
+        partner = partners.authenticate(session, credentials.credentials)
+        if partner is None:
+            raise Problem(401, "The API key is missing or not valid.", _UNAUTHORISED)
+        wait = ratelimit.take(partner, settings, datetime.now(UTC))
+        if wait is not None:
+            raise Problem(429, "Too many requests; try again shortly.", {"Retry-After": str(math.ceil(wait))})
+    return partner
+
+
+CallerDep = Annotated[Partner, Depends(get_caller)]
+
+
+async def json_body(request: Request, settings: SettingsDep) -> Any:
+    """The request body as JSON, parsed with the core's bounds on size and depth (400 otherwise)."""
+    try:
+        return parse(await request.body(), settings.limits)
+    except InvalidInput as error:
+        raise Problem(400, str(error)) from error
+
+
+BodyDep = Annotated[Any, Depends(json_body)]

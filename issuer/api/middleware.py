@@ -1,0 +1,79 @@
+"""ASGI middleware: a request body limit that never reads a large body, and an access log.
+
+The body limit answers 413 at once when ``Content-Length`` is too large, and stops a body sent
+without one (chunked) as soon as it passes the limit. The access log names the route's template
+(``/status/{list_id}``), never the path itself, which could carry an identifier.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from issuer.problems import Problem, problem_response
+
+log = logging.getLogger("issuer.access")
+
+
+class BodyTooLarge(Problem):
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"The request body is larger than the limit of {limit:,} bytes.")
+
+
+class BodyLimit:
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            error = (
+                BodyTooLarge(self.limit)
+                if declared.isdigit()
+                else Problem(400, "The Content-Length is not a number.")
+            )
+            await problem_response(error.status, error.detail, {"Connection": "close"})(scope, receive, send)
+            return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise BodyTooLarge(self.limit)
+            return message
+
+        await self.app(scope, limited, send)
+
+
+class AccessLog:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 0
+
+        async def record(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, record)
+        finally:
+            route = getattr(scope.get("route"), "path", "(no route)")
+            elapsed = (time.perf_counter() - start) * 1000
+            log.info("%s %s %d %.1f ms", scope["method"], route, status, elapsed)

@@ -1,0 +1,73 @@
+"""Public documents, no API key: partners' DID documents and status list credentials.
+
+Both carry ``Cache-Control: public, max-age`` and a strong ``ETag``; ``If-None-Match`` gets a 304.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Request, Response
+from sqlalchemy import select
+
+from issuer.api.deps import SessionDep, SettingsDep
+from issuer.dids import authority_from_host_header
+from issuer.models import Partner, StatusList
+from issuer.problems import Problem
+
+router = APIRouter(tags=["public"])
+
+DID_MEDIA_TYPE = "application/did+json"
+#: VC Data Model 2.0 §6.3, a credential secured with an embedded proof.
+VC_MEDIA_TYPE = "application/vc"
+
+IfNoneMatch = Annotated[str | None, Header()]
+
+
+def _cached(content: str, media_type: str, max_age: int, if_none_match: str | None) -> Response:
+    body = content.encode()
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    headers = {"ETag": etag, "Cache-Control": f"public, max-age={max_age}"}
+    if if_none_match is not None and etag in (tag.strip() for tag in if_none_match.split(",")):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=media_type, headers=headers)
+
+
+@router.get("/status/{list_id}", summary="A status list credential")
+def status_list(
+    list_id: str, session: SessionDep, settings: SettingsDep, if_none_match: IfNoneMatch = None
+) -> Response:
+    """The signed BitstringStatusListCredential (W3C Bitstring Status List v1.0)."""
+    with session.begin():
+        row = session.get(StatusList, list_id)
+    if row is None:
+        raise Problem(404, "There is no status list at this address.")
+    return _cached(row.credential, VC_MEDIA_TYPE, settings.status_max_age, if_none_match)
+
+
+def _document(partner: Partner | None, settings_max_age: int, if_none_match: str | None) -> Response:
+    if partner is None:
+        raise Problem(404, "There is no DID document at this address.")
+    return _cached(partner.document, DID_MEDIA_TYPE, settings_max_age, if_none_match)
+
+
+@router.get("/partners/{partner_id}/did.json", summary="A partner's DID document (did:web path)")
+def partner_document(
+    partner_id: str, session: SessionDep, settings: SettingsDep, if_none_match: IfNoneMatch = None
+) -> Response:
+    """The document of ``did:web:HOST:partners:ID``."""
+    with session.begin():
+        partner = session.scalar(select(Partner).where(Partner.id == partner_id, Partner.domain.is_(None)))
+    return _document(partner, settings.status_max_age, if_none_match)
+
+
+@router.get("/.well-known/did.json", summary="The DID document of the partner whose domain this is")
+def domain_document(
+    request: Request, session: SessionDep, settings: SettingsDep, if_none_match: IfNoneMatch = None
+) -> Response:
+    """The document of ``did:web:DOMAIN``, chosen by the request's ``Host``."""
+    domain = authority_from_host_header(request.headers.get("host", ""))
+    with session.begin():
+        partner = session.scalar(select(Partner).where(Partner.domain == domain)) if domain else None
+    return _document(partner, settings.status_max_age, if_none_match)

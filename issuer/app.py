@@ -1,0 +1,41 @@
+"""The partner's issuer service: ``create_app(settings)`` gives the FastAPI application."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from issuer import problems
+from issuer.api import credentials, public
+from issuer.api.middleware import AccessLog, BodyLimit
+from issuer.db import make_engine, session_factory
+from issuer.settings import Settings
+from issuer.vault import Vault
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The service over the database that ``settings`` names (already migrated)."""
+    engine = make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Nansen issuer",
+        summary="Partners issue, revoke and suspend W3C Verifiable Credentials (VC-API).",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.vault = Vault.open(settings)
+    app.state.sessions = session_factory(engine)
+    problems.install(app)
+    app.include_router(credentials.router)
+    app.include_router(public.router)
+    app.add_middleware(BodyLimit, limit=settings.limits.max_document_bytes)
+    app.add_middleware(AccessLog)
+    return app

@@ -1,0 +1,136 @@
+"""``nansen issuer``: run the service, migrate its database, manage partners, verify the audit chain.
+
+Registered in the ``nansen.commands`` entry-point group (``issuer = "issuer.cli:app"``), so the
+core's command finds it without importing it; ``python -m issuer`` runs the same commands.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+import uvicorn
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from issuer import audit, keyring, migrate, partners
+from issuer.app import create_app
+from issuer.db import make_engine, session_factory
+from issuer.problems import Problem
+from issuer.settings import DEFAULT_PORT, Settings, SettingsError
+from issuer.vault import Vault, VaultError
+from nansen.cli.io import EXIT_REFUSED, fail
+from nansen.errors import InvalidInput
+
+app = typer.Typer(help="The partner's issuer service.", no_args_is_help=True)
+partner_app = typer.Typer(help="Partners: create them, rotate or retire their keys.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
+app.add_typer(partner_app, name="partner")
+app.add_typer(audit_app, name="audit")
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except SettingsError as error:
+        fail(str(error))
+
+
+@contextmanager
+def _database(settings: Settings, *, migrated: bool = True) -> Iterator[tuple[Session, Vault]]:
+    """A session on the (migrated) database and the vault; user mistakes end in one sentence."""
+    engine = make_engine(settings.database_url)
+    try:
+        if migrated and not migrate.is_current(engine):
+            fail("The database is not up to date; run `nansen issuer migrate` first.")
+        with session_factory(engine)() as session:
+            yield session, Vault.open(settings)
+    except OperationalError:
+        fail("The database cannot be reached; check NANSEN_ISSUER_DATABASE_URL.")
+    except (InvalidInput, Problem, VaultError) as error:
+        fail(str(error))
+    finally:
+        engine.dispose()
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="The address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="The port to listen on.")] = DEFAULT_PORT,
+) -> None:
+    """Run the service (uvicorn)."""
+    settings = _settings()
+    with _database(settings):
+        service = create_app(settings)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    # uvicorn's own access log prints paths, which may carry identifiers; issuer.access logs routes.
+    uvicorn.run(service, host=host, port=port, access_log=False)
+
+
+@app.command("migrate")
+def migrate_command() -> None:
+    """Create or upgrade the database's tables (SQLite or PostgreSQL)."""
+    settings = _settings()
+    with _database(settings, migrated=False) as (session, _vault):
+        bind = session.get_bind()
+        assert isinstance(bind, Engine)
+        migrate.upgrade(bind)
+    typer.echo("The database is up to date.")
+
+
+@partner_app.command("add")
+def partner_add(
+    name: Annotated[str, typer.Argument(help="The organisation's name.")],
+    did_web: Annotated[
+        str | None,
+        typer.Option(
+            "--did-web",
+            metavar="DOMAIN",
+            help="Use did:web:DOMAIN, served at DOMAIN/.well-known/did.json (point DOMAIN at this service).",
+        ),
+    ] = None,
+) -> None:
+    """Create a partner with its own signing key; print its DID and API key (shown only this once)."""
+    settings = _settings()
+    with _database(settings) as (session, vault), session.begin():
+        created = partners.create(session, vault, settings, name, did_web)
+    typer.echo(f"Partner:  {created.partner.id}")
+    typer.echo(f"DID:      {created.partner.did}")
+    typer.echo(f"API key:  {created.api_key}")
+    typer.echo("Keep the API key now: it is stored only as a hash and cannot be shown again.", err=True)
+
+
+@partner_app.command("rotate-key")
+def partner_rotate_key(partner_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
+    """Give the partner a new signing key; the old one stays in its DID document, retired."""
+    settings = _settings()
+    with _database(settings) as (session, vault), session.begin():
+        fragment = keyring.rotate_key(session, vault, settings, partner_id)
+    typer.echo(f"The partner's current key is now #{fragment}.")
+
+
+@partner_app.command("compromised")
+def partner_compromised(
+    partner_id: Annotated[str, typer.Argument(metavar="ID")],
+    key_id: Annotated[str, typer.Argument(metavar="KEYID", help="key-N, #key-N or the key's DID URL.")],
+) -> None:
+    """Mark a key compromised: nothing it ever signed verifies any more. Rotate if it was current."""
+    settings = _settings()
+    with _database(settings) as (session, vault), session.begin():
+        fragment = keyring.mark_key_compromised(session, vault, settings, partner_id, key_id)
+    typer.echo(f"Key #{fragment} is marked compromised; credentials it signed must be issued again.")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Recompute the audit chain; name the first entry that is missing or altered. Exit 1 if any."""
+    settings = _settings()
+    with _database(settings) as (session, vault), session.begin():
+        report = audit.verify(session, vault)
+    typer.echo(f"{report.entries} entries checked. {report.reason}")
+    if not report.intact:
+        raise typer.Exit(EXIT_REFUSED)

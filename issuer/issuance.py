@@ -1,0 +1,239 @@
+"""Issuing credentials (VC-API ``POST /credentials/issue``): check, add status entries, sign, remember.
+
+The credential's ``issuer`` becomes the caller's DID (one naming another issuer is refused), an
+``urn:uuid`` id is added when it has none, ``validFrom`` defaults to the moment of issuance, and
+one ``BitstringStatusListEntry`` per status purpose is added (revocation and suspension unless
+``options.statusPurposes`` says otherwise). The result must satisfy the data model, the JSON Schema
+of each of its types and the JSON-LD context allow-list before it is signed (eddsa-rdfc-2022
+unless ``options.cryptosuite`` is eddsa-jcs-2022).
+
+Only what is needed to change its status is stored. A request with an ``Idempotency-Key`` that
+was seen before is answered by rebuilding the same credential from the same request, the stored
+id, time, status indexes and key: Ed25519 signatures are deterministic, so the replay is the
+original, byte for byte, and nothing is issued twice. Idempotency keys and requests are stored as
+HMACs (under the master key), never in the clear.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from issuer import audit, partners, schemas, statuslists
+from issuer.models import IssuedCredential, Partner, StatusEntry
+from issuer.problems import Problem
+from issuer.settings import Settings
+from issuer.vault import Vault
+from nansen import jsonld, vcdm
+from nansen.canonical import canonical_json
+from nansen.errors import InvalidInput, NansenError
+from nansen.jsonutil import check_strings
+from nansen.keys import SigningKey
+from nansen.proofs import DEFAULT_SUITE, SUITES, ProofOptions, add_proof
+from nansen.timeutil import format_datetime
+
+_OPTIONS = ("cryptosuite", "statusPurposes")
+_MAX_ID = 500
+_MAX_IDEMPOTENCY_KEY = 255
+#: The members a credential starts with, in this order, as the VC 2.0 examples write them.
+_LEADING = ("@context", "id", "type", "issuer", "validFrom")
+
+
+@dataclass(frozen=True)
+class IssueRequest:
+    credential: dict[str, Any]
+    cryptosuite: str
+    purposes: tuple[str, ...]
+    #: The request in canonical JSON (RFC 8785): two requests are the same when these are.
+    canonical: bytes
+
+
+@dataclass(frozen=True)
+class Issued:
+    credential: dict[str, Any]
+    #: True when this answers a retried request (same Idempotency-Key) without issuing again.
+    replayed: bool
+
+
+def parse_request(body: Any) -> IssueRequest:
+    """The request's credential and options, or a 400 Problem saying what is wrong with it."""
+    if not isinstance(body, dict) or not isinstance(body.get("credential"), dict):
+        raise Problem(400, "The request must be a JSON object with a 'credential' object.")
+    if set(body) - {"credential", "options"}:
+        raise Problem(400, "The request may hold only 'credential' and 'options'.")
+    options = body.get("options", {})
+    if not isinstance(options, dict) or set(options) - set(_OPTIONS):
+        raise Problem(400, "The options may hold only 'cryptosuite' and 'statusPurposes'.")
+    suite = options.get("cryptosuite", DEFAULT_SUITE)
+    if suite not in SUITES:
+        raise Problem(400, "The cryptosuite must be eddsa-rdfc-2022 or eddsa-jcs-2022.")
+    purposes = options.get("statusPurposes", list(statuslists.PURPOSES))
+    if (
+        not isinstance(purposes, list)
+        or not all(p in statuslists.PURPOSES for p in purposes)
+        or len(set(purposes)) != len(purposes)
+    ):
+        raise Problem(400, "The statusPurposes option lists 'revocation' and/or 'suspension', each once.")
+    credential = body["credential"]
+    if "proof" in credential:
+        raise Problem(400, "The credential must not carry a proof; the service signs it.")
+    if "credentialStatus" in credential:
+        raise Problem(400, "The service adds credentialStatus itself; leave it out of the credential.")
+    if "id" in credential and not (
+        isinstance(credential["id"], str) and 0 < len(credential["id"]) <= _MAX_ID
+    ):
+        raise Problem(422, "The credential's id must be a URL of at most 500 characters.")
+    try:
+        check_strings(body)
+        canonical = canonical_json(body)
+    except (InvalidInput, TypeError, ValueError) as cause:
+        raise Problem(
+            400, str(cause) if isinstance(cause, InvalidInput) else "The request is not plain JSON."
+        ) from cause
+    return IssueRequest(credential, suite, tuple(purposes), canonical)
+
+
+def _check_issuer(credential: dict[str, Any], did: str) -> None:
+    issuer = credential.get("issuer", did)
+    named = issuer.get("id") if isinstance(issuer, dict) else issuer
+    if named != did:
+        raise Problem(400, "The credential names another issuer than the caller's DID.")
+
+
+def _assemble(
+    request: IssueRequest, did: str, credential_id: str, issued_at: datetime, entries: list[dict[str, str]]
+) -> dict[str, Any]:
+    """The unsigned credential; the same inputs always give the same document."""
+    source = copy.deepcopy(request.credential)
+    source["id"] = credential_id
+    source.setdefault("issuer", did)
+    source.setdefault("validFrom", format_datetime(issued_at))
+    credential = {key: source.pop(key) for key in _LEADING if key in source}
+    credential.update(source)
+    if entries:
+        credential["credentialStatus"] = entries
+    return credential
+
+
+def _check(credential: dict[str, Any]) -> None:
+    try:
+        vcdm.validate_credential(credential)
+        jsonld.check_contexts(credential)
+    except NansenError as error:
+        raise Problem(422, str(error)) from error
+    schemas.validate(credential)
+
+
+def _sign(
+    credential: dict[str, Any], signer: SigningKey, request: IssueRequest, at: datetime
+) -> dict[str, Any]:
+    try:
+        return add_proof(credential, signer, ProofOptions(cryptosuite=request.cryptosuite, created=at))
+    except NansenError as error:
+        raise Problem(422, str(error)) from error
+
+
+def _most_specific_type(credential: dict[str, Any]) -> str:
+    types = [t for t in vcdm.as_list(credential["type"]) if t != vcdm.CREDENTIAL_TYPE]
+    return types[0] if types else vcdm.CREDENTIAL_TYPE
+
+
+def _replay(
+    session: Session,
+    vault: Vault,
+    settings: Settings,
+    partner: Partner,
+    record: IssuedCredential,
+    request: IssueRequest,
+    digest: bytes,
+) -> Issued:
+    if record.request_digest != digest:
+        raise Problem(422, "This Idempotency-Key was already used for a different request.")
+    rows = session.scalars(select(StatusEntry).where(StatusEntry.credential_pk == record.id)).all()
+    by_purpose = {row.purpose: row for row in rows}
+    entries = [
+        statuslists.entry(settings, by_purpose[p].list_id, by_purpose[p].list_index, p)
+        for p in request.purposes
+    ]
+    credential = _assemble(request, partner.did, record.credential_id, record.issued_at, entries)
+    try:
+        signer = partners.signer(session, vault, partner, record.key_fragment)
+    except Problem as problem:
+        raise Problem(
+            409,
+            "The credential for this Idempotency-Key was signed with a key that has since been retired; "
+            "use a new Idempotency-Key to issue it again.",
+        ) from problem
+    return Issued(_sign(credential, signer, request, record.issued_at), replayed=True)
+
+
+def issue(
+    session: Session,
+    vault: Vault,
+    settings: Settings,
+    caller: Partner,
+    request: IssueRequest,
+    idempotency_key: str | None = None,
+) -> Issued:
+    """Issue the credential as the partner, or replay the one issued for the same Idempotency-Key."""
+    if idempotency_key is not None and not (
+        0 < len(idempotency_key) <= _MAX_IDEMPOTENCY_KEY
+        and idempotency_key.isascii()
+        and idempotency_key.isprintable()
+    ):
+        raise Problem(400, "The Idempotency-Key header must be 1 to 255 printable ASCII characters.")
+    digest = vault.mac("idempotent-request", request.canonical)
+    key_mac = vault.mac("idempotency-key", idempotency_key.encode()) if idempotency_key else None
+    credential_id = request.credential.get("id") or f"urn:uuid:{uuid.uuid4()}"
+    issued_at = datetime.now(UTC).replace(microsecond=0)
+    _check_issuer(request.credential, caller.did)
+    preview = [statuslists.entry(settings, "preview", 0, p) for p in request.purposes]
+    _check(_assemble(request, caller.did, credential_id, issued_at, preview))
+    with session.begin():
+        partner = partners.locked_or_gone(session, caller.id)
+        if key_mac is not None:
+            record = session.scalar(
+                select(IssuedCredential).where(
+                    IssuedCredential.partner_id == partner.id, IssuedCredential.idempotency_key == key_mac
+                )
+            )
+            if record is not None:
+                return _replay(session, vault, settings, partner, record, request, digest)
+        taken = session.scalar(
+            select(IssuedCredential.id).where(
+                IssuedCredential.partner_id == partner.id, IssuedCredential.credential_id == credential_id
+            )
+        )
+        if taken is not None:
+            raise Problem(409, "The caller has already issued a credential with this id.")
+        allocations = [
+            (p, *statuslists.allocate(session, vault, settings, partner, p)) for p in request.purposes
+        ]
+        entries = [statuslists.entry(settings, list_id, index, p) for p, list_id, index in allocations]
+        signer = partners.signer(session, vault, partner)
+        credential = _sign(
+            _assemble(request, partner.did, credential_id, issued_at, entries), signer, request, issued_at
+        )
+        record = IssuedCredential(
+            partner_id=partner.id,
+            credential_id=credential_id,
+            type=_most_specific_type(credential),
+            issued_at=issued_at,
+            key_fragment=signer.verification_method.split("#", 1)[1],
+            idempotency_key=key_mac,
+            request_digest=digest if key_mac is not None else None,
+        )
+        session.add(record)
+        session.flush()
+        session.add_all(
+            StatusEntry(credential_pk=record.id, list_id=list_id, list_index=index, purpose=p)
+            for p, list_id, index in allocations
+        )
+        audit.append(session, vault, partner.id, audit.Action.CREDENTIAL_ISSUED, str(record.id))
+    return Issued(credential, replayed=False)

@@ -1,0 +1,145 @@
+"""Partners: their DIDs and documents, API keys and current signing key.
+
+A partner's DID document (``nansen.did.web.build_document``) is stored as JSON and is the record
+of its keys' lifecycle; the seeds are in ``signing_keys``, sealed by the master key. An API key is
+``nansen_<partner id>_<secret>``; only SHA-256 of the secret (32 random bytes) is stored, and it is
+compared in constant time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from issuer import audit
+from issuer.dids import authority, domain_did, path_did
+from issuer.models import Partner, SigningKey
+from issuer.problems import Problem
+from issuer.settings import Settings
+from issuer.vault import Vault
+from nansen.did.web import PartnerKey, build_document, current_key
+from nansen.errors import InvalidInput
+from nansen.keys import Ed25519KeyPair
+from nansen.keys import SigningKey as Signer
+
+API_KEY_PREFIX = "nansen"
+_MAX_NAME = 200
+
+
+@dataclass(frozen=True)
+class NewPartner:
+    partner: Partner
+    #: Shown once; only its hash is kept.
+    api_key: str
+
+
+def seal_context(partner_id: str, fragment: str) -> str:
+    """What a sealed seed is bound to: it opens only as this partner's key with this fragment."""
+    return f"nansen-issuer/signing-key/{partner_id}#{fragment}"
+
+
+def _hash_secret(secret: str) -> bytes:
+    return hashlib.sha256(secret.encode()).digest()
+
+
+def add_signing_key(
+    session: Session, vault: Vault, partner_id: str, fragment: str, pair: Ed25519KeyPair
+) -> None:
+    sealed = vault.seal(pair.seed, seal_context(partner_id, fragment))
+    session.add(SigningKey(partner_id=partner_id, fragment=fragment, sealed_seed=sealed, created_at=_now()))
+
+
+def create(
+    session: Session, vault: Vault, settings: Settings, name: str, domain: str | None = None
+) -> NewPartner:
+    """A partner with a fresh Ed25519 key and API key, in the caller's transaction."""
+    name = name.strip()
+    if not name or len(name) > _MAX_NAME or not name.isprintable():
+        raise InvalidInput("A partner's name is 1 to 200 printable characters.")
+    partner_id = secrets.token_hex(8)
+    if domain is not None:
+        domain = authority(domain)
+        if session.scalar(select(Partner.id).where(Partner.domain == domain)) is not None:
+            raise InvalidInput("Another partner already has that domain.")
+    did = domain_did(domain) if domain else path_did(settings.public_host, partner_id)
+    pair = Ed25519KeyPair.generate()
+    secret = secrets.token_urlsafe(32)
+    moment = _now()
+    partner = Partner(
+        id=partner_id,
+        name=name,
+        did=did,
+        domain=domain,
+        document=json.dumps(build_document(did, [PartnerKey("key-1", pair.public_key)])),
+        api_key_hash=_hash_secret(secret),
+        created_at=moment,
+        rate_tokens=float(settings.rate_burst),
+        rate_updated=moment,
+    )
+    session.add(partner)
+    session.flush()
+    add_signing_key(session, vault, partner_id, "key-1", pair)
+    audit.append(session, vault, partner_id, audit.Action.PARTNER_CREATED)
+    return NewPartner(partner, f"{API_KEY_PREFIX}_{partner_id}_{secret}")
+
+
+def locked(session: Session, partner_id: str) -> Partner | None:
+    """The partner's row, locked until the transaction ends (PostgreSQL; SQLite locks it all)."""
+    return session.scalar(
+        select(Partner)
+        .where(Partner.id == partner_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+def locked_or_gone(session: Session, partner_id: str) -> Partner:
+    """The caller's row, locked; a 401 Problem if the partner no longer exists."""
+    partner = locked(session, partner_id)
+    if partner is None:
+        raise Problem(401, "The API key is missing or not valid.")
+    return partner
+
+
+def authenticate(session: Session, api_key: str) -> Partner | None:
+    """The partner whose API key this is (its row locked), or None."""
+    prefix, _, rest = api_key.partition("_")
+    partner_id, _, secret = rest.partition("_")
+    if prefix != API_KEY_PREFIX or not partner_id or not secret or len(api_key) > 200:
+        return None
+    partner = locked(session, partner_id)
+    if partner is None or not hmac.compare_digest(_hash_secret(secret), partner.api_key_hash):
+        return None
+    return partner
+
+
+def document(partner: Partner) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(partner.document)
+    return loaded
+
+
+def signer(session: Session, vault: Vault, partner: Partner, fragment: str | None = None) -> Signer:
+    """The partner's current signing key (or the one with ``fragment``, if it is still held)."""
+    method = current_key(document(partner))
+    wanted = fragment or (method.split("#", 1)[1] if method else None)
+    if wanted is None:
+        raise Problem(409, "The partner has no current signing key; an operator must rotate its key.")
+    row = session.scalar(
+        select(SigningKey).where(SigningKey.partner_id == partner.id, SigningKey.fragment == wanted)
+    )
+    if row is None or row.sealed_seed is None:
+        raise Problem(409, "That signing key has been retired and can no longer sign.")
+    seed = vault.open_sealed(row.sealed_seed, seal_context(partner.id, wanted))
+    return Signer(Ed25519KeyPair.from_seed(seed), f"{partner.did}#{wanted}")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

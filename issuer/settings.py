@@ -1,0 +1,100 @@
+"""The issuer service's settings, typed, from ``NANSEN_*`` environment variables.
+
+Every variable is listed in issuer/README.md. The core's own variables apply too: the request
+body limit is ``NANSEN_MAX_DOCUMENT_BYTES`` and JSON nesting is bounded by ``NANSEN_MAX_JSON_DEPTH``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from issuer.dids import authority
+from nansen.config import Limits, data_dir
+from nansen.errors import InvalidInput
+from nansen.status import MIN_ENTRIES
+
+DEFAULT_PORT = 8081
+
+
+class SettingsError(ValueError):
+    """An environment variable has a value the service cannot use."""
+
+
+def _number(environ: Mapping[str, str], name: str, default: float, kind: type[int] | type[float]) -> float:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError as cause:
+        raise SettingsError(f"{name} must be a {'whole ' if kind is int else ''}number.") from cause
+    if value <= 0:
+        raise SettingsError(f"{name} must be positive.")
+    return value
+
+
+def _public_host(environ: Mapping[str, str]) -> str:
+    host = environ.get("NANSEN_ISSUER_PUBLIC_HOST", "").strip() or f"localhost%3A{DEFAULT_PORT}"
+    try:
+        return authority(host)
+    except InvalidInput as cause:
+        raise SettingsError(
+            "NANSEN_ISSUER_PUBLIC_HOST must be a domain name, with a port written as %3A if any."
+        ) from cause
+
+
+def _list_length(environ: Mapping[str, str]) -> int:
+    length = int(_number(environ, "NANSEN_ISSUER_STATUS_LIST_LENGTH", MIN_ENTRIES, int))
+    if length < MIN_ENTRIES or length % 8:
+        raise SettingsError("NANSEN_ISSUER_STATUS_LIST_LENGTH must be a multiple of 8 and at least 131072.")
+    return length
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the service needs from its surroundings; ``from_env`` reads it from the environment."""
+
+    database_url: str
+    #: The did:web form of the public host (``example.org`` or ``localhost%3A8081``).
+    public_host: str = f"localhost%3A{DEFAULT_PORT}"
+    #: Where the master key file lives when ``master_key`` is not given.
+    data_dir: Path = field(default_factory=lambda: data_dir() / "issuer")
+    #: 32 bytes from ``NANSEN_ISSUER_MASTER_KEY`` (64 hex digits); None: the key file in data_dir.
+    master_key: bytes | None = None
+    rate_per_second: float = 10.0
+    rate_burst: int = 100
+    status_max_age: int = 300
+    status_list_length: int = MIN_ENTRIES
+    limits: Limits = field(default_factory=Limits)
+
+    @property
+    def base_url(self) -> str:
+        """``https://host[:port]``, the origin of every URL the service puts in a credential."""
+        return "https://" + self.public_host.replace("%3A", ":")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
+        directory = data_dir() / "issuer"
+        url = environ.get("NANSEN_ISSUER_DATABASE_URL", "").strip() or f"sqlite:///{directory / 'issuer.db'}"
+        raw_key = environ.get("NANSEN_ISSUER_MASTER_KEY", "").strip()
+        master_key: bytes | None = None
+        if raw_key:
+            try:
+                master_key = bytes.fromhex(raw_key)
+            except ValueError:
+                master_key = b""
+            if len(master_key) != 32:
+                raise SettingsError("NANSEN_ISSUER_MASTER_KEY must be 64 hexadecimal digits (32 bytes).")
+        return cls(
+            database_url=url,
+            public_host=_public_host(environ),
+            data_dir=directory,
+            master_key=master_key,
+            rate_per_second=_number(environ, "NANSEN_ISSUER_RATE_PER_SECOND", 10.0, float),
+            rate_burst=int(_number(environ, "NANSEN_ISSUER_RATE_BURST", 100, int)),
+            status_max_age=int(_number(environ, "NANSEN_ISSUER_STATUS_MAX_AGE", 300, int)),
+            status_list_length=_list_length(environ),
+        )

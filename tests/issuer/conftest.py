@@ -1,0 +1,184 @@
+"""Fixtures for the issuer service: a real SQLite file and the real PostgreSQL, real uvicorn servers.
+
+PostgreSQL is the one on this machine (``postgresql+psycopg://postgres@127.0.0.1:5432/test``, or
+``NANSEN_TEST_DATABASE_URL``). Each test gets its own schema, dropped afterwards. When PostgreSQL
+cannot be reached the tests that need it fail, saying so: they are never skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy.exc import OperationalError
+
+from issuer import migrate, partners
+from issuer.app import create_app
+from issuer.db import make_engine, session_factory
+from issuer.settings import Settings
+from issuer.vault import Vault
+
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def postgres_base_url() -> str:
+    url = make_url(os.environ.get("NANSEN_TEST_DATABASE_URL") or DEFAULT_POSTGRES)
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    return url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_admin() -> Iterator[Engine]:
+    base = postgres_base_url()
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except OperationalError as error:
+        pytest.fail(
+            f"PostgreSQL is not reachable at {make_url(base).render_as_string()} ({type(error).__name__}). "
+            "Start it (.ci/run does) or point NANSEN_TEST_DATABASE_URL at one.",
+            pytrace=False,
+        )
+    yield engine
+    engine.dispose()
+
+
+def _postgres_database(request: pytest.FixtureRequest) -> Iterator[str]:
+    admin: Engine = request.getfixturevalue("postgres_admin")
+    schema = f"nansen_issuer_test_{secrets.token_hex(6)}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(postgres_base_url()).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty database: a SQLite file, then a PostgreSQL schema of its own."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'issuer.db'}"
+        yield from _migrated(url)
+    else:
+        for url in _postgres_database(request):
+            yield from _migrated(url)
+
+
+def _migrated(url: str) -> Iterator[str]:
+    engine = make_engine(url)
+    try:
+        migrate.upgrade(engine)
+    finally:
+        engine.dispose()
+    yield url
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=database_url,
+        public_host="localhost%3A8081",
+        data_dir=tmp_path / "data",
+        master_key=secrets.token_bytes(32),
+        rate_per_second=1000.0,
+        rate_burst=1000,
+    )
+
+
+@dataclass(frozen=True)
+class PartnerInfo:
+    id: str
+    did: str
+    api_key: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.api_key}"}
+
+
+def add_partner(settings: Settings, name: str = "Shelter", domain: str | None = None) -> PartnerInfo:
+    engine = make_engine(settings.database_url)
+    try:
+        with session_factory(engine)() as session, session.begin():
+            created = partners.create(session, Vault.open(settings), settings, name, domain)
+        return PartnerInfo(created.partner.id, created.partner.did, created.api_key)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings), base_url="http://localhost:8081") as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def engine(settings: Settings) -> Iterator[Engine]:
+    """An engine on the test's database, to look at what the service stored."""
+    db = make_engine(settings.database_url)
+    yield db
+    db.dispose()
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    """A real uvicorn server on 127.0.0.1, whose public host is ``localhost%3A<port>``."""
+
+    url: str
+    settings: Settings
+
+    def local(self, public_url: str) -> str:
+        """The loopback URL of a public ``https://localhost:<port>/…`` URL of this service."""
+        return public_url.replace(self.settings.base_url, self.url, 1)
+
+
+def run_server(settings: Settings, sock: socket.socket) -> Iterator[None]:
+    config = uvicorn.Config(create_app(settings), log_level="warning", access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("The issuer service did not start.")
+        time.sleep(0.01)
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()
+
+
+@pytest.fixture
+def live_server(settings: Settings) -> Iterator[LiveServer]:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    live_settings = replace(settings, public_host=f"localhost%3A{port}")
+    for _ in run_server(live_settings, sock):
+        yield LiveServer(f"http://127.0.0.1:{port}", live_settings)
+
+
+@pytest.fixture
+def http() -> Iterator[httpx.Client]:
+    with httpx.Client(timeout=60) as http_client:
+        yield http_client
