@@ -1,0 +1,26 @@
+"""Fixtures: a verifier service on SQLite by default, and a database URL for each real database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.verifier.support import Service, postgres_schema, service, sqlite_url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Each test that takes this runs once on a SQLite file and once on the real PostgreSQL."""
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path)
+    else:
+        with postgres_schema() as url:
+            yield url
+
+
+@pytest.fixture
+def verifier_service(tmp_path: Path) -> Iterator[Service]:
+    with service(sqlite_url(tmp_path), tmp_path) as running:
+        yield running

@@ -1,0 +1,155 @@
+"""The verifier service under test: real uvicorn servers on loopback, real databases, a movable clock."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from nansen import status
+from nansen.proofs import ProofOptions, add_proof
+from nansen.verify import StaticStatusLists
+from tests.helpers import ISSUED, PARTNER
+from verifier import Settings, create_app
+from verifier.dependencies import get_clock, get_status_lists
+
+DOMAIN = "shelter.example"  # the domain tests.helpers.presentation signs for
+POSTGRES_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+STATUS_BASE = "https://partner.example/status"
+STATUS_INDEX = 4242
+
+
+@dataclass
+class FakeClock:
+    moment: datetime = field(default_factory=lambda: ISSUED + timedelta(minutes=1))
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def advance(self, seconds: float) -> None:
+        self.moment += timedelta(seconds=seconds)
+
+
+def settings_for(database_url: str, data_dir: Path, **overrides: Any) -> Settings:
+    return replace(Settings(database_url=database_url, data_dir=data_dir, domain=DOMAIN), **overrides)
+
+
+@contextlib.contextmanager
+def running(app: FastAPI) -> Iterator[str]:
+    """Serve the app with uvicorn on 127.0.0.1 (a random port) in a thread; yields its base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False, lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("The verifier service did not start.")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()
+
+
+@dataclass
+class Service:
+    url: str
+    app: FastAPI
+    settings: Settings
+    clock: FakeClock
+    client: httpx.Client
+
+    def post(self, path: str, body: Any, **kwargs: Any) -> httpx.Response:
+        return self.client.post(self.url + path, json=body, **kwargs)
+
+    def challenge(self) -> str:
+        response = self.client.post(self.url + "/challenges")
+        assert response.status_code == 200, response.text
+        nonce = response.json()["challenge"]
+        assert isinstance(nonce, str)
+        return nonce
+
+    def verify_presentation(self, presentation: Any, **options: Any) -> httpx.Response:
+        return self.post(
+            "/presentations/verify", {"verifiablePresentation": presentation, "options": options}
+        )
+
+
+@contextlib.contextmanager
+def service(
+    database_url: str, data_dir: Path, *, status_lists: list[dict[str, Any]] | None = None, **overrides: Any
+) -> Iterator[Service]:
+    settings = settings_for(database_url, data_dir, **overrides)
+    app = create_app(settings)
+    clock = FakeClock()
+    app.dependency_overrides[get_clock] = lambda: clock
+    if status_lists is not None:
+        lists = StaticStatusLists(status_lists)
+        app.dependency_overrides[get_status_lists] = lambda: lists
+    with running(app) as url, httpx.Client(timeout=60) as client:
+        yield Service(url, app, settings, clock, client)
+
+
+def sqlite_url(directory: Path) -> str:
+    return f"sqlite:///{directory / 'verifier.sqlite3'}"
+
+
+@contextlib.contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A URL for a fresh schema of the test database on the real PostgreSQL; dropped afterwards."""
+    base = make_url(os.environ.get("NANSEN_TEST_DATABASE_URL", POSTGRES_DEFAULT))
+    if base.drivername == "postgresql":
+        base = base.set(drivername="postgresql+psycopg")
+    schema = f"nansen_verifier_{secrets.token_hex(6)}"
+    admin = create_engine(base)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except OperationalError as error:
+        admin.dispose()
+        pytest.fail(
+            f"PostgreSQL is not reachable at {base.render_as_string(hide_password=True)} "
+            f"({type(error).__name__}): start it, or set NANSEN_TEST_DATABASE_URL to a reachable database."
+        )
+    try:
+        yield base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+            hide_password=False
+        )
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def status_entries() -> list[dict[str, Any]]:
+    return [status.build_entry(f"{STATUS_BASE}/{p}", STATUS_INDEX, p) for p in ("revocation", "suspension")]
+
+
+def status_list_credential(purpose: str, revoked: bool = False) -> dict[str, Any]:
+    bits = status.StatusList()
+    bits.set(STATUS_INDEX, revoked)
+    unsigned = status.build_list_credential(
+        f"{STATUS_BASE}/{purpose}", PARTNER.controller, purpose, bits, valid_from=ISSUED
+    )
+    return add_proof(unsigned, PARTNER, ProofOptions(created=ISSUED))

@@ -1,0 +1,133 @@
+"""The paste page: server-rendered, readable on a phone, no external resource, English and French."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import presentation, signed_credential
+from tests.verifier.support import Service, service, sqlite_url
+from verifier import Mode
+from verifier.i18n import _ranked, catalogues, choose
+
+
+def paste(running: Service, text: str, lang: str = "en") -> tuple[int, str]:
+    response = running.client.post(f"{running.url}/verify-page?lang={lang}", data={"text": text})
+    assert response.headers["content-type"].startswith("text/html")
+    return response.status_code, response.text
+
+
+def assert_self_contained(html: str) -> None:
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), "no external resource"
+    assert "<script" not in html
+
+
+@pytest.mark.parametrize(
+    ("query", "accept", "lang", "words"),
+    [
+        ("", "", "en", ["Check a credential", "QR code text or JSON", ">Check</button>"]),
+        ("?lang=fr", "", "fr", ["Vérifier une attestation", "Texte du code QR ou JSON"]),
+        ("", "fr-CH, fr;q=0.9, en;q=0.8", "fr", ["Vérifier une attestation"]),
+        ("", "de, en;q=0.5, fr;q=0.4", "en", ["Check a credential"]),
+        ("?lang=en", "fr", "en", ["Check a credential"]),
+    ],
+)
+def test_the_page_in_each_language(
+    verifier_service: Service, query: str, accept: str, lang: str, words: list[str]
+) -> None:
+    headers = {"Accept-Language": accept} if accept else {}
+    response = verifier_service.client.get(verifier_service.url + "/" + query, headers=headers)
+    assert response.status_code == 200
+    assert response.headers["content-language"] == lang
+    assert f'<html lang="{lang}">' in response.text
+    assert 'action="/verify-page?lang=' + lang in response.text
+    for word in words:
+        assert word in response.text
+    assert_self_contained(response.text)
+
+
+@pytest.mark.parametrize(
+    ("lang", "verdict", "checks"),
+    [
+        (
+            "en",
+            "Valid",
+            ["Signature", "Presented by its holder", "Made just now", "Shown only once", "passed"],
+        ),
+        ("fr", "Valide", ["Signature", "Présentée par son titulaire", "Faite à l&#39;instant", "réussi"]),
+    ],
+)
+def test_a_pasted_presentation_shows_the_verdict_and_every_check(
+    verifier_service: Service, lang: str, verdict: str, checks: list[str]
+) -> None:
+    status, html = paste(verifier_service, json.dumps(presentation(signed_credential())), lang)
+    assert status == 200
+    assert f'class="verdict verdict-VALID" role="status">{verdict}</div>' in html
+    for word in checks:
+        assert word in html
+    assert_self_contained(html)
+
+
+def test_a_replayed_or_tampered_paste_is_not_valid(verifier_service: Service) -> None:
+    vp = json.dumps(presentation(signed_credential()))
+    assert paste(verifier_service, vp)[0] == 200
+    status, html = paste(verifier_service, vp, "fr")
+    assert status == 200
+    for word in ("verdict-NOT-VALID", "Non valide", "échoué"):
+        assert word in html
+    credential = signed_credential()
+    credential["validFrom"] = "2020-01-01T00:00:00Z"
+    status, html = paste(verifier_service, json.dumps(credential))
+    assert "verdict-NOT-VALID" in html
+    assert "Not valid" in html
+
+
+def test_a_pasted_credential_is_checked(verifier_service: Service) -> None:
+    status, html = paste(verifier_service, json.dumps(signed_credential()), "fr")
+    assert status == 200
+    assert "Attestation 1" in html
+    assert "Valide" in html
+
+
+@pytest.mark.parametrize(
+    ("text", "en", "fr"),
+    [
+        ("", "Paste the text of a QR code first.", "Collez d&#39;abord le texte d&#39;un code QR."),
+        ("HC1:NOT-YET", "The text is not a presentation or credential", "Ce texte n&#39;est pas"),
+        ('{"type": "Other"}', "neither a presentation nor a credential", "ni une présentation"),
+    ],
+)
+def test_unreadable_pastes_are_explained(verifier_service: Service, text: str, en: str, fr: str) -> None:
+    for lang, message in (("en", en), ("fr", fr)):
+        status, html = paste(verifier_service, text, lang)
+        assert status == 400
+        assert message in html
+        assert 'role="alert"' in html
+
+
+def test_in_challenge_mode_the_page_refuses_presentations(tmp_path: Path) -> None:
+    with service(sqlite_url(tmp_path), tmp_path, mode=Mode.CHALLENGE) as running:
+        status, html = paste(running, json.dumps(presentation(signed_credential())))
+        assert status == 400
+        assert "only presentations made for one of its challenges" in html
+
+
+def test_the_catalogues_have_the_same_messages_and_placeholders() -> None:
+    english = catalogues()["en"]
+    assert set(catalogues()) == {"en", "fr"}
+    for lang, entries in catalogues().items():
+        assert set(entries) == set(english), lang
+        for key, text in entries.items():
+            assert re.findall(r"{\w+}", text) == re.findall(r"{\w+}", english[key]), (lang, key)
+
+
+def test_language_negotiation() -> None:
+    assert _ranked("fr;q=0.5, en-GB;q=0.9, de") == ["de", "en", "fr"]
+    assert _ranked("fr;q=0, en;q=bad") == []
+    assert choose("FR", "") == "fr"
+    assert choose("xx", "fr") == "fr"
+    assert choose(None, "xx") == "en"

@@ -1,0 +1,122 @@
+"""Settings from the environment, the ``serve`` and ``migrate`` commands, and purging old rows."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from tests.helpers import ISSUED
+from verifier import Mode, Settings, replay
+from verifier.cli import app as cli
+from verifier.db import create_db_engine, session_factory
+from verifier.migrate import upgrade
+from verifier.models import Challenge, SeenPresentation
+from verifier.settings import SettingsError
+
+
+def test_settings_defaults(tmp_path: Path) -> None:
+    settings = Settings.from_env({"NANSEN_DATA_DIR": str(tmp_path)})
+    assert settings.database_url == f"sqlite:///{tmp_path / 'verifier.sqlite3'}"
+    assert settings.data_dir == tmp_path
+    assert settings.domain == "localhost"
+    assert settings.mode is Mode.MIXED
+    assert settings.challenge_ttl_seconds == 300
+    assert settings.one_way_window_seconds == 300
+    assert settings.migrate_on_start is True
+
+
+def test_settings_from_the_environment(tmp_path: Path) -> None:
+    settings = Settings.from_env(
+        {
+            "NANSEN_DATA_DIR": str(tmp_path),
+            "NANSEN_VERIFIER_DATABASE_URL": "postgresql+psycopg://db/verifier",
+            "NANSEN_VERIFIER_DOMAIN": "shelter.example",
+            "NANSEN_VERIFIER_MODE": "one-way",
+            "NANSEN_VERIFIER_CHALLENGE_TTL_SECONDS": "60",
+            "NANSEN_VERIFIER_ONE_WAY_WINDOW_SECONDS": "120",
+            "NANSEN_VERIFIER_MIGRATE_ON_START": "0",
+        }
+    )
+    assert settings.database_url == "postgresql+psycopg://db/verifier"
+    assert settings.domain == "shelter.example"
+    assert settings.mode is Mode.ONE_WAY
+    assert (settings.challenge_ttl_seconds, settings.one_way_window_seconds) == (60, 120)
+    assert settings.migrate_on_start is False
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("NANSEN_VERIFIER_MODE", "sometimes", "must be one of: mixed, challenge, one-way"),
+        ("NANSEN_VERIFIER_CHALLENGE_TTL_SECONDS", "soon", "must be a whole number"),
+        ("NANSEN_VERIFIER_ONE_WAY_WINDOW_SECONDS", "-5", "must be positive"),
+        ("NANSEN_VERIFIER_MIGRATE_ON_START", "maybe", "must be 1 or 0"),
+    ],
+)
+def test_bad_settings_are_refused_in_one_sentence(name: str, value: str, message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_env({name: value})
+    result = CliRunner().invoke(cli, ["migrate"], env={name: value})
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_serve_runs_uvicorn_on_loopback(tmp_path: Path) -> None:
+    port = free_port()
+    env = {**os.environ, "NANSEN_DATA_DIR": str(tmp_path)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "verifier", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                response = httpx.post(f"http://127.0.0.1:{port}/challenges", timeout=5)
+                break
+            except httpx.TransportError:
+                assert process.poll() is None, "the server stopped"
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.1)
+        assert response.status_code == 200
+        assert response.json()["domain"] == "localhost"
+        assert (tmp_path / "verifier.sqlite3").exists()
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=30)
+    assert "Traceback" not in output
+
+
+def test_purge_removes_only_what_has_expired(tmp_path: Path) -> None:
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'v.sqlite3'}")
+    upgrade(engine)
+    sessions = session_factory(engine)
+    with sessions() as session:
+        replay.issue_challenge(session, ISSUED, timedelta(minutes=5))
+        replay.issue_challenge(session, ISSUED, timedelta(minutes=10))
+        replay.remember_presentation(session, "a" * 64, ISSUED, ISSUED + timedelta(minutes=5))
+        replay.remember_presentation(session, "b" * 64, ISSUED, ISSUED + timedelta(minutes=10))
+        assert replay.purge(session, ISSUED + timedelta(minutes=7)) == 2
+        assert session.scalar(select(func.count()).select_from(Challenge)) == 1
+        assert list(session.scalars(select(SeenPresentation.digest))) == ["b" * 64]
+    engine.dispose()

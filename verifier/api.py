@@ -1,0 +1,116 @@
+"""The VC-API verifier endpoints: ``POST /credentials/verify``, ``/presentations/verify``, ``/challenges``.
+
+Bodies are read by `verifier.body.json_body` (bounded, JSON only), not by FastAPI's parser.
+A verification answers 200 when verified and 400 when not, with the report of `verifier.report`;
+a request that cannot be verified at all answers a problem (RFC 9457).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+
+from nansen.timeutil import format_datetime
+from nansen.verify import VerificationResult
+from verifier import replay
+from verifier.body import json_body
+from verifier.checking import PresentationOptions, check_presentation
+from verifier.dependencies import ClockDep, SessionDep, SettingsDep, VerifierDep
+from verifier.problems import Problem
+from verifier.report import vc_api
+from verifier.settings import Mode
+
+log = logging.getLogger(__name__)
+
+router = APIRouter()
+
+JsonBody = Annotated[Any, Depends(json_body)]
+
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _request_body_schema(document: str, options: dict[str, Any]) -> dict[str, Any]:
+    schema = {
+        "type": "object",
+        "required": [document],
+        "properties": {document: {"type": "object"}, "options": {"type": "object", "properties": options}},
+    }
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+
+
+def _member(body: Any, name: str) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise Problem(400, "The request body must be a JSON object.")
+    value = body.get(name)
+    if not isinstance(value, dict):
+        raise Problem(400, f"The request must carry a {name} object.")
+    return value
+
+
+def _options(body: dict[str, Any]) -> dict[str, Any]:
+    options = body.get("options", {})
+    if not isinstance(options, dict):
+        raise Problem(400, "The options must be a JSON object.")
+    return options
+
+
+def _optional_string(options: dict[str, Any], name: str) -> str | None:
+    value = options.get(name)
+    if value is not None and not isinstance(value, str):
+        raise Problem(400, f"The {name} option must be a string.")
+    return value
+
+
+def _answer(result: VerificationResult) -> JSONResponse:
+    log.info("A %s was verified: %s.", result.kind, result.verdict.value)
+    return JSONResponse(vc_api(result), status_code=200 if result.verified else 400, headers=NO_STORE)
+
+
+@router.post(
+    "/credentials/verify",
+    summary="Verify a credential",
+    openapi_extra=_request_body_schema(
+        "verifiableCredential", {"checks": {"type": "array", "items": {"type": "string"}}}
+    ),
+)
+def verify_credential(body: JsonBody, verifier: VerifierDep) -> JSONResponse:
+    """Every check is always made; ``options.checks``, if given, must be a list of check names."""
+    credential = _member(body, "verifiableCredential")
+    checks = _options(body).get("checks", [])
+    if not isinstance(checks, list) or not all(isinstance(c, str) for c in checks):
+        raise Problem(400, "The checks option must be a list of check names.")
+    return _answer(verifier.verify_credential(credential))
+
+
+@router.post(
+    "/presentations/verify",
+    summary="Verify a presentation and its credentials",
+    openapi_extra=_request_body_schema(
+        "verifiablePresentation", {"challenge": {"type": "string"}, "domain": {"type": "string"}}
+    ),
+)
+def verify_presentation(
+    body: JsonBody, verifier: VerifierDep, session: SessionDep, settings: SettingsDep
+) -> JSONResponse:
+    """With ``options.challenge`` from ``POST /challenges``, or one way (fresh, accepted once)."""
+    presentation = _member(body, "verifiablePresentation")
+    options = _options(body)
+    wanted = PresentationOptions(_optional_string(options, "challenge"), _optional_string(options, "domain"))
+    result = check_presentation(presentation, wanted, verifier=verifier, session=session, settings=settings)
+    return _answer(result)
+
+
+@router.post("/challenges", summary="Issue a single-use challenge")
+def create_challenge(session: SessionDep, settings: SettingsDep, clock: ClockDep) -> JSONResponse:
+    """A random nonce for ``options.challenge``, this verifier's domain, and when the nonce expires."""
+    if settings.mode is Mode.ONE_WAY:
+        raise Problem(404, "This verifier scans one way and issues no challenges.")
+    nonce, expires = replay.issue_challenge(
+        session, clock(), timedelta(seconds=settings.challenge_ttl_seconds)
+    )
+    body = {"challenge": nonce, "domain": settings.domain, "expires": format_datetime(expires)}
+    return JSONResponse(body, headers=NO_STORE)

@@ -1,0 +1,84 @@
+"""The verifier service's FastAPI application: `create_app(settings)`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from anyio import to_thread
+from fastapi import FastAPI
+from sqlalchemy.orm import Session, sessionmaker
+
+from nansen.did.resolver import Resolver
+from nansen.did.web_resolver import WebResolver
+from nansen.timeutil import now
+from nansen.verify import StaticStatusLists
+from verifier import api, pages, problems, replay
+from verifier.body import BodyLimit
+from verifier.db import create_db_engine, session_factory
+from verifier.dependencies import Services
+from verifier.migrate import upgrade
+from verifier.settings import Settings
+
+log = logging.getLogger(__name__)
+
+#: How often expired challenges and old one-way presentations are deleted.
+PURGE_INTERVAL_SECONDS = 60.0
+
+
+def _purge(sessions: sessionmaker[Session]) -> None:
+    with sessions() as session:
+        removed = replay.purge(session, now())
+    if removed:
+        log.info("Removed %d expired challenges and presentations.", removed)
+
+
+async def _purge_forever(sessions: sessionmaker[Session]) -> None:
+    while True:
+        await asyncio.sleep(PURGE_INTERVAL_SECONDS)
+        try:
+            await to_thread.run_sync(_purge, sessions)
+        except Exception as error:
+            log.warning("Expired challenges could not be removed (%s).", type(error).__name__)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The service for these settings; migrations run at start unless turned off."""
+    engine = create_db_engine(settings.database_url)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if settings.migrate_on_start:
+            await to_thread.run_sync(upgrade, engine)
+        purging = asyncio.create_task(_purge_forever(services.sessions))
+        try:
+            yield
+        finally:
+            purging.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await purging
+            engine.dispose()
+
+    app = FastAPI(
+        title="Nansen verifier",
+        summary="Verifies credentials and presentations (W3C VC-API verifier endpoints).",
+        version="0.1.0",
+        docs_url=None,  # the interactive docs load scripts from a CDN; /openapi.json stays
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    services = Services(
+        settings=settings,
+        sessions=session_factory(engine),
+        resolver=Resolver(web=WebResolver(settings.data_dir / "did-web")),
+        status_lists=StaticStatusLists(),
+    )
+    app.state.services = services
+    problems.install(app)
+    app.add_middleware(BodyLimit, limit=settings.limits.max_document_bytes)
+    app.add_middleware(problems.CatchAll)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    return app

@@ -1,0 +1,86 @@
+"""Errors as problem details (RFC 9457): ``application/problem+json``, one plain sentence each."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger(__name__)
+
+MEDIA_TYPE = "application/problem+json"
+
+
+class Problem(Exception):
+    """A request the service refuses; ``detail`` is one sentence a person can act on."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
+def problem_response(status: int, detail: str) -> JSONResponse:
+    """``type`` is ``about:blank``, so ``title`` is the HTTP status phrase (RFC 9457 §4.2.1)."""
+    body = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status, "detail": detail}
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
+
+
+_DETAILS = {
+    404: "There is nothing at this address.",
+    405: "This address does not accept that method.",
+}
+
+
+async def _problem(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Problem)
+    return problem_response(exc.status, exc.detail)
+
+
+async def _http_exception(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    detail = _DETAILS.get(exc.status_code, f"The request failed ({HTTPStatus(exc.status_code).phrase}).")
+    return problem_response(exc.status_code, detail)
+
+
+async def _validation(_request: Request, _exc: Exception) -> JSONResponse:
+    return problem_response(400, "The request's parameters are not valid.")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(Problem, _problem)
+    app.add_exception_handler(HTTPException, _http_exception)
+    app.add_exception_handler(RequestValidationError, _validation)
+
+
+class CatchAll:
+    """Any unexpected error becomes a 500 problem; the log names its type only, never the data."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as error:
+            log.error("A request failed unexpectedly (%s).", type(error).__name__)
+            if started:
+                return  # the server closes the unfinished response
+            response = problem_response(500, "The verifier failed unexpectedly; please try again.")
+            await response(scope, receive, send)

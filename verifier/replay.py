@@ -1,0 +1,100 @@
+"""Single use, in the database so that replicas share it: challenges and one-way presentations.
+
+Only SHA-256 digests are stored. A challenge is spent with one conditional UPDATE (``… WHERE
+spent_at IS NULL``), so of any number of concurrent requests exactly one spends it; a one-way
+presentation is remembered under a primary key, so exactly one insert succeeds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, Executable, delete, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from nansen.proofs.dataintegrity import proofs_of
+from verifier.models import Challenge, SeenPresentation
+
+#: 256 bits of randomness, URL-safe: fits in a QR code's alphanumeric text once encoded.
+NONCE_BYTES = 32
+
+
+class ChallengeState(StrEnum):
+    USABLE = "usable"
+    UNKNOWN = "unknown"
+    EXPIRED = "expired"
+    SPENT = "spent"
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def issue_challenge(session: Session, moment: datetime, ttl: timedelta) -> tuple[str, datetime]:
+    """A fresh nonce and when it expires; only its digest is stored."""
+    nonce = secrets.token_urlsafe(NONCE_BYTES)
+    expires = moment + ttl
+    session.add(Challenge(digest=digest(nonce), issued_at=moment, expires_at=expires))
+    session.commit()
+    return nonce, expires
+
+
+def challenge_state(session: Session, nonce: str, moment: datetime) -> ChallengeState:
+    row = session.get(Challenge, digest(nonce))
+    if row is None:
+        return ChallengeState.UNKNOWN
+    if row.spent_at is not None:
+        return ChallengeState.SPENT
+    if row.expires_at <= moment:
+        return ChallengeState.EXPIRED
+    return ChallengeState.USABLE
+
+
+def _changed(session: Session, statement: Executable) -> int:
+    """Run an UPDATE or DELETE; how many rows it changed."""
+    result = cast(CursorResult[Any], session.execute(statement))
+    return result.rowcount
+
+
+def spend_challenge(session: Session, nonce: str, moment: datetime) -> bool:
+    """Mark the nonce spent if it is usable; True for the one caller that did."""
+    spent = _changed(
+        session,
+        update(Challenge)
+        .where(Challenge.digest == digest(nonce), Challenge.spent_at.is_(None), Challenge.expires_at > moment)
+        .values(spent_at=moment)
+        .execution_options(synchronize_session=False),
+    )
+    session.commit()
+    return spent == 1
+
+
+def presentation_digest(presentation: dict[str, Any]) -> str:
+    """The SHA-256 of the presentation's proof values (its signatures), one per line."""
+    return digest("\n".join(str(proof.get("proofValue")) for proof in proofs_of(presentation)))
+
+
+def remember_presentation(
+    session: Session, presentation_hash: str, moment: datetime, until: datetime
+) -> bool:
+    """Record a one-way presentation; False if it was accepted before."""
+    session.add(SeenPresentation(digest=presentation_hash, seen_at=moment, expires_at=until))
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return False
+    return True
+
+
+def purge(session: Session, moment: datetime) -> int:
+    """Delete expired challenges and presentations too old to be accepted; returns how many."""
+    removed = _changed(session, delete(Challenge).where(Challenge.expires_at < moment))
+    removed += _changed(session, delete(SeenPresentation).where(SeenPresentation.expires_at < moment))
+    session.commit()
+    return removed

@@ -1,0 +1,95 @@
+"""The verifier service's settings, typed, from ``NANSEN_*`` environment variables.
+
+Every variable is listed in verifier/README.md. The core's own variables (``NANSEN_DATA_DIR``,
+``NANSEN_MAX_DOCUMENT_BYTES``, ``NANSEN_MAX_JSON_DEPTH``, ``NANSEN_CLOCK_SKEW_SECONDS``, …) apply
+too: the request body limit is ``NANSEN_MAX_DOCUMENT_BYTES``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from nansen.config import Limits, data_dir
+
+
+class Mode(StrEnum):
+    """How presentations are protected against replay."""
+
+    #: A challenge from ``POST /challenges`` when the caller gives one, else one-way scanning.
+    MIXED = "mixed"
+    #: Every presentation must carry a challenge this verifier issued.
+    CHALLENGE = "challenge"
+    #: Every presentation is scanned one way: fresh, and accepted once. No challenges are issued.
+    ONE_WAY = "one-way"
+
+
+class SettingsError(ValueError):
+    """An environment variable has a value the service cannot use."""
+
+
+def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as cause:
+        raise SettingsError(f"{name} must be a whole number.") from cause
+    if value <= 0:
+        raise SettingsError(f"{name} must be positive.")
+    return value
+
+
+def _flag(environ: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = environ.get(name, "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be 1 or 0.")
+
+
+def _mode(environ: Mapping[str, str]) -> Mode:
+    raw = environ.get("NANSEN_VERIFIER_MODE", "") or Mode.MIXED.value
+    try:
+        return Mode(raw)
+    except ValueError as cause:
+        choices = ", ".join(m.value for m in Mode)
+        raise SettingsError(f"NANSEN_VERIFIER_MODE must be one of: {choices}.") from cause
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the service needs to know; ``from_env`` reads it from the environment."""
+
+    database_url: str
+    data_dir: Path
+    #: The security domain put in challenges and required in challenged presentations' proofs.
+    domain: str = "localhost"
+    mode: Mode = Mode.MIXED
+    challenge_ttl_seconds: int = 300
+    #: One-way scanning: how recent the holder's proof must be.
+    one_way_window_seconds: int = 300
+    migrate_on_start: bool = True
+    limits: Limits = field(default_factory=Limits)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        directory = Path(env["NANSEN_DATA_DIR"]) if env.get("NANSEN_DATA_DIR") else data_dir()
+        return cls(
+            database_url=env.get("NANSEN_VERIFIER_DATABASE_URL")
+            or f"sqlite:///{directory / 'verifier.sqlite3'}",
+            data_dir=directory,
+            domain=env.get("NANSEN_VERIFIER_DOMAIN") or "localhost",
+            mode=_mode(env),
+            challenge_ttl_seconds=_int(env, "NANSEN_VERIFIER_CHALLENGE_TTL_SECONDS", 300),
+            one_way_window_seconds=_int(env, "NANSEN_VERIFIER_ONE_WAY_WINDOW_SECONDS", 300),
+            migrate_on_start=_flag(env, "NANSEN_VERIFIER_MIGRATE_ON_START", True),
+        )
