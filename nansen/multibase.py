@@ -6,6 +6,7 @@ Bitstring Status List use. Multicodec: an unsigned varint names the key type.
 """
 
 import base64
+import re
 
 import base58
 
@@ -15,6 +16,8 @@ from nansen.errors import KeyFormatError
 ED25519_PUB = b"\xed\x01"
 X25519_PUB = b"\xec\x01"
 ED25519_PRIV = b"\x80\x26"
+
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 
 
 def encode_base58btc(data: bytes) -> str:
@@ -27,15 +30,17 @@ def encode_base64url(data: bytes) -> str:
 
 def decode(value: str) -> bytes:
     """Decode a multibase string in base58btc (``z``) or base64url (``u``)."""
-    if not isinstance(value, str) or len(value) < 2:
+    if not isinstance(value, str) or not value:
         raise KeyFormatError("A multibase value must be a non-empty string.")
     prefix, body = value[0], value[1:]
     try:
         if prefix == "z":
             return bytes(base58.b58decode(body.encode("ascii")))
         if prefix == "u":
-            if "=" in body:
-                raise ValueError("padding")
+            # Only the RFC 4648 §5 alphabet, no padding: urlsafe_b64decode alone would silently
+            # drop other characters.
+            if not _BASE64URL.fullmatch(body) or len(body) % 4 == 1:
+                raise ValueError("not base64url")
             return base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
     except ValueError as cause:
         raise KeyFormatError("The multibase value is not valid for its base.") from cause

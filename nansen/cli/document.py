@@ -202,7 +202,3 @@ def decrypt(
     except OSError as error:
         fail(f"Cannot decrypt the document: {error.strerror}.")
     print_json({"digestMultibase": decryption.digest_multibase, "plaintextBytes": decryption.plaintext_bytes})
-
-
-if __name__ == "__main__":
-    app()

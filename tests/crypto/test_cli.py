@@ -22,7 +22,7 @@ from nansen.crypto.stream import SEALED_CHUNK_SIZE
 from tests.conftest import did_key_signer
 
 #: Until ``nansen document`` is registered in nansen/cli/main.py, the module runs on its own.
-DOCUMENT = [sys.executable, "-m", "nansen.cli.document"]
+DOCUMENT = [sys.executable, "-m", "nansen", "document"]
 SIGNERS = {"holder": did_key_signer(0x31), "escrow": did_key_signer(0x32), "stranger": did_key_signer(0x33)}
 
 
