@@ -12,15 +12,16 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from nansen import jsonld, status, vcdm
+from nansen.cache import ago
 from nansen.config import Limits
 from nansen.did.resolver import Resolver
 from nansen.errors import NansenError, StatusListError
 from nansen.jsonutil import check_depth, check_strings
 from nansen.proofs import Expectations, ProofResult, verify_proofs
-from nansen.timeutil import now
+from nansen.timeutil import format_datetime, now
 
 
 class Outcome(StrEnum):
@@ -42,9 +43,14 @@ class Check:
     name: str
     outcome: Outcome
     reason: str
+    #: When the data the check used (a status list, the trust list) was last refreshed, if known.
+    refreshed_at: datetime | None = None
 
     def to_json(self) -> dict[str, str]:
-        return {"check": self.name, "outcome": self.outcome.value, "reason": self.reason}
+        result = {"check": self.name, "outcome": self.outcome.value, "reason": self.reason}
+        if self.refreshed_at is not None:
+            result["refreshedAt"] = format_datetime(self.refreshed_at)
+        return result
 
 
 @dataclass
@@ -63,8 +69,8 @@ class VerificationResult:
         result.add("format", Outcome.FAILED, reason)
         return result
 
-    def add(self, name: str, outcome: Outcome, reason: str) -> Outcome:
-        self.checks.append(Check(name, outcome, reason))
+    def add(self, name: str, outcome: Outcome, reason: str, refreshed_at: datetime | None = None) -> Outcome:
+        self.checks.append(Check(name, outcome, reason, refreshed_at))
         return outcome
 
     @property
@@ -107,6 +113,13 @@ class StatusListSource(Protocol):
     def get(self, url: str) -> dict[str, Any] | None: ...
 
 
+@runtime_checkable
+class DatedSource(Protocol):
+    """A source that knows when it last refreshed what it holds for ``url`` (a cache does)."""
+
+    def refreshed_at(self, url: str) -> datetime | None: ...
+
+
 class StaticStatusLists:
     """Status list credentials supplied up front (``--status-list FILE``), keyed by their id."""
 
@@ -117,7 +130,9 @@ class StaticStatusLists:
         return self._by_id.get(url)
 
 
-#: Judges whether an issuer may issue a credential of these types (the trust list, later).
+_UNOBTAINABLE = "The status list could not be obtained, so the status cannot be confirmed."
+
+#: Judges whether an issuer may issue a credential of these types (`nansen.trust`).
 TrustPolicy = Callable[[str, list[str]], Check]
 
 
@@ -251,40 +266,38 @@ class Verifier:
                 )
                 continue
             url = entry.get("statusListCredential")
-            list_credential = (
-                self.status_lists.get(url) if self.status_lists and isinstance(url, str) else None
+            if self.status_lists is None or not isinstance(url, str):
+                result.add(name, Outcome.UNKNOWN, _UNOBTAINABLE)
+                continue
+            list_credential = self.status_lists.get(url)
+            outcome, reason = (
+                (Outcome.UNKNOWN, _UNOBTAINABLE)
+                if list_credential is None
+                else self._entry_status(entry, list_credential, issuer, moment)
             )
-            if list_credential is None:
-                result.add(
-                    name,
-                    Outcome.UNKNOWN,
-                    "The status list could not be obtained, so the status cannot be confirmed.",
-                )
-                continue
-            list_result = self.verify_credential(list_credential, check_status=False)
-            if any(c.outcome is Outcome.FAILED for c in list_result.checks if c.name != "trust"):
-                result.add(
-                    name,
-                    Outcome.UNKNOWN,
-                    "The status list did not verify, so the status cannot be confirmed.",
-                )
-                continue
-            try:
-                found = status.check_entry(entry, list_credential, issuer, moment, self.skew)
-            except StatusListError as error:
-                result.add(name, Outcome.FAILED, str(error))
-                continue
-            if found.status == "set":
-                word = "revoked" if found.purpose == "revocation" else "suspended"
-                result.add(name, Outcome.FAILED, f"The credential has been {word}.")
-            elif found.status == "clear":
-                result.add(
-                    name,
-                    Outcome.PASSED,
-                    f"The credential is not {'revoked' if found.purpose == 'revocation' else 'suspended'}.",
-                )
-            else:
-                result.add(name, Outcome.UNKNOWN, found.reason)
+            refreshed = (
+                self.status_lists.refreshed_at(url) if isinstance(self.status_lists, DatedSource) else None
+            )
+            if refreshed is not None:
+                reason = f"{reason.rstrip('.')} (status list last refreshed {ago(moment - refreshed)})."
+            result.add(name, outcome, reason, refreshed)
+
+    def _entry_status(
+        self, entry: dict[str, Any], list_credential: dict[str, Any], issuer: str, moment: datetime
+    ) -> tuple[Outcome, str]:
+        list_result = self.verify_credential(list_credential, check_status=False)
+        if any(c.outcome is Outcome.FAILED for c in list_result.checks if c.name != "trust"):
+            return Outcome.UNKNOWN, "The status list did not verify, so the status cannot be confirmed."
+        try:
+            found = status.check_entry(entry, list_credential, issuer, moment, self.skew)
+        except StatusListError as error:
+            return Outcome.FAILED, str(error)
+        word = "revoked" if found.purpose == "revocation" else "suspended"
+        if found.status == "set":
+            return Outcome.FAILED, f"The credential has been {word}."
+        if found.status == "clear":
+            return Outcome.PASSED, f"The credential is not {word}."
+        return Outcome.UNKNOWN, found.reason
 
 
 def _subject_ids(credential: Any) -> set[str]:

@@ -8,14 +8,9 @@ or URL (DESIGN.md §4).
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import json
 import logging
 import os
 import ssl
-import tempfile
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from nansen import jsonutil
+from nansen.cache import Entry, JsonCache
 from nansen.config import Limits, data_dir
 from nansen.did.document import DidDocument
 from nansen.did.web import CONTEXTS, did_to_url
@@ -57,12 +53,6 @@ class WebResolution:
 
     def age(self, moment: datetime | None = None) -> timedelta:
         return (moment or now()) - self.fetched_at
-
-
-@dataclass(frozen=True)
-class _Entry:
-    data: dict[str, Any]
-    fetched_at: datetime
 
 
 class WebResolver:
@@ -106,8 +96,13 @@ class WebResolver:
         self._verify = verify
         self._ssl: ssl.SSLContext | None = None
         self._clock = clock
-        self._memory: dict[str, _Entry] = {}
-        self._lock = threading.Lock()
+        self._cache = JsonCache(
+            self.cache_dir,
+            key_field="did",
+            what="did:web document",
+            max_bytes=max_bytes,
+            check=_valid_document,
+        )
 
     # -- DocumentSource
 
@@ -120,7 +115,7 @@ class WebResolver:
             raise DidResolutionError("A DID must be a string.")
         did = did.split("#", 1)[0]
         url = did_to_url(did)
-        entry = self._cached(did)
+        entry = self._cache.get(did)
         moment = self._clock()
         if entry is not None and timedelta(0) <= moment - entry.fetched_at < self.ttl:
             return WebResolution(DidDocument(entry.data), entry.fetched_at, from_cache=True, stale=False)
@@ -137,14 +132,14 @@ class WebResolver:
             return WebResolution(DidDocument(entry.data), entry.fetched_at, from_cache=True, stale=True)
         except FetchRefused as refused:
             if refused.status in _GONE:
-                self._forget(did)
+                self._cache.forget(did)
                 raise DidResolutionError(
                     f"The DID document is not published (HTTP {refused.status}); the DID is deactivated."
                 ) from refused
             raise DidResolutionError(str(refused)) from refused
         data = self._checked(did, body)
         fetched_at = self._clock()
-        self._remember(did, _Entry(data, fetched_at))
+        self._cache.put(did, Entry(data, fetched_at))
         return WebResolution(DidDocument(data), fetched_at, from_cache=False, stale=False)
 
     def _fetch(self, url: str) -> bytes:
@@ -166,71 +161,6 @@ class WebResolver:
         except InvalidInput as cause:
             raise DidResolutionError("The DID document is not valid JSON.") from cause
         return _valid_document(did, data)
-
-    # -- cache
-
-    def _path(self, did: str) -> Path:
-        return self.cache_dir / (hashlib.sha256(did.encode("utf-8")).hexdigest() + ".json")
-
-    def _cached(self, did: str) -> _Entry | None:
-        with self._lock:
-            entry = self._memory.get(did)
-        if entry is not None:
-            return entry
-        entry = self._load(did)
-        if entry is not None:
-            with self._lock:
-                self._memory.setdefault(did, entry)
-        return entry
-
-    def _load(self, did: str) -> _Entry | None:
-        path = self._path(did)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            return None
-        except OSError:
-            log.warning("A did:web cache entry cannot be read; it is ignored.")
-            return None
-        try:
-            stored = jsonutil.parse(raw, Limits(max_document_bytes=max(4 * self.max_bytes, 1 << 20)))
-            if not isinstance(stored, dict) or stored.get("did") != did:
-                raise InvalidInput("The cache entry is for another DID.")
-            fetched_at = datetime.fromisoformat(stored["fetchedAt"])
-            if fetched_at.tzinfo is None:
-                raise InvalidInput("The cache entry's time has no time zone.")
-            return _Entry(_valid_document(did, stored["document"]), fetched_at)
-        except (InvalidInput, DidResolutionError, KeyError, TypeError, ValueError):
-            log.warning("A did:web cache entry is malformed; it is ignored.")
-            return None
-
-    def _remember(self, did: str, entry: _Entry) -> None:
-        with self._lock:
-            self._memory[did] = entry
-        record = {"did": did, "fetchedAt": entry.fetched_at.isoformat(), "document": entry.data}
-        temporary: str | None = None
-        try:
-            self.cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-            # mkstemp creates the file readable and writable by its owner only (0600).
-            fd, temporary = tempfile.mkstemp(dir=self.cache_dir, prefix=".tmp-", suffix=".json")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(record, handle, ensure_ascii=False)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, self._path(did))
-            temporary = None
-        except OSError:
-            log.warning("A did:web document could not be written to the cache.")
-        finally:
-            if temporary is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-
-    def _forget(self, did: str) -> None:
-        with self._lock:
-            self._memory.pop(did, None)
-        with contextlib.suppress(OSError):
-            self._path(did).unlink(missing_ok=True)
 
 
 def _valid_document(did: str, data: Any) -> dict[str, Any]:
