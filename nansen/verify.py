@@ -174,7 +174,10 @@ class Verifier:
             result.add("validity period", Outcome.FAILED, problem)
         else:
             result.add("validity period", Outcome.PASSED, "The credential is within its validity period.")
-        if check_status:
+        if check_status and not proofs:
+            # An unverified credential must not make the verifier fetch the URLs it names.
+            result.add("status", Outcome.NOT_CHECKED, "Not checked: the proof did not verify.")
+        elif check_status:
             self._status_check(result, credential, issuer, moment)
         if self.trust is not None:
             types = [t for t in vcdm.as_list(credential.get("type")) if isinstance(t, str)]

@@ -118,3 +118,22 @@ def test_list_from_another_issuer_is_refused() -> None:
     result = verify(credential, foreign, list_credential("suspension"))
     assert result.verdict is Verdict.NOT_VALID
     assert outcomes(result)["status: revocation"] is Outcome.FAILED
+
+
+def test_an_unverified_credential_makes_no_status_fetch() -> None:
+    """A forged credential must not make the verifier fetch the URLs it names."""
+    asked: list[str] = []
+
+    class Recording:
+        def get(self, url: str) -> dict[str, Any] | None:
+            asked.append(url)
+            return None
+
+    credential = signed_credential(credential_status=status_entries())
+    credential["credentialSubject"]["identityDocument"]["familyName"] = "Forged"
+    result = Verifier(status_lists=Recording(), clock=lambda: ISSUED + timedelta(days=1)).verify_credential(
+        credential
+    )
+    assert result.verdict is Verdict.NOT_VALID
+    assert result.check("status").outcome is Outcome.NOT_CHECKED
+    assert asked == []

@@ -169,7 +169,3 @@ def _signature(document: dict[str, Any], did_docs: list[Path]) -> str:
         (c for c in result.checks if c.name in _SIGNATURE and c.outcome is not Outcome.PASSED), None
     )
     return "valid." if failed is None else f"does not verify. {failed.reason}"
-
-
-if __name__ == "__main__":
-    app()
