@@ -5,10 +5,13 @@ audit chain) first locks the partner's row (``SELECT … FOR UPDATE`` on Postgre
 row locks: there every transaction starts with ``BEGIN IMMEDIATE``, which takes the database's
 write lock at once, so two transactions never read the same state and then both write (the
 deferred ``BEGIN`` of Python's sqlite3 would make one of them fail with "database is locked").
+Within one process, transactions also queue on a lock of the engine's own: SQLite's busy handler
+would otherwise poll with sleeps of up to 100 ms, which is where the slowest requests went.
 """
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +37,31 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT * 1000}")
         cursor.close()
 
+    writer = threading.Lock()
+
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        writer.acquire()
+        connection.info["writer"] = True
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _end(connection)
+            raise
+
+    def _end(connection: Any, statement: str = "ROLLBACK") -> None:
+        # Ends the transaction itself, so the lock is released after COMMIT, not before it
+        # (SQLAlchemy's own commit, which follows this event, then finds nothing to do).
+        try:
+            dbapi_connection = connection.connection.dbapi_connection
+            if dbapi_connection is not None and dbapi_connection.in_transaction:
+                dbapi_connection.execute(statement)
+        finally:
+            if connection.info.pop("writer", False):
+                writer.release()
+
+    event.listen(engine, "commit", lambda connection: _end(connection, "COMMIT"))
+    event.listen(engine, "rollback", _end)
 
     return engine
 

@@ -13,22 +13,23 @@ from sqlalchemy import Engine
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def _config() -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    return config
+def config() -> Config:
+    """The Alembic configuration; pass a connection in ``attributes["connection"]`` to run a command."""
+    alembic_config = Config()
+    alembic_config.set_main_option("script_location", str(MIGRATIONS))
+    return alembic_config
 
 
 def upgrade(engine: Engine) -> None:
     """Bring the database to the newest revision (idempotent)."""
-    config = _config()
+    settings = config()
     with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        settings.attributes["connection"] = connection
+        command.upgrade(settings, "head")
 
 
 def is_current(engine: Engine) -> bool:
     """Whether the database is at the newest revision."""
-    head = ScriptDirectory.from_config(_config()).get_current_head()
+    head = ScriptDirectory.from_config(config()).get_current_head()
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision() == head

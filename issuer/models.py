@@ -10,7 +10,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import DateTime, Dialect, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -50,7 +60,7 @@ class Partner(Base):
     api_key_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
     created_at: Mapped[datetime]
     #: The partner's token bucket (requests), refilled at the configured rate.
-    rate_tokens: Mapped[float]
+    rate_tokens: Mapped[float] = mapped_column(Float)
     rate_updated: Mapped[datetime]
 
 
@@ -79,8 +89,7 @@ class StatusList(Base):
     length: Mapped[int]
     #: The published bitstring: bit i set means the credential at index i is revoked / suspended.
     bits: Mapped[bytes] = mapped_column(LargeBinary)
-    #: Which indexes have been given out (never reused).
-    allocated: Mapped[bytes] = mapped_column(LargeBinary)
+    #: How many indexes have been given out (the ``status_entries`` of this list).
     allocated_count: Mapped[int]
     #: The signed BitstringStatusListCredential as served (compact JSON).
     credential: Mapped[str] = mapped_column(Text)

@@ -1,12 +1,13 @@
 """A partner's Bitstring Status Lists: random unused indexes, status changes, signed list credentials.
 
 Each list serves one purpose (``revocation`` or ``suspension``) and has at least 131,072 entries
-(W3C Bitstring Status List §6.1). Besides the published bitstring, a list row keeps a second
-bitstring of the indexes already given out, so an index is never given twice, and the choice is
-uniformly random among the free ones (§2.1: neither the order of issuance nor the size of the
-group can be read from an index). ``nansen.status.IndexAllocator`` does the same over a set held
-in memory; here the state lives in the database row, locked with its partner, so that several
-processes can issue at once. A full list is followed by a new one.
+(W3C Bitstring Status List §6.1). An index is drawn uniformly at random among the free ones
+(§2.1: neither the order of issuance nor the size of the group can be read from an index) and
+is never given twice: the indexes given out are the list's rows in ``status_entries`` (unique per
+list), and allocation happens under the partner's row lock, so several processes can issue at
+once. A random draw is checked against that table; once a list is so full that draws keep
+colliding, the choice is made among its free indexes directly (``nansen.status.allocate_index``).
+A full list is followed by a new one.
 
 The list credential is signed when the list is created and whenever a bit changes or the
 partner's key is rotated, and is served as stored.
@@ -22,12 +23,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from issuer import partners
-from issuer.models import Partner
+from issuer.models import Partner, StatusEntry
 from issuer.models import StatusList as ListRow
 from issuer.settings import Settings
 from issuer.vault import Vault
 from nansen.proofs import ProofOptions, add_proof
-from nansen.status import StatusList, build_entry, build_list_credential
+from nansen.status import StatusList, allocate_index, build_entry, build_list_credential
 
 PURPOSES = ("revocation", "suspension")
 #: Random draws before choosing among the free indexes directly (a list that is nearly full).
@@ -54,14 +55,12 @@ def sign(session: Session, vault: Vault, settings: Settings, partner: Partner, r
 
 
 def _create(session: Session, vault: Vault, settings: Settings, partner: Partner, purpose: str) -> ListRow:
-    empty = StatusList(settings.status_list_length).to_bytes()
     row = ListRow(
         id=secrets.token_hex(16),
         partner_id=partner.id,
         purpose=purpose,
         length=settings.status_list_length,
-        bits=empty,
-        allocated=empty,
+        bits=StatusList(settings.status_list_length).to_bytes(),
         allocated_count=0,
     )
     sign(session, vault, settings, partner, row)
@@ -69,12 +68,14 @@ def _create(session: Session, vault: Vault, settings: Settings, partner: Partner
     return row
 
 
-def _draw(allocated: StatusList) -> int:
+def _free_index(session: Session, row: ListRow) -> int:
     for _ in range(_DRAWS):
-        index = secrets.randbelow(allocated.length)
-        if not allocated.get(index):
+        index = secrets.randbelow(row.length)
+        taken = select(StatusEntry.id).where(StatusEntry.list_id == row.id, StatusEntry.list_index == index)
+        if session.scalar(taken) is None:
             return index
-    return secrets.choice([i for i in range(allocated.length) if not allocated.get(i)])
+    used = set(session.scalars(select(StatusEntry.list_index).where(StatusEntry.list_id == row.id)))
+    return allocate_index(used, row.length)
 
 
 def allocate(
@@ -82,7 +83,8 @@ def allocate(
 ) -> tuple[str, int]:
     """A fresh random index in one of the partner's lists for ``purpose``: (list id, index).
 
-    The caller holds the partner's row lock, so no other transaction allocates for this partner.
+    The caller holds the partner's row lock, so no other transaction allocates for this partner;
+    the caller also stores the index in ``status_entries`` before the transaction ends.
     """
     row = session.scalar(
         select(ListRow)
@@ -91,10 +93,7 @@ def allocate(
         .order_by(ListRow.allocated_count.desc())
         .limit(1)
     ) or _create(session, vault, settings, partner, purpose)
-    allocated = StatusList.from_bytes(row.allocated)
-    index = _draw(allocated)
-    allocated.set(index, True)
-    row.allocated = allocated.to_bytes()
+    index = _free_index(session, row)
     row.allocated_count += 1
     return row.id, index
 

@@ -19,7 +19,10 @@ log = logging.getLogger("issuer.access")
 
 class BodyTooLarge(Problem):
     def __init__(self, limit: int) -> None:
-        super().__init__(413, f"The request body is larger than the limit of {limit:,} bytes.")
+        # The rest of the body is never read, so the connection cannot carry another request.
+        super().__init__(
+            413, f"The request body is larger than the limit of {limit:,} bytes.", {"Connection": "close"}
+        )
 
 
 class BodyLimit:

@@ -64,7 +64,6 @@ def upgrade() -> None:
         sa.Column("purpose", sa.String(16), nullable=False),
         sa.Column("length", sa.Integer(), nullable=False),
         sa.Column("bits", sa.LargeBinary(), nullable=False),
-        sa.Column("allocated", sa.LargeBinary(), nullable=False),
         sa.Column("allocated_count", sa.Integer(), nullable=False),
         sa.Column("credential", sa.Text(), nullable=False),
         _moment("updated_at"),

@@ -1,0 +1,169 @@
+"""``nansen issuer``: migrate, partners, key lifecycle, audit verify; and ``serve`` as a real process."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from issuer.cli import app
+from issuer.db import make_engine
+from tests.conftest import REPO
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(database_url: str, tmp_path: Path) -> dict[str, str]:
+    return {
+        "NANSEN_DATA_DIR": str(tmp_path / "data"),
+        "NANSEN_ISSUER_DATABASE_URL": database_url,
+        "NANSEN_ISSUER_PUBLIC_HOST": "issuer.example",
+    }
+
+
+def run(env: dict[str, str], *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def add(env: dict[str, str], *args: str) -> dict[str, str]:
+    code, out, err = run(env, "partner", "add", *args)
+    assert code == 0, err
+    assert "cannot be shown again" in err
+    return dict(re.findall(r"^(Partner|DID|API key):\s+(\S+)$", out, re.MULTILINE))
+
+
+def test_partner_add_prints_key_once_and_stores_its_hash(env: dict[str, str], database_url: str) -> None:
+    shown = add(env, "Red Crescent")
+    assert shown["DID"] == f"did:web:issuer.example:partners:{shown['Partner']}"
+    assert shown["API key"].startswith(f"nansen_{shown['Partner']}_")
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        stored = connection.execute(text("SELECT api_key_hash FROM partners")).scalar_one()
+    engine.dispose()
+    secret = shown["API key"].split("_", 2)[2]
+    assert secret.encode() not in bytes(stored)
+    assert len(stored) == 32
+
+
+def test_partner_add_with_own_domain(env: dict[str, str]) -> None:
+    assert add(env, "Notary", "--did-web", "notary.example")["DID"] == "did:web:notary.example"
+    code, _, err = run(env, "partner", "add", "Other", "--did-web", "notary.example")
+    assert code == 1
+    assert "Another partner already has that domain." in err
+
+
+def test_rotate_and_compromise(env: dict[str, str]) -> None:
+    partner = add(env, "Consulate")["Partner"]
+    code, out, _ = run(env, "partner", "rotate-key", partner)
+    assert (code, out.strip()) == (0, "The partner's current key is now #key-2.")
+    code, out, _ = run(env, "partner", "compromised", partner, "key-1")
+    assert code == 0
+    assert "#key-1 is marked compromised" in out
+    code, out, _ = run(env, "audit", "verify")
+    assert code == 0
+    assert out.strip() == "3 entries checked. The audit chain is intact."
+
+
+def test_unknown_partner_is_a_clear_error(env: dict[str, str]) -> None:
+    code, _, err = run(env, "partner", "rotate-key", "nobody")
+    assert code == 1
+    assert err.strip() == "Error: There is no partner with that id."
+    partner = add(env, "NGO")["Partner"]
+    code, _, err = run(env, "partner", "compromised", partner, "key-7")
+    assert code == 1
+    assert "no such verification method" in err
+
+
+def test_audit_verify_names_the_broken_entry(env: dict[str, str], database_url: str) -> None:
+    add(env, "One")
+    add(env, "Two")
+    engine = make_engine(database_url)
+    with engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.execute(text("DROP TRIGGER audit_log_no_delete"))
+        else:
+            connection.execute(text("DROP TRIGGER audit_log_append_only ON audit_log"))
+        connection.execute(text("DELETE FROM audit_log WHERE seq = 1"))
+    engine.dispose()
+    code, out, _ = run(env, "audit", "verify")
+    assert code == 1
+    assert "Entry 1 is missing." in out
+
+
+def test_unmigrated_database_is_named(tmp_path: Path) -> None:
+    env = {"NANSEN_DATA_DIR": str(tmp_path), "NANSEN_ISSUER_DATABASE_URL": f"sqlite:///{tmp_path / 'new.db'}"}
+    code, _, err = run(env, "partner", "add", "Early")
+    assert code == 1
+    assert "run `nansen issuer migrate` first" in err
+    assert run(env, "migrate")[0] == 0
+    assert run(env, "migrate")[1].strip() == "The database is up to date."
+    assert run(env, "partner", "add", "Early")[0] == 0
+
+
+def test_bad_setting_is_a_clear_error(tmp_path: Path) -> None:
+    env = {"NANSEN_DATA_DIR": str(tmp_path), "NANSEN_ISSUER_MASTER_KEY": "short"}
+    code, _, err = run(env, "migrate")
+    assert code == 1
+    assert "NANSEN_ISSUER_MASTER_KEY must be 64 hexadecimal digits" in err
+
+
+def test_unreachable_database_is_a_clear_error(tmp_path: Path) -> None:
+    env = {
+        "NANSEN_DATA_DIR": str(tmp_path),
+        "NANSEN_ISSUER_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2",
+    }
+    code, _, err = run(env, "migrate")
+    assert code == 1
+    assert err.strip() == "Error: The database cannot be reached; check NANSEN_ISSUER_DATABASE_URL."
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def test_serve_runs_the_service(env: dict[str, str]) -> None:
+    partner = add(env, "Live")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "issuer", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=REPO,
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/partners/{partner['Partner']}/did.json")
+                break
+            except httpx.ConnectError:
+                assert process.poll() is None, process.stdout.read() if process.stdout else b""
+                assert time.monotonic() < deadline, "the service did not start"
+                time.sleep(0.1)
+        assert response.json()["id"] == partner["DID"]
+        listed = httpx.get(
+            f"http://127.0.0.1:{port}/credentials", headers={"Authorization": f"Bearer {partner['API key']}"}
+        )
+        assert listed.json() == []
+    finally:
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=30)
+    log = output.decode()
+    assert "GET /partners/{partner_id}/did.json 200" in log
+    assert partner["Partner"] not in log
