@@ -140,7 +140,3 @@ class _CountingWriter:
     def write(self, data: bytes, /) -> object:
         self._advance(len(data))
         return self._out.write(data)
-
-
-if __name__ == "__main__":
-    app()

@@ -10,7 +10,7 @@ from importlib.metadata import entry_points
 
 import typer
 
-from nansen.cli import credential, demo, did, document, presentation, trust
+from nansen.cli import credential, demo, did, document, ipfs, presentation, trust
 
 app = typer.Typer(
     help="Nansen: verifiable credentials that keep the identity documents of people at risk safe.",
@@ -20,6 +20,7 @@ app = typer.Typer(
 app.add_typer(did.app, name="did")
 app.add_typer(credential.app, name="credential")
 app.add_typer(presentation.app, name="presentation")
+app.add_typer(ipfs.app, name="ipfs")
 app.add_typer(document.app, name="document")
 app.add_typer(trust.app, name="trust")
 app.command("demo")(demo.demo)

@@ -112,7 +112,7 @@ def test_a_damaged_store_is_reported_by_cat(data_dir: Path, document: Path) -> N
 
 def test_the_sub_app_runs_as_a_module(data_dir: Path, document: Path) -> None:
     process = subprocess.run(
-        [sys.executable, "-m", "nansen.cli.ipfs", "cid", str(document)],
+        [sys.executable, "-m", "nansen", "ipfs", "cid", str(document)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -122,7 +122,7 @@ def test_the_sub_app_runs_as_a_module(data_dir: Path, document: Path) -> None:
     assert process.returncode == 0
     assert process.stdout == TWO_CHUNKS + "\n"
     failed = subprocess.run(
-        [sys.executable, "-m", "nansen.cli.ipfs", "cat", "z0OIl"],
+        [sys.executable, "-m", "nansen", "ipfs", "cat", "z0OIl"],
         capture_output=True,
         text=True,
         timeout=60,
