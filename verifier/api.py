@@ -66,7 +66,7 @@ def _optional_string(options: dict[str, Any], name: str) -> str | None:
 
 
 def _answer(result: VerificationResult) -> JSONResponse:
-    log.info("A %s was verified: %s.", result.kind, result.verdict.value)
+    log.debug("A %s was verified: %s.", result.kind, result.verdict.value)
     return JSONResponse(vc_api(result), status_code=200 if result.verified else 400, headers=NO_STORE)
 
 

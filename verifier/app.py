@@ -13,8 +13,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from nansen.did.resolver import Resolver
 from nansen.did.web_resolver import WebResolver
+from nansen.status_source import CachedStatusLists
 from nansen.timeutil import now
-from nansen.verify import StaticStatusLists
+from nansen.trust import TrustListSource
+from nansen.verify import TrustPolicy, Verifier
 from verifier import api, pages, problems, replay
 from verifier.body import BodyLimit
 from verifier.db import create_db_engine, session_factory
@@ -44,6 +46,18 @@ async def _purge_forever(sessions: sessionmaker[Session]) -> None:
             log.warning("Expired challenges could not be removed (%s).", type(error).__name__)
 
 
+def _trust(settings: Settings, resolver: Resolver) -> TrustPolicy | None:
+    if settings.trust_list is None or settings.governance_did is None:
+        return None
+    source = TrustListSource(
+        settings.trust_list,
+        settings.governance_did,
+        verifier=Verifier(resolver=resolver, limits=settings.limits),
+        cache_dir=settings.data_dir / "trust-list",
+    )
+    return source.policy()
+
+
 def create_app(settings: Settings) -> FastAPI:
     """The service for these settings; migrations run at start unless turned off."""
     engine = create_db_engine(settings.database_url)
@@ -69,11 +83,13 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
         lifespan=lifespan,
     )
+    resolver = Resolver(web=WebResolver(settings.data_dir / "did-web"))
     services = Services(
         settings=settings,
         sessions=session_factory(engine),
-        resolver=Resolver(web=WebResolver(settings.data_dir / "did-web")),
-        status_lists=StaticStatusLists(),
+        resolver=resolver,
+        status_lists=CachedStatusLists(settings.data_dir / "status-lists"),
+        trust=_trust(settings, resolver),
     )
     app.state.services = services
     problems.install(app)

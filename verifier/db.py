@@ -18,6 +18,7 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     # WAL lets readers go on while one request writes; the busy timeout queues writers.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
@@ -28,7 +29,9 @@ def create_db_engine(url: str) -> Engine:
         return create_engine(parsed, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    engine = create_engine(parsed)
+    # One connection, handed from request to request: SQLite has one writer at a time anyway, and
+    # waiting for the pool wakes at once where SQLite's busy handler sleeps for milliseconds.
+    engine = create_engine(parsed, pool_size=1, max_overflow=0)
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 

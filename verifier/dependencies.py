@@ -1,16 +1,16 @@
 """FastAPI dependencies: configuration, database sessions and the one verification pipeline.
 
 Routes ask for `get_verifier`; it is built from smaller dependencies that can each be replaced
-(``app.dependency_overrides``): `get_status_lists` (today a `StaticStatusLists` with no list, so
-a credential with a status entry is "cannot confirm"; the cached status-list source plugs in
-here), `get_trust` (today none: every well-formed, correctly signed, unrevoked credential is
-valid; the trust list plugs in here), `get_clock` (tests move time), `get_resolver`.
+(``app.dependency_overrides``): `get_status_lists` (status list credentials fetched over HTTPS
+and cached, `nansen.status_source.CachedStatusLists`), `get_trust` (the governance's trust list,
+`nansen.trust.TrustListSource`, when one is configured; without one every well-formed, correctly
+signed, unrevoked credential is valid), `get_clock` (tests move time), `get_resolver`.
 The ones that do no I/O are ``async`` so that FastAPI calls them without a thread hop.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
@@ -34,6 +34,7 @@ class Services:
     sessions: sessionmaker[Session]
     resolver: Resolver
     status_lists: StatusListSource
+    trust: TrustPolicy | None
 
 
 async def get_services(request: Request) -> Services:
@@ -46,9 +47,14 @@ async def get_settings(services: Annotated[Services, Depends(get_services)]) -> 
     return services.settings
 
 
-def get_session(services: Annotated[Services, Depends(get_services)]) -> Iterator[Session]:
-    with services.sessions() as session:
+async def get_session(services: Annotated[Services, Depends(get_services)]) -> AsyncIterator[Session]:
+    """A session for the request. Opening one does no I/O, and the service ends every transaction
+    it begins, so closing does none either: no thread hop (the route itself runs in a thread)."""
+    session = services.sessions()
+    try:
         yield session
+    finally:
+        session.close()
 
 
 async def get_clock() -> Clock:
@@ -63,8 +69,8 @@ async def get_status_lists(services: Annotated[Services, Depends(get_services)])
     return services.status_lists
 
 
-async def get_trust() -> TrustPolicy | None:
-    return None
+async def get_trust(services: Annotated[Services, Depends(get_services)]) -> TrustPolicy | None:
+    return services.trust
 
 
 async def get_verifier(

@@ -44,6 +44,18 @@ async def get_translator(request: Request) -> Translator:
 TranslatorDep = Annotated[Translator, Depends(get_translator)]
 
 
+_PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    # Nothing from elsewhere: no script at all, styles inline, forms only to this service.
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
 def _page(request: Request, t: Translator, name: str, status: int = 200, **context: Any) -> HTMLResponse:
     languages = {tag: entries.get("language.name", tag) for tag, entries in catalogues().items()}
     response = templates.TemplateResponse(
@@ -51,7 +63,7 @@ def _page(request: Request, t: Translator, name: str, status: int = 200, **conte
     )
     response.headers["Content-Language"] = t.lang
     response.headers["Vary"] = "Accept-Language"
-    response.headers["Cache-Control"] = "no-store"
+    response.headers.update(_PAGE_HEADERS)
     return response
 
 
@@ -64,7 +76,10 @@ async def pasted_text(request: Request) -> str:
     """The ``text`` field of the form, read within the body limit."""
     if media_type(request) != FORM_TYPE:
         raise Problem(415, "The form must be sent as application/x-www-form-urlencoded.")
-    fields = parse_qs((await request.body()).decode("utf-8", errors="replace"), max_num_fields=10)
+    try:
+        fields = parse_qs((await request.body()).decode("utf-8", errors="replace"), max_num_fields=10)
+    except ValueError as error:
+        raise Problem(400, "The form has more fields than this page sends.") from error
     return fields.get("text", [""])[0].strip()
 
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Executable, delete, update
+from sqlalchemy import CursorResult, Executable, delete, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -46,6 +46,7 @@ def issue_challenge(session: Session, moment: datetime, ttl: timedelta) -> tuple
 
 def challenge_state(session: Session, nonce: str, moment: datetime) -> ChallengeState:
     row = session.get(Challenge, digest(nonce))
+    session.rollback()  # end the read transaction: nothing stays open
     if row is None:
         return ChallengeState.UNKNOWN
     if row.spent_at is not None:
@@ -83,8 +84,10 @@ def remember_presentation(
     session: Session, presentation_hash: str, moment: datetime, until: datetime
 ) -> bool:
     """Record a one-way presentation; False if it was accepted before."""
-    session.add(SeenPresentation(digest=presentation_hash, seen_at=moment, expires_at=until))
     try:
+        session.execute(
+            insert(SeenPresentation).values(digest=presentation_hash, seen_at=moment, expires_at=until)
+        )
         session.commit()
     except IntegrityError:
         session.rollback()

@@ -77,7 +77,15 @@ class Settings:
     #: One-way scanning: how recent the holder's proof must be.
     one_way_window_seconds: int = 300
     migrate_on_start: bool = True
+    #: The governance's signed trust list (a file or an HTTPS URL); None: no trust check.
+    trust_list: str | None = None
+    #: The DID whose signature the trust list must carry.
+    governance_did: str | None = None
     limits: Limits = field(default_factory=Limits)
+
+    def __post_init__(self) -> None:
+        if self.trust_list and not self.governance_did:
+            raise SettingsError("NANSEN_VERIFIER_GOVERNANCE_DID must be set with NANSEN_VERIFIER_TRUST_LIST.")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -92,4 +100,6 @@ class Settings:
             challenge_ttl_seconds=_int(env, "NANSEN_VERIFIER_CHALLENGE_TTL_SECONDS", 300),
             one_way_window_seconds=_int(env, "NANSEN_VERIFIER_ONE_WAY_WINDOW_SECONDS", 300),
             migrate_on_start=_flag(env, "NANSEN_VERIFIER_MIGRATE_ON_START", True),
+            trust_list=env.get("NANSEN_VERIFIER_TRUST_LIST") or None,
+            governance_did=env.get("NANSEN_VERIFIER_GOVERNANCE_DID") or None,
         )

@@ -98,8 +98,14 @@ class Service:
 
 @contextlib.contextmanager
 def service(
-    database_url: str, data_dir: Path, *, status_lists: list[dict[str, Any]] | None = None, **overrides: Any
+    database_url: str,
+    data_dir: Path,
+    *,
+    status_lists: list[dict[str, Any]] | None = [],  # noqa: B006 (never mutated)
+    **overrides: Any,
 ) -> Iterator[Service]:
+    """The service on a real uvicorn server, its clock at ISSUED plus a minute. Status lists come
+    from ``status_lists`` (no network), or with None from the app's own source (over HTTPS)."""
     settings = settings_for(database_url, data_dir, **overrides)
     app = create_app(settings)
     clock = FakeClock()
@@ -142,8 +148,8 @@ def postgres_schema() -> Iterator[str]:
         admin.dispose()
 
 
-def status_entries() -> list[dict[str, Any]]:
-    return [status.build_entry(f"{STATUS_BASE}/{p}", STATUS_INDEX, p) for p in ("revocation", "suspension")]
+def status_entries(base: str = STATUS_BASE) -> list[dict[str, Any]]:
+    return [status.build_entry(f"{base}/{p}", STATUS_INDEX, p) for p in ("revocation", "suspension")]
 
 
 def status_list_credential(purpose: str, revoked: bool = False) -> dict[str, Any]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.helpers import copy_of, presentation, signed_credential
+from nansen import trust
+from tests.conftest import did_key_signer
+from tests.helpers import ISSUED, PARTNER, STRANGER, copy_of, presentation, signed_credential
 from tests.verifier.support import (
     DOMAIN,
     Service,
@@ -17,6 +20,8 @@ from tests.verifier.support import (
     status_list_credential,
 )
 from verifier import Mode
+
+GOVERNANCE = did_key_signer(0x47)
 
 
 def errors(response: Any) -> str:
@@ -242,3 +247,34 @@ def test_a_malformed_credential_is_a_failed_verification(verifier_service: Servi
     assert response.status_code == 400
     assert response.json()["checks"] == ["format"]
     assert response.json()["verdict"] == "NOT VALID"
+
+
+# -- where status lists and trust come from
+
+
+def test_status_lists_are_fetched_by_the_default_source(tmp_path: Path) -> None:
+    """The app's own source fetches over HTTPS and refuses private addresses: no network is used
+    here, the status is unknown, and unknown is never valid."""
+    credential = signed_credential(credential_status=status_entries("https://127.0.0.1:9/status"))
+    with service(sqlite_url(tmp_path), tmp_path, status_lists=None) as running:
+        response = running.post("/credentials/verify", {"verifiableCredential": credential})
+    assert response.status_code == 400
+    assert response.json()["verdict"] == "CANNOT CONFIRM"
+    assert "could not be obtained" in " ".join(response.json()["warnings"])
+
+
+def test_a_configured_trust_list_is_applied(tmp_path: Path) -> None:
+    listed = trust.TrustedIssuer(PARTNER.controller, "Partner NGO", ("IdentityDocumentCredential",))
+    signed_list = trust.sign(trust.build(GOVERNANCE.controller, [listed]), GOVERNANCE, moment=ISSUED)
+    location = tmp_path / "trust-list.json"
+    location.write_text(json.dumps(signed_list), encoding="utf-8")
+    with service(
+        sqlite_url(tmp_path), tmp_path, trust_list=str(location), governance_did=GOVERNANCE.controller
+    ) as running:
+        trusted = running.post("/credentials/verify", {"verifiableCredential": signed_credential()})
+        assert trusted.status_code == 200, trusted.text
+        assert result_of(trusted, "trust")["reason"] == "Issued by Partner NGO, a trusted partner."
+        stranger = signed_credential(signer=STRANGER, issuer=STRANGER)
+        refused = running.post("/credentials/verify", {"verifiableCredential": stranger})
+        assert refused.status_code == 400
+        assert "not on the trust list" in errors(refused)

@@ -121,6 +121,10 @@ def test_the_verify_page_is_bounded_too(verifier_service: Service) -> None:
     assert_problem(response, 413)
     wrong_type = verifier_service.client.post(verifier_service.url + "/verify-page", json={"text": "{}"})
     assert_problem(wrong_type, 415)
+    too_many = verifier_service.client.post(
+        verifier_service.url + "/verify-page", data={f"field{i}": "x" for i in range(20)}
+    )
+    assert_problem(too_many, 400)
 
 
 def test_an_unexpected_error_is_a_500_problem_that_logs_no_data(

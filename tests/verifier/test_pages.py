@@ -48,6 +48,8 @@ def test_the_page_in_each_language(
     for word in words:
         assert word in response.text
     assert_self_contained(response.text)
+    assert "default-src 'none'" in response.headers["content-security-policy"]
+    assert "script-src" not in response.headers["content-security-policy"]
 
 
 @pytest.mark.parametrize(

@@ -33,6 +33,7 @@ def test_settings_defaults(tmp_path: Path) -> None:
     assert settings.challenge_ttl_seconds == 300
     assert settings.one_way_window_seconds == 300
     assert settings.migrate_on_start is True
+    assert settings.trust_list is None
 
 
 def test_settings_from_the_environment(tmp_path: Path) -> None:
@@ -45,6 +46,8 @@ def test_settings_from_the_environment(tmp_path: Path) -> None:
             "NANSEN_VERIFIER_CHALLENGE_TTL_SECONDS": "60",
             "NANSEN_VERIFIER_ONE_WAY_WINDOW_SECONDS": "120",
             "NANSEN_VERIFIER_MIGRATE_ON_START": "0",
+            "NANSEN_VERIFIER_TRUST_LIST": "https://governance.example/trust-list.json",
+            "NANSEN_VERIFIER_GOVERNANCE_DID": "did:web:governance.example",
         }
     )
     assert settings.database_url == "postgresql+psycopg://db/verifier"
@@ -52,6 +55,8 @@ def test_settings_from_the_environment(tmp_path: Path) -> None:
     assert settings.mode is Mode.ONE_WAY
     assert (settings.challenge_ttl_seconds, settings.one_way_window_seconds) == (60, 120)
     assert settings.migrate_on_start is False
+    assert settings.trust_list == "https://governance.example/trust-list.json"
+    assert settings.governance_did == "did:web:governance.example"
 
 
 @pytest.mark.parametrize(
@@ -61,6 +66,7 @@ def test_settings_from_the_environment(tmp_path: Path) -> None:
         ("NANSEN_VERIFIER_CHALLENGE_TTL_SECONDS", "soon", "must be a whole number"),
         ("NANSEN_VERIFIER_ONE_WAY_WINDOW_SECONDS", "-5", "must be positive"),
         ("NANSEN_VERIFIER_MIGRATE_ON_START", "maybe", "must be 1 or 0"),
+        ("NANSEN_VERIFIER_TRUST_LIST", "trust.json", "GOVERNANCE_DID must be set"),
     ],
 )
 def test_bad_settings_are_refused_in_one_sentence(name: str, value: str, message: str) -> None:
