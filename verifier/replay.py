@@ -11,9 +11,9 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, Executable, delete, insert, update
+from sqlalchemy import Executable, delete, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -57,9 +57,8 @@ def challenge_state(session: Session, nonce: str, moment: datetime) -> Challenge
 
 
 def _changed(session: Session, statement: Executable) -> int:
-    """Run an UPDATE or DELETE; how many rows it changed."""
-    result = cast(CursorResult[Any], session.execute(statement))
-    return result.rowcount
+    """Run an UPDATE or DELETE (Core, on the session's connection); how many rows it changed."""
+    return session.connection().execute(statement).rowcount
 
 
 def spend_challenge(session: Session, nonce: str, moment: datetime) -> bool:
@@ -68,8 +67,7 @@ def spend_challenge(session: Session, nonce: str, moment: datetime) -> bool:
         session,
         update(Challenge)
         .where(Challenge.digest == digest(nonce), Challenge.spent_at.is_(None), Challenge.expires_at > moment)
-        .values(spent_at=moment)
-        .execution_options(synchronize_session=False),
+        .values(spent_at=moment),
     )
     session.commit()
     return spent == 1
@@ -85,7 +83,7 @@ def remember_presentation(
 ) -> bool:
     """Record a one-way presentation; False if it was accepted before."""
     try:
-        session.execute(
+        session.connection().execute(
             insert(SeenPresentation).values(digest=presentation_hash, seen_at=moment, expires_at=until)
         )
         session.commit()
