@@ -8,7 +8,7 @@ import secrets
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -101,7 +101,7 @@ def service(
     database_url: str,
     data_dir: Path,
     *,
-    status_lists: list[dict[str, Any]] | None = [],  # noqa: B006 (never mutated)
+    status_lists: Sequence[dict[str, Any]] | None = (),
     **overrides: Any,
 ) -> Iterator[Service]:
     """The service on a real uvicorn server, its clock at ISSUED plus a minute. Status lists come
