@@ -1,8 +1,10 @@
-"""``nansen document``: encrypt a document for its holder, and decrypt it (DESIGN.md §1 steps 2 and 7).
+"""``nansen document``: encrypt a document for its holder into the IPFS store, and decrypt it from
+there (DESIGN.md §1 steps 2 and 7).
 
-The ciphertext goes to a file for now. Each command touches it in one line, which becomes a call
-to the IPFS store: ``_write(out, encryption)`` in encrypt becomes ``store.put(BlockReader(encryption))``, and
-``_read(source, …)`` in decrypt becomes ``store.get(cid)``.
+The ciphertext goes to the configured store (:func:`nansen.ipfs.settings.configured_store`: the
+embedded store, replicated as the ``NANSEN_IPFS_*`` variables say) and is named by its CID; reading
+it back checks every block against its CID, then the decryption authenticates every chunk and the
+digest is checked against the credential's ``digestMultibase``.
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, Trans
 from nansen import jsonutil
 from nansen.cli.credential import DidDocOption
 from nansen.cli.io import fail, load_key, print_json, read_bytes, resolver
+from nansen.cli.ipfs import report_pending
 from nansen.crypto import (
     CHUNK_SIZE,
+    BlockReader,
     Decryption,
     DocumentKey,
     Encryption,
@@ -34,6 +38,8 @@ from nansen.crypto import (
     seal,
 )
 from nansen.errors import NansenError
+from nansen.ipfs import CID
+from nansen.ipfs.settings import configured_store
 
 app = typer.Typer(
     help="Encrypt identity documents for their holders, and decrypt them.",
@@ -138,31 +144,32 @@ def encrypt(
         list[str],
         typer.Option("--to", help="A recipient's DID: the holder, and any escrow or guardian. Repeatable."),
     ],
-    out: Annotated[Path, typer.Option("--out", help="Where to write the encrypted document.")],
     did_doc: DidDocOption = None,
-    force: ForceOption = False,
 ) -> None:
-    """Encrypt a document under a fresh key sealed to each recipient.
+    """Encrypt a document under a fresh key sealed to each recipient, and keep the ciphertext in the store.
 
-    Prints JSON: the plaintext's digestMultibase (for the credential's relatedResource), the
-    sealed keys (one per recipient) and the ciphertext's length.
+    Prints JSON: the ciphertext's CID, the plaintext's digestMultibase (for the credential's
+    relatedResource), the sealed keys (one per recipient) and the ciphertext's length. The CID is
+    printed only once the ciphertext is durable and pinned in the embedded store.
     """
-    _refuse_existing(out, force)
     recipients = _recipients(to, did_doc or [])
     try:
+        store = configured_store()
         with DocumentKey.generate() as key, _read(source, "Encrypting") as plaintext:
             sealed = seal(key, recipients)
             encryption = Encryption(plaintext, key)
-            ciphertext_bytes = _write(out, encryption)
+            cid = store.put(BlockReader(encryption))
+        report_pending(store, cid)
     except NansenError as error:
         fail(str(error))
     except OSError as error:
         fail(f"Cannot encrypt the document: {error.strerror}.")
     print_json(
         {
+            "cid": str(cid),
             "digestMultibase": encryption.digest_multibase,
             "sealedKeys": [record.to_json() for record in sealed],
-            "ciphertextBytes": ciphertext_bytes,
+            "ciphertextBytes": encryption.ciphertext_bytes,
         }
     )
 
@@ -170,6 +177,7 @@ def encrypt(
 @app.command("decrypt")
 def decrypt(
     key: Annotated[Path, typer.Option("--key", help="The recipient's key file.")],
+    cid: Annotated[str, typer.Option("--cid", help="The encrypted document's CID (b…, z… or Qm…).")],
     sealed_key: Annotated[
         str,
         typer.Option(
@@ -177,7 +185,6 @@ def decrypt(
             help="A sealed key as JSON, or a file holding one, a list of them or the output of encrypt.",
         ),
     ],
-    source: Annotated[str, typer.Option("--in", help="The encrypted document, or - for standard input.")],
     out: Annotated[Path, typer.Option("--out", help="Where to write the document (mode 0600).")],
     digest: Annotated[
         str | None,
@@ -185,7 +192,8 @@ def decrypt(
     ] = None,
     force: ForceOption = False,
 ) -> None:
-    """Open the sealed key with the recipient's key and decrypt the document.
+    """Fetch the encrypted document from the store (every block checked against its CID), open the
+    sealed key with the recipient's key and decrypt it.
 
     The output file appears only when the whole document has decrypted, is intact and matches
     ``--digest``. Prints JSON: the document's digestMultibase and length.
@@ -194,7 +202,10 @@ def decrypt(
     signer = load_key(key)
     records = _sealed_keys(sealed_key)
     try:
-        with open_sealed(records, signer.key_pair) as document_key, _read(source, "Decrypting") as ciphertext:
+        root = CID.parse(cid)
+        store = configured_store()
+        ciphertext = with_progress(store.get(root), store.stat(root).size, "Decrypting")
+        with open_sealed(records, signer.key_pair) as document_key:
             decryption = Decryption(ciphertext, document_key, expected_digest=digest)
             _write(out, decryption)
     except NansenError as error:

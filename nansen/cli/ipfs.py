@@ -1,5 +1,7 @@
 """``nansen ipfs``: content-address files as ``ipfs add --cid-version=1`` does, keep them in the
-embedded store (``$NANSEN_DATA_DIR/ipfs``), and move them as CAR files.
+configured store (the embedded one in ``$NANSEN_DATA_DIR/ipfs``, replicated to the targets the
+``NANSEN_IPFS_*`` variables name: :mod:`nansen.ipfs.settings`), move them as CAR files, and see
+and catch up where they are pinned (``health``, ``sync``).
 
 Run on its own as ``python -m nansen.cli.ipfs``.
 """
@@ -15,14 +17,16 @@ from typing import Annotated
 
 import typer
 
-from nansen.cli.io import fail
+from nansen.cli.io import EXIT_REFUSED, fail, print_json
 from nansen.errors import NansenError
-from nansen.ipfs import CID, EmbeddedStore, cid_of_file
+from nansen.ipfs import CID, cid_of_file
 from nansen.ipfs.car import Writable
 from nansen.ipfs.importer import Readable
+from nansen.ipfs.replication import Placement, ReplicatedStore
+from nansen.ipfs.settings import configured_store
 
 app = typer.Typer(
-    help="Content-address, store and move files on IPFS (the embedded store in the data directory).",
+    help="Content-address, store and move files on IPFS, and keep them pinned where configured.",
     no_args_is_help=True,
 )
 
@@ -40,9 +44,12 @@ def cid(source: FileArgument) -> None:
 
 @app.command("add")
 def add(source: FileArgument) -> None:
-    """Add the file to the embedded store, pin it, and print its CID."""
-    with _refusals(), _reading(source, "Adding") as stream:
-        root = EmbeddedStore().put(stream)
+    """Add the file to the store, pin it, and print its CID (replicas are queued and tried at once)."""
+    with _refusals():
+        store = configured_store()
+        with _reading(source, "Adding") as stream:
+            root = store.put(stream)
+        report_pending(store, root)
     typer.echo(str(root))
 
 
@@ -50,7 +57,7 @@ def add(source: FileArgument) -> None:
 def cat(content: CidArgument) -> None:
     """Write the content's bytes to standard output, each block verified as it is read."""
     with _refusals():
-        store, root = EmbeddedStore(), CID.parse(content)
+        store, root = configured_store(), CID.parse(content)
         out = typer.get_binary_stream("stdout")
         with _progress(store.stat(root).size, "Reading") as advance:
             for chunk in store.get(root):
@@ -66,7 +73,7 @@ def export(
 ) -> None:
     """Write the content's DAG to a CARv1 file (written whole or not at all)."""
     with _refusals():
-        store, root = EmbeddedStore(), CID.parse(content)
+        store, root = configured_store(), CID.parse(content)
         partial = out.with_name(out.name + ".partial")
         try:
             with partial.open("wb") as handle, _progress(store.stat(root).size, "Exporting") as advance:
@@ -80,9 +87,85 @@ def export(
 @app.command("import")
 def import_car(source: Annotated[str, typer.Argument(help="A CAR file, or - for standard input.")]) -> None:
     """Import the one complete DAG of a CARv1 file, every block verified; pin it and print its CID."""
-    with _refusals(), _reading(source, "Importing") as stream:
-        root = EmbeddedStore().import_car(stream)
+    with _refusals():
+        store = configured_store()
+        with _reading(source, "Importing") as stream:
+            root = store.import_car(stream)
+        report_pending(store, root)
     typer.echo(str(root))
+
+
+@app.command("health")
+def health(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Show, for every stored content, where it is pinned and which copies are still queued.
+
+    CIDs are printed here, on your terminal, and nowhere else (no log). Exits 1 when some content is
+    not pinned everywhere yet.
+    """
+    with _refusals():
+        report = configured_store().health()
+    if as_json:
+        print_json(
+            [
+                {"cid": str(each.cid), "places": [_place_json(place) for place in each.places]}
+                for each in report
+            ]
+        )
+    else:
+        for each in report:
+            typer.echo(str(each.cid))
+            for place in each.places:
+                typer.echo(f"  {place.target:<10} {_place_text(place)}")
+    if not all(each.complete for each in report):
+        fail("Some content is not pinned everywhere yet; nansen ipfs sync tries the queued copies again.")
+
+
+@app.command("sync")
+def sync(
+    every: Annotated[
+        bool, typer.Option("--all", help="Try every queued copy now, not only those whose pause is over.")
+    ] = False,
+) -> None:
+    """Try the queued copies and removals at the replicas again; exits 1 if one failed."""
+    with _refusals():
+        result = configured_store().sync(early=every)
+    typer.echo(f"{result.done} done, {result.failed} failed, {result.left} queued.")
+    if result.failed:
+        raise typer.Exit(EXIT_REFUSED)
+
+
+def report_pending(store: ReplicatedStore, root: CID) -> None:
+    """Say on standard error how many copies at replicas are still queued for the content."""
+    pending = len(store.pending(root))
+    if pending:
+        copies = "1 copy" if pending == 1 else f"{pending} copies"
+        typer.echo(
+            f"Kept in the embedded store; {copies} elsewhere queued for later "
+            "(nansen ipfs health shows where, nansen ipfs sync retries).",
+            err=True,
+        )
+
+
+def _place_text(place: Placement) -> str:
+    state = {True: "pinned", False: "not pinned", None: "unknown (cannot be reached)"}[place.pinned]
+    if place.job is not None:
+        state += f"; {place.job.action} queued"
+        if place.job.attempts:
+            state += f", {place.job.attempts} failed attempt(s), last: {place.job.last_error}"
+    return state
+
+
+def _place_json(place: Placement) -> dict[str, object]:
+    job = place.job
+    return {
+        "target": place.target,
+        "pinned": place.pinned,
+        "queued": None
+        if job is None
+        else {"action": job.action, "failedAttempts": job.attempts, "lastError": job.last_error},
+    }
 
 
 @contextlib.contextmanager

@@ -4,7 +4,11 @@
 - :func:`cid_of_file` — the CIDv1 ``ipfs add --cid-version=1`` gives a file, in constant memory;
   :func:`file_blocks` — the blocks of its DAG as they are made.
 - :class:`CarReader`, :func:`write_car` — CARv1 import and export.
-- :class:`Store` — what every store offers; :class:`EmbeddedStore` — the one in the data directory.
+- :class:`Store` — what every store offers; :class:`EmbeddedStore` — the one in the data directory;
+  :class:`RpcStore` — an IPFS node over kubo's HTTP RPC API; :class:`PinningService` — an IPFS
+  Pinning Service API provider (or IPFS Cluster); :class:`ReplicatedStore` — the embedded store
+  copied to those through a durable queue (:class:`JobQueue`).
+- :func:`configured_store` — the store the ``NANSEN_IPFS_*`` variables describe (:mod:`nansen.ipfs.settings`).
 """
 
 from nansen.ipfs.block import Block
@@ -21,7 +25,13 @@ from nansen.ipfs.errors import (
     NotPinned,
     StoreError,
 )
+from nansen.ipfs.http import Retry, ServiceAnswerError, ServiceRefused, ServiceUnavailable
 from nansen.ipfs.importer import cid_of_file, file_blocks
+from nansen.ipfs.jobs import Job, JobQueue
+from nansen.ipfs.pinning import PinFailed, PinningService, PinPending
+from nansen.ipfs.replication import Health, Placement, Replica, ReplicatedStore, SyncReport
+from nansen.ipfs.rpc import RpcStore
+from nansen.ipfs.settings import IpfsConfigurationError, configured_store
 from nansen.ipfs.store import Stat, Store
 
 __all__ = [
@@ -33,13 +43,30 @@ __all__ = [
     "CidFormatError",
     "ContentNotFound",
     "EmbeddedStore",
+    "Health",
     "IntegrityError",
+    "IpfsConfigurationError",
     "IpfsError",
+    "Job",
+    "JobQueue",
     "NotPinned",
+    "PinFailed",
+    "PinPending",
+    "PinningService",
+    "Placement",
+    "Replica",
+    "ReplicatedStore",
+    "Retry",
+    "RpcStore",
+    "ServiceAnswerError",
+    "ServiceRefused",
+    "ServiceUnavailable",
     "Stat",
     "Store",
     "StoreError",
+    "SyncReport",
     "cid_of_file",
+    "configured_store",
     "file_blocks",
     "write_car",
 ]

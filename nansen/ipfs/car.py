@@ -39,11 +39,17 @@ class Writable(Protocol):
 
 def write_car(root: CID, blocks: Iterable[Block], out: Writable) -> None:
     """Write a CARv1 of one root; ``blocks`` are written in the order given."""
+    for part in car_bytes(root, blocks):
+        out.write(part)
+
+
+def car_bytes(root: CID, blocks: Iterable[Block]) -> Iterator[bytes]:
+    """The bytes of a CARv1 of one root, a piece at a time, as the blocks come (to stream a CAR)."""
     header = encode_header(root)
-    out.write(varint.encode(len(header)) + header)
+    yield varint.encode(len(header)) + header
     for block in blocks:
-        out.write(varint.encode(len(block.cid.binary) + len(block.data)) + block.cid.binary)
-        out.write(block.data)
+        yield varint.encode(len(block.cid.binary) + len(block.data)) + block.cid.binary
+        yield block.data
 
 
 def encode_header(root: CID) -> bytes:

@@ -12,8 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from nansen.ipfs import dagpb, unixfs
-from nansen.ipfs.cid import CID, DAG_PB
-from nansen.ipfs.errors import BlockFormatError
+from nansen.ipfs.block import Block
+from nansen.ipfs.cid import CID, DAG_PB, RAW
+from nansen.ipfs.errors import BlockFormatError, ContentNotFound
+
+#: The sentence of ``ContentNotFound`` for a block a store lacks.
+MISSING = "A block of the content is not in the store."
 
 #: Returns the bytes of a block, verified against its CID; raises when it cannot.
 GetBlock = Callable[[CID], bytes]
@@ -41,6 +45,25 @@ def cids(get: GetBlock, root: CID) -> Iterator[CID]:
         seen.add(cid.to_v1())
         yield cid
         stack.extend(reversed(links(cid, get(cid))))
+
+
+def blocks(get: GetBlock, root: CID) -> Iterator[Block]:
+    """Every distinct block of the DAG, verified, in the order of :func:`cids` (as a CAR holds them)."""
+    return (Block(cid, get(cid)) for cid in cids(get, root))
+
+
+def count_blocks(get: GetBlock, holds: Callable[[CID], bool], root: CID) -> int:
+    """The number of distinct blocks of a DAG held completely; ``ContentNotFound`` if one is missing.
+
+    ``get`` reads the ``dag-pb`` blocks (to find their links); ``holds`` tells whether a raw leaf is
+    there without reading it.
+    """
+    count = 0
+    for cid in cids(get, root):
+        if cid.codec == RAW and not holds(cid):
+            raise ContentNotFound(MISSING)
+        count += 1
+    return count
 
 
 def file_size(cid: CID, block: bytes) -> int:

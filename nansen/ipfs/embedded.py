@@ -31,7 +31,7 @@ from nansen import config
 from nansen.ipfs import dag
 from nansen.ipfs.block import MAX_BLOCK_SIZE, Block
 from nansen.ipfs.car import CarReader, Writable, write_car
-from nansen.ipfs.cid import CID, RAW
+from nansen.ipfs.cid import CID
 from nansen.ipfs.errors import (
     CidFormatError,
     ContentNotFound,
@@ -44,7 +44,6 @@ from nansen.ipfs.importer import Readable, file_blocks
 from nansen.ipfs.staging import Staging, fsync_directory
 from nansen.ipfs.store import Stat
 
-_MISSING = "A block of the content is not in the store."
 _DAMAGED = "A block in the store does not match its CID: the store is damaged."
 
 
@@ -102,9 +101,12 @@ class EmbeddedStore:
         size = dag.file_size(cid, self._read(cid))
         return Stat(size=size, pinned=self._pin_path(cid).exists(), blocks=blocks)
 
+    def blocks(self, cid: CID) -> Iterator[Block]:
+        return dag.blocks(self._read, cid)
+
     def export_car(self, cid: CID, out: Writable) -> None:
         self._count_blocks(cid)
-        write_car(cid, (Block(each, self._read(each)) for each in dag.cids(self._read, cid)), out)
+        write_car(cid, self.blocks(cid), out)
 
     def pins(self) -> Iterator[CID]:
         """The pinned roots (files in ``pins/`` that are not CIDs are ignored)."""
@@ -177,7 +179,7 @@ class EmbeddedStore:
                     raise IntegrityError(_DAMAGED)
                 data = stored.read()
         except FileNotFoundError:
-            raise ContentNotFound(_MISSING) from None
+            raise ContentNotFound(dag.MISSING) from None
         except OSError as error:
             raise StoreError(f"The store cannot read a block: {error.strerror}.") from error
         if not cid.matches(data):
@@ -186,12 +188,7 @@ class EmbeddedStore:
 
     def _count_blocks(self, cid: CID) -> int:
         """The number of blocks of a DAG the store holds completely; raises if one is missing."""
-        count = 0
-        for each in dag.cids(self._read, cid):
-            if each.codec == RAW and not self._block_path(each).is_file():
-                raise ContentNotFound(_MISSING)
-            count += 1
-        return count
+        return dag.count_blocks(self._read, lambda leaf: self._block_path(leaf).is_file(), cid)
 
     def _block_path(self, cid: CID) -> Path:
         name = _name(cid)

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
+from nansen.ipfs.block import Block
 from nansen.ipfs.car import Writable
 from nansen.ipfs.cid import CID
 from nansen.ipfs.importer import Readable
@@ -50,6 +51,10 @@ class Store(Protocol):
 
     def stat(self, cid: CID) -> Stat:
         """Size, pin and number of blocks of content the store holds completely."""
+        ...
+
+    def blocks(self, cid: CID) -> Iterator[Block]:
+        """Every distinct block of the content's DAG, verified, root first, depth-first in link order."""
         ...
 
     def export_car(self, cid: CID, out: Writable) -> None:

@@ -1,4 +1,5 @@
-"""``nansen document encrypt`` and ``decrypt``: as a real process, and each refusal through the Typer app."""
+"""``nansen document encrypt`` and ``decrypt`` through the IPFS store (the embedded one in a temporary
+data directory): as a real process, and each refusal through the Typer app."""
 
 from __future__ import annotations
 
@@ -19,11 +20,25 @@ from nansen import multibase
 from nansen.cli.document import PROGRESS_FROM, app, with_progress
 from nansen.crypto import ciphertext_size
 from nansen.crypto.stream import SEALED_CHUNK_SIZE
+from nansen.ipfs import CID, EmbeddedStore
 from tests.conftest import did_key_signer
 
-#: Until ``nansen document`` is registered in nansen/cli/main.py, the module runs on its own.
 DOCUMENT = [sys.executable, "-m", "nansen", "document"]
 SIGNERS = {"holder": did_key_signer(0x31), "escrow": did_key_signer(0x32), "stranger": did_key_signer(0x33)}
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every command here keeps its ciphertexts in the embedded store of a fresh data directory."""
+    path = tmp_path / "data"
+    monkeypatch.setenv("NANSEN_DATA_DIR", str(path))
+    for name in [name for name in os.environ if name.startswith("NANSEN_IPFS_")]:
+        monkeypatch.delenv(name)
+    return path
+
+
+def store(data_dir: Path) -> EmbeddedStore:
+    return EmbeddedStore(data_dir / "ipfs")
 
 
 def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
@@ -48,19 +63,22 @@ def refused(process: subprocess.CompletedProcess[bytes], reason: str) -> None:
     assert "Traceback" not in stderr
 
 
-def test_encrypt_for_two_recipients_then_each_decrypts(tmp_path: Path, keys: dict[str, Path]) -> None:
+def test_encrypt_for_two_recipients_then_each_decrypts(
+    tmp_path: Path, keys: dict[str, Path], data_dir: Path
+) -> None:
     document = tmp_path / "scan.jpg"
     document.write_bytes(os.urandom(5 * 1024 * 1024 + 3))  # over PROGRESS_FROM
-    ciphertext = tmp_path / "scan.enc"
     holder, escrow = SIGNERS["holder"].controller, SIGNERS["escrow"].controller
-    process = run("encrypt", "--to", holder, "--to", escrow, "--out", str(ciphertext), str(document))
+    process = run("encrypt", "--to", holder, "--to", escrow, str(document))
     assert process.returncode == 0, process.stderr
     assert process.stderr == b""
     report = json.loads(process.stdout)
-    assert set(report) == {"digestMultibase", "sealedKeys", "ciphertextBytes"}
+    assert set(report) == {"cid", "digestMultibase", "sealedKeys", "ciphertextBytes"}
     assert report["digestMultibase"].startswith("uID")  # sha2-384 multihash, base64url
     assert [k["recipient"].split("#")[0] for k in report["sealedKeys"]] == [holder, escrow]
-    assert report["ciphertextBytes"] == ciphertext.stat().st_size == ciphertext_size(5 * 1024 * 1024 + 3)
+    stat_ = store(data_dir).stat(CID.parse(report["cid"]))
+    assert stat_.pinned
+    assert report["ciphertextBytes"] == stat_.size == ciphertext_size(5 * 1024 * 1024 + 3)
     sealed = tmp_path / "sealed.json"
     sealed.write_text(process.stdout.decode())
 
@@ -70,7 +88,7 @@ def test_encrypt_for_two_recipients_then_each_decrypts(tmp_path: Path, keys: dic
             "decrypt",
             "--key", str(keys[name]),
             "--sealed-key", str(sealed),
-            "--in", str(ciphertext),
+            "--cid", report["cid"],
             "--out", str(out),
             "--digest", report["digestMultibase"],
         )  # fmt: skip
@@ -84,14 +102,12 @@ def test_encrypt_for_two_recipients_then_each_decrypts(tmp_path: Path, keys: dic
 
 
 def test_a_stranger_cannot_decrypt_and_no_file_appears(tmp_path: Path, keys: dict[str, Path]) -> None:
-    ciphertext = tmp_path / "scan.enc"
-    process = run(
-        "encrypt", "--to", SIGNERS["holder"].controller, "--out", str(ciphertext), "-", stdin=b"scan"
-    )
+    process = run("encrypt", "--to", SIGNERS["holder"].controller, "-", stdin=b"scan")
     assert process.returncode == 0, process.stderr
-    record = json.dumps(json.loads(process.stdout)["sealedKeys"][0])
+    report = json.loads(process.stdout)
+    record = json.dumps(report["sealedKeys"][0])
     out = tmp_path / "out.jpg"
-    args = ["--sealed-key", record, "--in", str(ciphertext), "--out", str(out)]
+    args = ["--sealed-key", record, "--cid", report["cid"], "--out", str(out)]
     refused(
         run("decrypt", "--key", str(keys["stranger"]), *args), "No sealed document key opens with this key."
     )
@@ -119,13 +135,12 @@ def invoke_refused(reason: str, *args: str) -> None:
 def encrypted(tmp_path: Path) -> dict[str, Any]:
     source = tmp_path / "scan.jpg"
     source.write_bytes(b"a scan" * 50_000)
-    ciphertext = tmp_path / "scan.enc"
-    result = invoke("encrypt", "--to", SIGNERS["holder"].controller, "--out", str(ciphertext), str(source))
+    result = invoke("encrypt", "--to", SIGNERS["holder"].controller, str(source))
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     sealed = tmp_path / "sealed.json"
     sealed.write_text(json.dumps(report["sealedKeys"]))
-    return {"report": report, "in": ciphertext, "sealed": sealed, "source": source}
+    return {"report": report, "cid": report["cid"], "sealed": sealed, "source": source}
 
 
 def decrypt_args(
@@ -134,7 +149,7 @@ def decrypt_args(
     options = {
         "--key": str(keys["holder"]),
         "--sealed-key": str(encrypted["sealed"]),
-        "--in": str(encrypted["in"]),
+        "--cid": encrypted["cid"],
         "--out": str(tmp_path / "out.jpg"),
         **changes,
     }
@@ -159,13 +174,24 @@ def test_the_typer_app_round_trips(tmp_path: Path, keys: dict[str, Path], encryp
     ],
 )
 def test_a_damaged_ciphertext_is_refused_and_leaves_no_output(
-    tmp_path: Path, keys: dict[str, Path], encrypted: dict[str, Any], damage: Any, reason: str
+    tmp_path: Path, keys: dict[str, Path], encrypted: dict[str, Any], data_dir: Path, damage: Any, reason: str
 ) -> None:
-    encrypted["in"].write_bytes(damage(encrypted["in"].read_bytes()))
+    """A damaged ciphertext stored under its own, valid CID: the decryption refuses it."""
+    ciphertext = b"".join(store(data_dir).get(CID.parse(encrypted["cid"])))
+    encrypted["cid"] = str(store(data_dir).put(io.BytesIO(damage(ciphertext))))
     invoke_refused(reason, *decrypt_args(tmp_path, keys, encrypted))
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        ["escrow.key", "holder.key", "stranger.key", "scan.jpg", "scan.enc", "sealed.json"]
+        ["data", "escrow.key", "holder.key", "stranger.key", "scan.jpg", "sealed.json"]
     )
+
+
+def test_a_block_that_does_not_match_its_cid_is_refused(
+    tmp_path: Path, keys: dict[str, Path], encrypted: dict[str, Any], data_dir: Path
+) -> None:
+    for path in (data_dir / "ipfs" / "blocks").glob("*/*"):
+        path.write_bytes(path.read_bytes()[:-1] + b"!")
+    invoke_refused("does not match its CID", *decrypt_args(tmp_path, keys, encrypted))
+    assert not (tmp_path / "out.jpg").exists()
 
 
 def test_a_digest_mismatch_is_refused_and_leaves_no_output(
@@ -204,7 +230,9 @@ def test_the_encrypt_output_is_accepted_as_sealed_keys(
     ("changes", "reason"),
     [
         ({"--digest": "uA"}, "not valid multibase"),
-        ({"--in": "/nonexistent/scan.enc"}, "Cannot read the input file"),
+        ({"--cid": "not-a-cid"}, "base32 ('b')"),
+        ({"--cid": "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"}, "not in the store"),
+        ({"--out": "/nonexistent/out.jpg"}, "Cannot write the output file"),
         ({"--key": "/nonexistent/holder.key"}, "Cannot read the key file"),
     ],
 )
@@ -221,8 +249,6 @@ def test_an_existing_output_is_kept_unless_forced(
     out.write_bytes(b"keep me")
     invoke_refused("exists already", *decrypt_args(tmp_path, keys, encrypted))
     assert out.read_bytes() == b"keep me"
-    invoke_refused("exists already", "encrypt", "--to", SIGNERS["holder"].controller, "--out", str(out), "-")
-    assert out.read_bytes() == b"keep me"
     assert invoke(*decrypt_args(tmp_path, keys, encrypted), "--force").exit_code == 0
     assert out.read_bytes() == encrypted["source"].read_bytes()
 
@@ -234,22 +260,21 @@ def test_an_existing_output_is_kept_unless_forced(
         ("did:key:z6MkNotAKey", "Recipient 2 cannot be used"),
     ],
 )
-def test_a_bad_recipient_is_refused_before_anything_is_written(tmp_path: Path, to: str, reason: str) -> None:
-    out = tmp_path / "scan.enc"
-    invoke_refused(
-        reason, "encrypt", "--to", SIGNERS["holder"].controller, "--to", to, "--out", str(out), "-"
-    )
-    assert not out.exists()
+def test_a_bad_recipient_is_refused_before_anything_is_written(data_dir: Path, to: str, reason: str) -> None:
+    invoke_refused(reason, "encrypt", "--to", SIGNERS["holder"].controller, "--to", to, "-")
+    assert not (data_dir / "ipfs").exists()
 
 
-def test_a_missing_document_or_output_directory_is_refused(tmp_path: Path) -> None:
-    holder = SIGNERS["holder"].controller
+def test_a_missing_document_is_refused(data_dir: Path) -> None:
     invoke_refused(
-        "Cannot read the input file", "encrypt", "--to", holder, "--out", str(tmp_path / "x"), "/nonexistent"
+        "Cannot read the input file", "encrypt", "--to", SIGNERS["holder"].controller, "/nonexistent"
     )
-    invoke_refused(
-        "Cannot write the output file", "encrypt", "--to", holder, "--out", str(tmp_path / "no" / "x"), "-"
-    )
+    assert list(store(data_dir).pins()) == []
+
+
+def test_a_bad_store_configuration_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NANSEN_IPFS_REPLICAS", "kubo")
+    invoke_refused("NANSEN_IPFS_API is not set", "encrypt", "--to", SIGNERS["holder"].controller, "-")
 
 
 def test_a_did_web_recipient_from_an_offline_document(tmp_path: Path) -> None:
@@ -269,10 +294,7 @@ def test_a_did_web_recipient_from_an_offline_document(tmp_path: Path) -> None:
     }
     did_doc = tmp_path / "escrow-did.json"
     did_doc.write_text(json.dumps(document))
-    ciphertext = tmp_path / "scan.enc"
-    result = invoke(
-        "encrypt", "--to", did, "--did-doc", str(did_doc), "--out", str(ciphertext), "-", stdin=b"x"
-    )
+    result = invoke("encrypt", "--to", did, "--did-doc", str(did_doc), "-", stdin=b"x")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["sealedKeys"][0]["recipient"] == f"{did}#kex"
 
