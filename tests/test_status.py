@@ -284,6 +284,16 @@ def b64(data: bytes) -> str:
         gzip.compress(bytes(MIN_BYTES)) + b"junk",  # trailing data
         gzip.compress(bytes(MIN_BYTES)) * 2,  # a second member
     ],
+    # Fixed ids: gzip headers carry a timestamp, and pytest-xdist workers must collect the same ids.
+    ids=[
+        "not-gzip",
+        "zlib",
+        "truncated-trailer",
+        "truncated-body",
+        "wrong-crc",
+        "trailing-data",
+        "two-members",
+    ],
 )
 def test_bad_gzip_refused(compressed: bytes) -> None:
     with pytest.raises(StatusListError):
