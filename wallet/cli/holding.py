@@ -1,0 +1,181 @@
+"""``did``, ``receive``, ``list``, ``show`` and ``document open``."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import segno
+import typer
+
+from nansen import jsonutil, vcdm
+from nansen.cli.io import fail, load_json_or_fail, print_json, read_json
+from nansen.config import Limits
+from nansen.errors import NansenError
+from nansen.safehttp import fetch
+from nansen.status_source import CachedStatusLists
+from nansen.verify import Outcome, StaticStatusLists, StatusListSource, Verifier
+from wallet import atomic
+from wallet.cli.common import WalletOption, opened, refuse, resolver, scratch, store, trust_source
+from wallet.receive import Issuance
+from wallet.state import HeldCredential
+
+document_app = typer.Typer(help="The original documents of credentials.", no_args_is_help=True)
+
+
+def did(
+    wallet: WalletOption = None,
+    partner: Annotated[
+        str | None,
+        typer.Option("--partner", help="A DID of its own for this partner (unlinkable to the others)."),
+    ] = None,
+    qr: Annotated[
+        Path | None, typer.Option("--qr", metavar="OUT.png", help="Write the DID as a QR code.")
+    ] = None,
+    terminal: Annotated[bool, typer.Option("--terminal", help="Also draw the QR code here.")] = False,
+) -> None:
+    """Print the holder's DID (or a partner's DID) for a partner to scan."""
+    with opened(wallet) as held:
+        value = held.did if partner is None else held.partner_did(partner)
+    typer.echo(value)
+    symbol = segno.make_qr(value, error="m")
+    if qr is not None:
+        out = io.BytesIO()
+        symbol.save(out, kind="png", scale=6, border=4)
+        try:
+            atomic.replace(qr, [out.getvalue()])
+        except OSError as error:
+            fail(f"Cannot write {qr}: {error.strerror}.")
+    if terminal:
+        symbol.terminal(compact=True)
+
+
+@contextlib.contextmanager
+def _verifier(did_docs: list[Path], status_lists: list[Path]) -> Iterator[Verifier]:
+    """The pipeline, with DID documents and status lists given as files, or fetched over HTTPS into
+    a scratch directory."""
+    documents = [load_json_or_fail(str(p)) for p in did_docs]
+    source = trust_source()
+    with scratch() as directory:
+        lists: StatusListSource = (
+            StaticStatusLists(load_json_or_fail(str(p)) for p in status_lists)
+            if status_lists
+            else CachedStatusLists(directory / "status-lists")
+        )
+        yield Verifier(
+            resolver=resolver(directory, documents),
+            status_lists=lists,
+            trust=source.policy() if source is not None else None,
+        )
+
+
+def _issuance(source: str) -> Any:
+    """The JSON of a file, of standard input (``-``) or of an HTTPS URL (fetched with the hardened
+    client: public addresses only, bounded in size and time)."""
+    if source.startswith("https://"):
+        limit = Limits().max_document_bytes
+        return jsonutil.parse(fetch(source, max_bytes=limit, timeout=30, what="the issuance"))
+    return read_json(source)
+
+
+def receive(
+    source: Annotated[
+        str, typer.Argument(metavar="FILE|URL", help="An issuance response: a file, - or an https URL.")
+    ],
+    wallet: WalletOption = None,
+    did_doc: Annotated[
+        list[Path] | None, typer.Option("--did-doc", help="The issuer's DID document, to verify offline.")
+    ] = None,
+    status_list: Annotated[
+        list[Path] | None, typer.Option("--status-list", help="A status list credential, to verify offline.")
+    ] = None,
+) -> None:
+    """Verify a credential (and the key of its document) and keep it, if it is for this wallet."""
+    with opened(wallet) as held:
+        issuance = Issuance.from_json(_issuance(source))
+        with _verifier(did_doc or [], status_list or []) as verifier:
+            received = held.receive(issuance, verifier, store())
+        typer.echo(f"Received {received.held.id}: {_summary(received.held)}")
+        for check in received.result.checks:
+            if check.outcome is Outcome.UNKNOWN:
+                typer.echo(f"Warning: {check.reason}", err=True)
+        for document in received.held.documents:
+            kept = "pinned here" if document.pinned else "not reachable now; it will be fetched when opened"
+            typer.echo(f"Its original document is {kept}.")
+
+
+def _summary(held: HeldCredential) -> str:
+    credential = held.credential
+    types = [t for t in vcdm.as_list(credential.get("type")) if t != vcdm.CREDENTIAL_TYPE]
+    subject = vcdm.subjects(credential)[0]
+    document = subject.get("identityDocument")
+    kinds = (
+        [t for t in vcdm.as_list(document.get("type")) if t != "IdentityDocument"]
+        if isinstance(document, dict)
+        else []
+    )
+    return f"{', '.join(types + kinds) or 'credential'} from {vcdm.issuer_id(credential)}"
+
+
+def list_credentials(
+    wallet: WalletOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the credentials in the wallet."""
+    with opened(wallet) as held:
+        rows = [
+            {
+                "id": c.id,
+                "summary": _summary(c),
+                "validFrom": c.credential.get("validFrom"),
+                "documents": len(c.documents),
+            }
+            for c in held.state.credentials
+        ]
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        typer.echo("The wallet holds no credentials.")
+    for row in rows:
+        documents = f", {row['documents']} document(s)" if row["documents"] else ""
+        typer.echo(f"{row['id']}  {row['summary']} (valid from {row['validFrom']}{documents})")
+
+
+def show(ident: Annotated[str, typer.Argument(metavar="ID")], wallet: WalletOption = None) -> None:
+    """Print a credential, and where its original documents are (never their keys)."""
+    with opened(wallet) as held:
+        found = held.find(ident)
+        print_json(
+            {
+                "id": found.id,
+                "received": found.received,
+                "credential": found.credential,
+                "documents": [{"cid": d.cid, "digestMultibase": d.digest_multibase} for d in found.documents],
+            }
+        )
+
+
+def document_open(
+    ident: Annotated[str, typer.Argument(metavar="ID")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the original document.")],
+    cid: Annotated[
+        str | None, typer.Option("--cid", help="Which document, if the credential has several.")
+    ] = None,
+    wallet: WalletOption = None,
+) -> None:
+    """Fetch a credential's original by its CID, check it, decrypt it, check its digest, write it."""
+    with opened(wallet) as held:
+        try:
+            atomic.replace(out, held.read_document(ident, store(), cid))
+        except OSError as error:
+            fail(f"Cannot write {out}: {error.strerror}.")
+        except NansenError as error:
+            refuse(error)
+    typer.echo(f"Wrote the original document to {out}; it matches its credential.")
+
+
+document_app.command("open")(document_open)
