@@ -18,6 +18,19 @@ def data_dir() -> Path:
     return Path(configured) if configured else Path(platformdirs.user_data_dir("nansen"))
 
 
+def allow_private_addresses() -> bool:
+    """``NANSEN_ALLOW_PRIVATE_ADDRESSES=1``: fetch DID documents, status lists and trust lists from
+    loopback and private-network addresses too (a shelter's own network, the demo). Off by default:
+    a credential must not make a service reach into its own network."""
+    return os.environ.get("NANSEN_ALLOW_PRIVATE_ADDRESSES", "") == "1"
+
+
+def extra_ca_file() -> str | None:
+    """``NANSEN_TLS_CA_FILE``: a PEM bundle of certificate authorities trusted for HTTPS fetches in
+    addition to the public ones (a network's own CA, the demo's)."""
+    return os.environ.get("NANSEN_TLS_CA_FILE") or None
+
+
 @dataclass(frozen=True)
 class Limits:
     """Bounds on untrusted input; the defaults fit a credential a thousand times over."""

@@ -33,6 +33,7 @@ from typing import Any
 import httpcore
 import httpx
 
+from nansen import config
 from nansen.errors import NansenError
 
 __all__ = ["FetchError", "FetchFailed", "FetchRefused", "Verify", "fetch", "tls_context"]
@@ -69,13 +70,17 @@ def tls_context(verify: Verify = None) -> ssl.SSLContext:
     """The SSL context `fetch` uses for ``verify``; build it once to reuse it across fetches.
 
     An ``ssl.SSLContext`` is used as it is; a CA bundle path, or None for the certifi bundle
-    (never the system's or the environment's), gives a context requiring TLS 1.2 or later.
+    (never the system's or the environment's) plus the operator's ``NANSEN_TLS_CA_FILE`` if set,
+    gives a context requiring TLS 1.2 or later.
     """
     if isinstance(verify, ssl.SSLContext):
         return verify
     try:
         if verify is None:
             context = httpx.create_ssl_context(verify=True, trust_env=False)
+            extra = config.extra_ca_file()
+            if extra is not None:
+                context.load_verify_locations(cafile=extra)
         else:
             context = ssl.create_default_context(cafile=os.fspath(verify))
     except (OSError, ssl.SSLError) as cause:
@@ -106,7 +111,8 @@ def fetch(
     request = _Request(what, max_bytes, max_redirects, time.monotonic() + timeout)
     start = request.https_url(url)
     transport = _VettedTransport(
-        tls_context(verify), _VettedBackend(allow_private_addresses, request.deadline)
+        tls_context(verify),
+        _VettedBackend(allow_private_addresses or config.allow_private_addresses(), request.deadline),
     )
     headers = {"Accept": accept, "Accept-Encoding": "identity"}
     # Not chained from httpx's errors: their text can name the host.
