@@ -1,7 +1,9 @@
-"""Sustained ``POST /presentations/verify`` against the verifier service, one uvicorn process on loopback.
+"""Sustained ``POST /presentations/verify`` against the verifier service, one uvicorn process on loopback;
+then a QR code scanned to a rendered verdict.
 
     .venv/bin/python bench/verifier.py [--seconds 30] [--concurrency 8] [--mode one-way|challenge]
-                                       [--rate R] [--suite eddsa-rdfc-2022] [--database-url URL] [--json]
+                                       [--rate R] [--suite eddsa-rdfc-2022] [--database-url URL]
+                                       [--scans 50] [--json]
 
 Starts ``python -m verifier serve`` (what ``nansen verifier serve`` runs) on 127.0.0.1 with a
 fresh data directory (SQLite, unless ``--database-url``), pre-signs a pool of presentations of
@@ -13,7 +15,15 @@ do), or, with ``--rate``, a request every 1/R seconds whatever the answers (open
 latency at that load, counted from when each request was due). Every presentation is used once, so every
 answer should be 200; anything else counts as an error. After a warm-up, it prints requests per
 second, median and 99th-percentile latency, the error count, and the CPU time the server and
-the load generator used per request. Benchmarks print figures; tests never assert them.
+the load generator used per request (``--seconds 0`` skips this part).
+
+"QR scan to rendered verdict" (``--scans N``, 0 to skip): N presentations, each drawn as a camera
+would film a phone showing its QR code (a 1280x720 grey JPEG, as the scan page sends every frame),
+are posted one at a time to ``POST /scan`` as a browser does (``Accept: text/html``); the time
+from sending the picture to having the verdict page (decoding the picture and the code, verifying,
+rendering) is summarised as median, 99th percentile and maximum. The target is under one second.
+The service has a trust list naming the issuer, so verdicts are VALID. Benchmarks print figures;
+tests never assert them.
 """
 
 from __future__ import annotations
@@ -23,12 +33,14 @@ import asyncio
 import json
 import multiprocessing
 import os
+import re
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -37,18 +49,21 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from nansen import vcdm
+from nansen import trust, vcdm
 from nansen.did import key as did_key
 from nansen.keys import Ed25519KeyPair
 from nansen.proofs import SUITES, ProofOptions, add_proof
+from nansen.qr import encode_presentation
+from tests.verifier.pictures import camera_jpeg
 
 ISSUER = did_key.signing_key(Ed25519KeyPair.from_seed(b"\x11" * 32))
 HOLDER = did_key.signing_key(Ed25519KeyPair.from_seed(b"\x22" * 32))
+GOVERNANCE = did_key.signing_key(Ed25519KeyPair.from_seed(b"\x33" * 32))
 DOMAIN = "bench.example"
 
 
 def credential(suite: str) -> dict[str, Any]:
-    """An identity credential without a status entry (this service has no status lists yet)."""
+    """An identity credential without a status entry (no status list server runs in the bench)."""
     unsigned = vcdm.build_identity_credential(
         issuer=ISSUER.controller,
         holder=HOLDER.controller,
@@ -73,13 +88,25 @@ def credential(suite: str) -> dict[str, Any]:
     return add_proof(unsigned, ISSUER, ProofOptions(cryptosuite=suite))
 
 
-def presentation_body(signed: dict[str, Any], suite: str, challenge: str | None) -> bytes:
+def presentation(signed: dict[str, Any], suite: str, challenge: str | None) -> dict[str, Any]:
     unsigned = vcdm.build_presentation(holder=HOLDER.controller, credentials=[signed])
     options = ProofOptions(purpose="authentication", cryptosuite=suite, challenge=challenge, domain=DOMAIN)
-    body: dict[str, Any] = {"verifiablePresentation": add_proof(unsigned, HOLDER, options)}
+    return add_proof(unsigned, HOLDER, options)
+
+
+def presentation_body(signed: dict[str, Any], suite: str, challenge: str | None) -> bytes:
+    body: dict[str, Any] = {"verifiablePresentation": presentation(signed, suite, challenge)}
     if challenge is not None:
         body["options"] = {"challenge": challenge, "domain": DOMAIN}
     return json.dumps(body).encode()
+
+
+def trust_list(directory: Path) -> Path:
+    """A trust list, signed by the bench's governance, naming the issuer for identity credentials."""
+    listed = trust.TrustedIssuer(ISSUER.controller, "Bench Partner", (vcdm.IDENTITY_CREDENTIAL_TYPE,))
+    path = directory / "trust-list.json"
+    path.write_text(json.dumps(trust.sign(trust.build(GOVERNANCE.controller, [listed]), GOVERNANCE)))
+    return path
 
 
 def free_port() -> int:
@@ -95,6 +122,8 @@ def start_server(directory: Path, mode: str, database_url: str | None) -> tuple[
         "NANSEN_DATA_DIR": str(directory),
         "NANSEN_VERIFIER_MODE": mode,
         "NANSEN_VERIFIER_DOMAIN": DOMAIN,
+        "NANSEN_VERIFIER_TRUST_LIST": str(trust_list(directory)),
+        "NANSEN_VERIFIER_GOVERNANCE_DID": GOVERNANCE.controller,
     }
     if database_url:
         env["NANSEN_VERIFIER_DATABASE_URL"] = database_url
@@ -118,13 +147,57 @@ def start_server(directory: Path, mode: str, database_url: str | None) -> tuple[
             time.sleep(0.1)
 
 
+def challenges(url: str, mode: str, size: int) -> list[str | None]:
+    """One challenge from the service per presentation, or none one way."""
+    if mode == "one-way":
+        return [None] * size
+    with httpx.Client(base_url=url, timeout=30) as client:
+        return [client.post("/challenges").json()["challenge"] for _ in range(size)]
+
+
 def build_pool(url: str, mode: str, suite: str, size: int) -> list[bytes]:
     signed = credential(suite)
-    if mode == "one-way":
-        return [presentation_body(signed, suite, None) for _ in range(size)]
+    return [presentation_body(signed, suite, challenge) for challenge in challenges(url, mode, size)]
+
+
+def summary(latencies: list[float]) -> dict[str, float]:
+    ordered = sorted(latencies)
+    return {
+        "p50": round(statistics.median(ordered) * 1000, 2),
+        "p99": round(ordered[int(0.99 * (len(ordered) - 1))] * 1000, 2),
+        "max": round(ordered[-1] * 1000, 2),
+    }
+
+
+def scan_pictures(url: str, mode: str, suite: str, count: int) -> list[tuple[str, bytes]]:
+    """Camera-like JPEGs of fresh presentations' QR codes, with the query each is posted with."""
+    signed = credential(suite)
+    pictures = []
+    for challenge in challenges(url, mode, count):
+        query = "" if challenge is None else f"?challenge={challenge}&domain={DOMAIN}"
+        pictures.append((query, camera_jpeg(encode_presentation(presentation(signed, suite, challenge)))))
+    return pictures
+
+
+def measure_scans(url: str, pictures: list[tuple[str, bytes]]) -> dict[str, Any]:
+    """Post each picture as the scan page does, one at a time; time each until the verdict page is in."""
+    latencies: list[float] = []
+    verdicts: Counter[str] = Counter()
+    headers = {"Content-Type": "image/jpeg", "Accept": "text/html"}
     with httpx.Client(base_url=url, timeout=30) as client:
-        challenges = [client.post("/challenges").json()["challenge"] for _ in range(size)]
-    return [presentation_body(signed, suite, challenge) for challenge in challenges]
+        client.get("/")  # the page is open before its camera sends anything
+        for query, picture in pictures:
+            began = time.perf_counter()
+            response = client.post("/scan" + query, content=picture, headers=headers)
+            latencies.append(time.perf_counter() - began)
+            shown = re.search(r'data-verdict="([A-Z ]+)"', response.text)
+            verdicts[shown.group(1) if shown else f"HTTP {response.status_code}"] += 1
+    return {
+        "scans": len(pictures),
+        "picture_kib": round(statistics.mean(len(p) for _, p in pictures) / 1024, 1),
+        "latency_ms": summary(latencies),
+        "verdicts": dict(verdicts),
+    }
 
 
 async def _drive(
@@ -202,47 +275,34 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run(args: argparse.Namespace) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="nansen-bench-") as tmp:
-        directory = Path(tmp)
-        server, url = start_server(directory, args.mode, args.database_url)
-        try:
-            began = time.perf_counter()
-            bodies = build_pool(url, args.mode, args.suite, args.pool)
-            pool_seconds = time.perf_counter() - began
-            pool = directory / "pool.jsonl"
-            pool.write_bytes(b"\n".join(bodies))
-            receiving, sending = multiprocessing.Pipe(duplex=False)
-            generator = multiprocessing.get_context("spawn").Process(
-                target=load_generator,
-                args=(url, str(pool), args.seconds, args.warmup, args.concurrency, args.rate, sending),
-            )
-            server_cpu = cpu_seconds(server.pid)
-            generator.start()
-            outcome = receiving.recv()
-            generator.join()
-            server_cpu = cpu_seconds(server.pid) - server_cpu
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-    latencies = sorted(outcome["latencies"])
-    count = len(latencies)
+def load_test(
+    args: argparse.Namespace, directory: Path, server: subprocess.Popen[bytes], url: str
+) -> dict[str, Any]:
+    began = time.perf_counter()
+    bodies = build_pool(url, args.mode, args.suite, args.pool)
+    pool_seconds = time.perf_counter() - began
+    pool = directory / "pool.jsonl"
+    pool.write_bytes(b"\n".join(bodies))
+    receiving, sending = multiprocessing.Pipe(duplex=False)
+    generator = multiprocessing.get_context("spawn").Process(
+        target=load_generator,
+        args=(url, str(pool), args.seconds, args.warmup, args.concurrency, args.rate, sending),
+    )
+    server_cpu = cpu_seconds(server.pid)
+    generator.start()
+    outcome = receiving.recv()
+    generator.join()
+    server_cpu = cpu_seconds(server.pid) - server_cpu
+    count = len(outcome["latencies"])
     if count < 100:
         raise SystemExit("Too few requests were measured; lengthen --seconds or enlarge --pool.")
     return {
-        "suite": args.suite,
-        "mode": args.mode,
-        "database": "postgresql" if args.database_url else "sqlite",
         "concurrency": args.concurrency,
         "rate": args.rate,
         "seconds": round(outcome["elapsed"], 2),
         "requests": count,
         "requests_per_second": round(count / outcome["elapsed"], 1),
-        "latency_ms": {
-            "p50": round(statistics.median(latencies) * 1000, 2),
-            "p99": round(latencies[int(0.99 * (count - 1))] * 1000, 2),
-            "max": round(latencies[-1] * 1000, 2),
-        },
+        "latency_ms": summary(outcome["latencies"]),
         "errors": outcome["errors"],
         "pool_exhausted": outcome["exhausted"],
         "pool": {"presentations": args.pool, "build_seconds": round(pool_seconds, 1)},
@@ -252,6 +312,26 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "load_generator": round(outcome["cpu"] * 1000 / (count + outcome["warmup_requests"]), 3),
         },
     }
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    figures: dict[str, Any] = {
+        "suite": args.suite,
+        "mode": args.mode,
+        "database": "postgresql" if args.database_url else "sqlite",
+    }
+    with tempfile.TemporaryDirectory(prefix="nansen-bench-") as tmp:
+        directory = Path(tmp)
+        server, url = start_server(directory, args.mode, args.database_url)
+        try:
+            if args.seconds > 0:
+                figures |= load_test(args, directory, server, url)
+            if args.scans > 0:
+                figures["scan"] = measure_scans(url, scan_pictures(url, args.mode, args.suite, args.scans))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    return figures
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -266,6 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--suite", choices=sorted(SUITES), default="eddsa-rdfc-2022")
     parser.add_argument("--database-url", help="e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--pool", type=int, help="presentations to pre-sign (default: 500 per second)")
+    parser.add_argument("--scans", type=int, default=50, help="QR scans to a rendered verdict (default 50)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     args.pool = args.pool or int(500 * (args.seconds + args.warmup))
@@ -273,6 +354,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(figures, indent=2))
         return 0
+    if args.seconds > 0:
+        print_load(figures, args)
+    if args.scans > 0:
+        scan = figures["scan"]
+        latency = scan["latency_ms"]
+        print(
+            f"QR scan to rendered verdict ({scan['scans']} camera-like 1280x720 JPEGs of "
+            f"{scan['picture_kib']} KiB, one at a time, {figures['mode']}):\n"
+            f"  p50 {latency['p50']} ms, p99 {latency['p99']} ms, max {latency['max']} ms (target: under 1000 ms)\n"
+            f"  verdicts: {', '.join(f'{v} {n}' for v, n in scan['verdicts'].items())}"
+        )
+    return 0
+
+
+def print_load(figures: dict[str, Any], args: argparse.Namespace) -> None:
     latency = figures["latency_ms"]
     print(
         f"{figures['suite']}, {figures['mode']}, {figures['database']}, "
@@ -284,7 +380,6 @@ def main(argv: list[str] | None = None) -> int:
         f"  CPU per request: server {figures['cpu_ms_per_request']['server']} ms, "
         f"load generator {figures['cpu_ms_per_request']['load_generator']} ms"
     )
-    return 0
 
 
 if __name__ == "__main__":

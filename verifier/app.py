@@ -11,17 +11,13 @@ from anyio import to_thread
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
-from nansen.did.resolver import Resolver
-from nansen.did.web_resolver import WebResolver
-from nansen.status_source import CachedStatusLists
 from nansen.timeutil import now
-from nansen.trust import TrustListSource
-from nansen.verify import TrustPolicy, Verifier
-from verifier import api, pages, problems, replay
+from verifier import api, pages, problems, replay, scan
 from verifier.body import BodyLimit
-from verifier.db import create_db_engine, session_factory
-from verifier.dependencies import Services
+from verifier.db import create_db_engine
 from verifier.migrate import upgrade
+from verifier.scan import SCAN_PATH
+from verifier.services import build_services
 from verifier.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -44,18 +40,6 @@ async def _purge_forever(sessions: sessionmaker[Session]) -> None:
             await to_thread.run_sync(_purge, sessions)
         except Exception as error:
             log.warning("Expired challenges could not be removed (%s).", type(error).__name__)
-
-
-def _trust(settings: Settings, resolver: Resolver) -> TrustPolicy | None:
-    if settings.trust_list is None or settings.governance_did is None:
-        return None
-    source = TrustListSource(
-        settings.trust_list,
-        settings.governance_did,
-        verifier=Verifier(resolver=resolver, limits=settings.limits),
-        cache_dir=settings.data_dir / "trust-list",
-    )
-    return source.policy()
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -83,18 +67,14 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
         lifespan=lifespan,
     )
-    resolver = Resolver(web=WebResolver(settings.data_dir / "did-web"))
-    services = Services(
-        settings=settings,
-        sessions=session_factory(engine),
-        resolver=resolver,
-        status_lists=CachedStatusLists(settings.data_dir / "status-lists"),
-        trust=_trust(settings, resolver),
-    )
+    services = build_services(settings, engine)
     app.state.services = services
     problems.install(app)
-    app.add_middleware(BodyLimit, limit=settings.limits.max_document_bytes)
+    app.add_middleware(
+        BodyLimit, limit=settings.limits.max_document_bytes, limits={SCAN_PATH: settings.max_image_bytes}
+    )
     app.add_middleware(problems.CatchAll)
     app.include_router(api.router)
+    app.include_router(scan.router)
     app.include_router(pages.router)
     return app

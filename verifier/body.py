@@ -8,6 +8,7 @@ else 415) and parses them with `nansen.jsonutil.parse`, which bounds size and de
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -28,20 +29,23 @@ def _too_large(limit: int) -> str:
 
 
 class BodyLimit:
-    """ASGI middleware: no request body larger than ``limit`` bytes is read."""
+    """ASGI middleware: no request body larger than ``limit`` bytes is read, or than ``limits[path]``
+    for the paths it names (pictures are larger than documents)."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, limits: Mapping[str, int] | None = None) -> None:
         self.app = app
         self.limit = limit
+        self.limits = dict(limits or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.limits.get(scope["path"], self.limit)
         # The server has validated Content-Length; the streamed count below bounds any other body.
         declared = dict(scope["headers"]).get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > self.limit:
-            await problem_response(413, _too_large(self.limit))(scope, receive, send)
+        if declared.isdigit() and int(declared) > limit:
+            await problem_response(413, _too_large(limit))(scope, receive, send)
             return
         received = 0
 
@@ -50,8 +54,8 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.limit:
-                    raise Problem(413, _too_large(self.limit))
+                if received > limit:
+                    raise Problem(413, _too_large(limit))
             return message
 
         await self.app(scope, counting_receive, send)

@@ -10,6 +10,7 @@ fails cannot use up the holder's challenge.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from nansen.errors import NansenError
 from nansen.proofs.dataintegrity import proofs_of
 from nansen.timeutil import parse_datetime
-from nansen.verify import Outcome, Verdict, VerificationResult, Verifier
+from nansen.verify import Check, Outcome, Verdict, VerificationResult, Verifier
 from verifier import replay
 from verifier.problems import Problem
 from verifier.replay import ChallengeState
@@ -30,6 +31,20 @@ _CHALLENGE_REFUSED = {
     ChallengeState.EXPIRED: "The challenge has expired; ask for a new one.",
     ChallengeState.SPENT: "The challenge has already been used; ask for a new one.",
 }
+
+
+def _no_trust_list(_issuer: str, _types: list[str]) -> Check:
+    return Check(
+        "trust",
+        Outcome.UNKNOWN,
+        "No trust list is loaded, so the issuer cannot be confirmed as a trusted partner.",
+    )
+
+
+def judging_trust(verifier: Verifier) -> Verifier:
+    """The pipeline as scanning uses it: trust is always judged, and unknown without a trust list
+    (the VC-API endpoints judge it only when a list is configured, as the W3C suites expect)."""
+    return verifier if verifier.trust is not None else dataclasses.replace(verifier, trust=_no_trust_list)
 
 
 @dataclass(frozen=True)
@@ -44,10 +59,12 @@ def check_presentation(
     document: Any, options: PresentationOptions, *, verifier: Verifier, session: Session, settings: Settings
 ) -> VerificationResult:
     if settings.mode is Mode.CHALLENGE and options.challenge is None:
-        raise Problem(400, "This verifier requires a challenge: ask POST /challenges for one.")
+        raise Problem(
+            400, "This verifier requires a challenge: ask POST /challenges for one.", "challenge-required"
+        )
     if options.challenge is not None and settings.mode is not Mode.ONE_WAY:
         if options.domain is not None and options.domain != settings.domain:
-            raise Problem(400, "The domain in the options is not this verifier's domain.")
+            raise Problem(400, "The domain in the options is not this verifier's domain.", "wrong-domain")
         result = verifier.verify_presentation(document, challenge=options.challenge, domain=settings.domain)
         _challenge_check(result, session, options.challenge, verifier.clock())
     else:

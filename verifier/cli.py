@@ -1,16 +1,23 @@
-"""``nansen verifier``: run the service, or bring its database up to date."""
+"""``nansen verifier``: run the service, bring its database up to date, or verify a QR code's picture."""
 
 from __future__ import annotations
 
+import json
 import logging
+from pathlib import Path
 from typing import Annotated
 
 import typer
 import uvicorn
 
 from verifier.app import create_app
+from verifier.checking import PresentationOptions, check_presentation, judging_trust
 from verifier.db import create_db_engine
 from verifier.migrate import upgrade
+from verifier.problems import Problem
+from verifier.report import vc_api
+from verifier.scanning import read_code
+from verifier.services import build_services
 from verifier.settings import Settings, SettingsError
 
 app = typer.Typer(help="The verifier's service: verify credentials and presentations.", no_args_is_help=True)
@@ -45,3 +52,54 @@ def migrate() -> None:
     finally:
         engine.dispose()
     typer.echo("The verifier's database is up to date.")
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"Error: {message}", err=True)
+    return typer.Exit(1)
+
+
+def _picture(path: Path, limit: int) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as error:
+        raise _fail(f"Cannot read {path}: {error.strerror}.") from error
+    if len(data) > limit:
+        raise _fail(f"The picture is larger than the limit of {limit:,} bytes.")
+    return data
+
+
+@app.command("verify")
+def verify(
+    qr: Annotated[Path, typer.Option("--qr", help="A picture (PNG, JPEG, …) of the holder's QR code.")],
+    challenge: Annotated[
+        str | None, typer.Option("--challenge", help="A challenge this verifier issued (POST /challenges).")
+    ] = None,
+    domain: Annotated[str | None, typer.Option("--domain", help="This verifier's domain.")] = None,
+) -> None:
+    """Verify the presentation in a QR code's picture as POST /scan does (trust always judged, replay
+    protection in the verifier's database); print the verdict and every check as JSON. Exit 0 if valid."""
+    settings = _settings()
+    image = _picture(qr, settings.max_image_bytes)
+    engine = create_db_engine(settings.database_url)
+    try:
+        if settings.migrate_on_start:
+            upgrade(engine)
+        services = build_services(settings, engine)
+        _text, document = read_code(image)
+        with services.sessions() as session:
+            result = check_presentation(
+                document,
+                PresentationOptions(challenge, domain),
+                verifier=judging_trust(services.verifier()),
+                session=session,
+                settings=settings,
+            )
+    except Problem as problem:
+        raise _fail(problem.detail) from problem
+    finally:
+        engine.dispose()
+    typer.echo(json.dumps(vc_api(result), indent=2, ensure_ascii=False))
+    if not result.verified:
+        raise typer.Exit(1)

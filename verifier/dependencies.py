@@ -4,37 +4,30 @@ Routes ask for `get_verifier`; it is built from smaller dependencies that can ea
 (``app.dependency_overrides``): `get_status_lists` (status list credentials fetched over HTTPS
 and cached, `nansen.status_source.CachedStatusLists`), `get_trust` (the governance's trust list,
 `nansen.trust.TrustListSource`, when one is configured; without one every well-formed, correctly
-signed, unrevoked credential is valid), `get_clock` (tests move time), `get_resolver`.
+signed, unrevoked credential is valid), `get_clock` (tests move time), `get_resolver`. The pages
+and ``POST /scan`` ask for `get_scan_verifier`, which always judges trust (no list: "cannot
+confirm"), `get_partner_names` (display names from the trust list) and `get_store` (IPFS).
 The ones that do no I/O are ``async`` so that FastAPI calls them without a thread hop.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from nansen.did.resolver import Resolver
+from nansen.ipfs import Store
 from nansen.timeutil import now
 from nansen.verify import StatusListSource, TrustPolicy, Verifier
+from verifier.checking import judging_trust
+from verifier.services import Services
 from verifier.settings import Settings
 
 Clock = Callable[[], datetime]
-
-
-@dataclass(frozen=True)
-class Services:
-    """What one app instance shares between requests (kept on ``app.state.services``)."""
-
-    settings: Settings
-    sessions: sessionmaker[Session]
-    resolver: Resolver
-    status_lists: StatusListSource
-    trust: TrustPolicy | None
 
 
 async def get_services(request: Request) -> Services:
@@ -85,7 +78,27 @@ async def get_verifier(
     )
 
 
+async def get_scan_verifier(verifier: Annotated[Verifier, Depends(get_verifier)]) -> Verifier:
+    return judging_trust(verifier)
+
+
+#: A partner's display name from the trust list (None: no list, or not on it).
+PartnerNames = Callable[[str], str | None]
+
+
+async def get_partner_names(services: Annotated[Services, Depends(get_services)]) -> PartnerNames:
+    return services.partner_name
+
+
+def get_store(services: Annotated[Services, Depends(get_services)]) -> Store:
+    """The IPFS store (made on first use: a thread, as it may touch the disk)."""
+    return services.store
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 VerifierDep = Annotated[Verifier, Depends(get_verifier)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
+ScanVerifierDep = Annotated[Verifier, Depends(get_scan_verifier)]
+PartnerNamesDep = Annotated[PartnerNames, Depends(get_partner_names)]
+StoreDep = Annotated[Store, Depends(get_store)]

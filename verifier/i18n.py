@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache
 from pathlib import Path
 
@@ -34,6 +35,14 @@ class Translator:
         """The message for ``key``; ``default`` (else the key) when no catalogue has it."""
         text = catalogues()[self.lang].get(key) or catalogues()[DEFAULT].get(key) or default or key
         return text.format(**values) if values else text
+
+    def ago(self, delta: timedelta) -> str:
+        """How long ago, in the largest whole unit (days from two days on); under ten seconds: just now."""
+        seconds = max(0, int(delta.total_seconds()))
+        for unit, size, least in (("days", 86_400, 2), ("hours", 3_600, 1), ("minutes", 60, 1)):
+            if seconds >= size * least:
+                return self(f"age.{unit}", count=seconds // size)
+        return self("age.seconds", count=seconds) if seconds >= 10 else self("age.now")
 
 
 def _ranked(accept_language: str) -> list[str]:

@@ -56,3 +56,14 @@ class SeenPresentation(Base):
     seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
     #: After this moment the presentation is too old to be accepted anyway, so the row may go.
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+
+class DocumentTicket(Base):
+    """Leave to open the original document of one accepted presentation, once, for a short time:
+    known by the SHA-256 of the ticket and the presentation's digest, never by either alone."""
+
+    __tablename__ = "document_tickets"
+
+    digest: Mapped[str] = mapped_column(String(DIGEST_LENGTH), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    spent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

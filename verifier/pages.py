@@ -1,86 +1,82 @@
-"""Server-rendered pages: paste a QR code's text (or JSON), see the verdict and every check.
+"""The pages: scan (camera, photo upload, pasted text), the verdict, and the original document.
 
-No script and no external resource; readable on a phone. A presentation pasted here is checked
-one way (fresh, and accepted once), as a scanned QR code is. The full scanning page comes later.
+``GET /`` is the scan page: its script (``/static/scan.js``) sends camera frames to ``POST /scan``
+(`verifier.scan`); a photo upload goes there too, and pasted text (a QR code's ``NV1:`` text, or
+JSON) to ``POST /verify-page``. A presentation is checked one way (fresh, and accepted once), and
+the pages always judge trust: with no trust list the verdict is CANNOT CONFIRM. ``POST /document``
+opens the original document the holder shared, with the single-use ticket the verdict page gave.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
+from fastapi.responses import HTMLResponse, Response
 
 from nansen import jsonutil, vcdm
 from nansen.errors import NansenError
+from nansen.qr import PREFIX
 from nansen.verify import VerificationResult
+from verifier import replay
 from verifier.body import FORM_TYPE, media_type
 from verifier.checking import PresentationOptions, check_presentation
-from verifier.dependencies import SessionDep, SettingsDep, VerifierDep, get_settings
-from verifier.i18n import Translator, catalogues, choose
+from verifier.dependencies import (
+    ClockDep,
+    PartnerNamesDep,
+    ScanVerifierDep,
+    SessionDep,
+    SettingsDep,
+    StoreDep,
+)
+from verifier.originals import OriginalUnavailable, open_original, shared_documents
 from verifier.problems import Problem
+from verifier.scanning import read_text
 from verifier.settings import Mode, Settings
+from verifier.views import ORIGINAL_CSP, TranslatorDep, error_page, page, problem_page, result_page
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
 
-#: Turns the pasted text into a document. JSON today; the QR codec (nansen.qr) plugs in here.
-TextDecoder = Callable[[str], Any]
-
-
-async def get_text_decoder(settings: Annotated[Settings, Depends(get_settings)]) -> TextDecoder:
-    return partial(jsonutil.parse, limits=settings.limits)
-
-
-async def get_translator(request: Request) -> Translator:
-    return Translator(choose(request.query_params.get("lang"), request.headers.get("accept-language", "")))
-
-
-TranslatorDep = Annotated[Translator, Depends(get_translator)]
-
-
-_PAGE_HEADERS = {
-    "Cache-Control": "no-store",
-    # Nothing from elsewhere: no script at all, styles inline, forms only to this service.
-    "Content-Security-Policy": (
-        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-        "frame-ancestors 'none'; base-uri 'none'"
-    ),
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
+STATIC: Final = Path(__file__).resolve().parent / "static"
+_STATIC_TYPES: Final = {
+    "scan.js": "text/javascript; charset=utf-8",
+    "verifier.css": "text/css; charset=utf-8",
 }
-
-
-def _page(request: Request, t: Translator, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    languages = {tag: entries.get("language.name", tag) for tag, entries in catalogues().items()}
-    response = templates.TemplateResponse(
-        request, name, {"t": t, "lang": t.lang, "languages": languages, **context}, status_code=status
-    )
-    response.headers["Content-Language"] = t.lang
-    response.headers["Vary"] = "Accept-Language"
-    response.headers.update(_PAGE_HEADERS)
-    return response
+_STATIC_FILES: Final = {name: (STATIC / name).read_bytes() for name in _STATIC_TYPES}
 
 
 @router.get("/", response_class=HTMLResponse)
 async def index(request: Request, t: TranslatorDep) -> HTMLResponse:
-    return _page(request, t, "index.html")
+    return page(request, t, "index.html")
 
 
-async def pasted_text(request: Request) -> str:
-    """The ``text`` field of the form, read within the body limit."""
+@router.get("/static/{name}")
+async def static(name: str) -> Response:
+    if name not in _STATIC_FILES:
+        raise Problem(404, "There is nothing at this address.")
+    headers = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
+    return Response(_STATIC_FILES[name], media_type=_STATIC_TYPES[name], headers=headers)
+
+
+async def form_fields(request: Request) -> dict[str, str]:
+    """The fields of a form the pages send, read within the body limit."""
     if media_type(request) != FORM_TYPE:
         raise Problem(415, "The form must be sent as application/x-www-form-urlencoded.")
     try:
         fields = parse_qs((await request.body()).decode("utf-8", errors="replace"), max_num_fields=10)
     except ValueError as error:
         raise Problem(400, "The form has more fields than this page sends.") from error
-    return fields.get("text", [""])[0].strip()
+    return {name: values[0].strip() for name, values in fields.items()}
+
+
+FormDep = Annotated[dict[str, str], Depends(form_fields)]
+
+
+def decode_text(text: str, settings: Settings) -> Any:
+    """A QR code's text (``NV1:…``) or JSON, as a document."""
+    return read_text(text) if text.startswith(PREFIX[:2]) else jsonutil.parse(text, settings.limits)
 
 
 def _is(document: Any, kind: str) -> bool:
@@ -91,27 +87,77 @@ def _is(document: Any, kind: str) -> bool:
 def verify_page(
     request: Request,
     t: TranslatorDep,
-    text: Annotated[str, Depends(pasted_text)],
-    decode: Annotated[TextDecoder, Depends(get_text_decoder)],
-    verifier: VerifierDep,
+    fields: FormDep,
+    verifier: ScanVerifierDep,
+    partners: PartnerNamesDep,
     session: SessionDep,
     settings: SettingsDep,
 ) -> HTMLResponse:
+    text = fields.get("text", "")
     if not text:
-        return _page(request, t, "index.html", 400, error=t("error.empty"))
+        return error_page(request, t, t("error.empty"))
     try:
-        document = decode(text)
+        document = decode_text(text, settings)
+    except Problem as problem:
+        return problem_page(request, t, problem)
     except NansenError:
-        return _page(request, t, "index.html", 400, error=t("error.unreadable"))
+        return error_page(request, t, t("error.unreadable"))
     result: VerificationResult
     if _is(document, "VerifiablePresentation"):
         if settings.mode is Mode.CHALLENGE:
-            return _page(request, t, "index.html", 400, error=t("error.challenge_mode"))
+            return error_page(request, t, t("problem.challenge-required"), problem="challenge-required")
         result = check_presentation(
             document, PresentationOptions(), verifier=verifier, session=session, settings=settings
         )
     elif _is(document, "VerifiableCredential"):
         result = verifier.verify_credential(document)
     else:
-        return _page(request, t, "index.html", 400, error=t("error.not_document"))
-    return _page(request, t, "result.html", result=result)
+        return error_page(request, t, t("error.not_document"))
+    return result_page(
+        request,
+        t,
+        result,
+        text=text,
+        partners=partners,
+        moment=verifier.clock(),
+        session=session,
+        settings=settings,
+    )
+
+
+@router.post("/document", response_class=HTMLResponse)
+def open_document(
+    request: Request,
+    t: TranslatorDep,
+    fields: FormDep,
+    verifier: ScanVerifierDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    store: StoreDep,
+    clock: ClockDep,
+) -> HTMLResponse:
+    """Spend the ticket, verify the presentation again, then fetch, decrypt, check and show."""
+
+    def refused(kind: str, status: int) -> HTMLResponse:
+        return page(request, t, "original.html", status, problem=kind)
+
+    try:
+        document = decode_text(fields.get("text", ""), settings)
+        if not _is(document, "VerifiablePresentation"):
+            return refused("malformed", 400)
+        presentation_hash = replay.presentation_digest(document)
+    except (NansenError, Problem):
+        return refused("malformed", 400)
+    if not replay.spend_ticket(session, fields.get("ticket", ""), presentation_hash, clock()):
+        return refused("used", 410)
+    result = verifier.verify_presentation(document, challenge=None, domain=None)
+    if not result.verified:
+        return refused("not-valid", 400)
+    try:
+        shared = shared_documents(document, [c.document or {} for c in result.credentials])
+        originals = [open_original(d, store, settings.max_original_bytes) for d in shared]
+    except OriginalUnavailable as unavailable:
+        return refused(unavailable.kind, unavailable.status)
+    if not originals:
+        return refused("malformed", 400)
+    return page(request, t, "original.html", csp=ORIGINAL_CSP, originals=originals)

@@ -14,20 +14,30 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 log = logging.getLogger(__name__)
 
 MEDIA_TYPE = "application/problem+json"
+#: Where the types of problems a client may tell apart are named (``#no-qr-code`` and so on).
+TYPES = "https://w3id.org/nansen/problems#"
 
 
 class Problem(Exception):
-    """A request the service refuses; ``detail`` is one sentence a person can act on."""
+    """A request the service refuses; ``detail`` is one sentence a person can act on. A ``kind``
+    names a problem that clients tell apart (a camera keeps scanning after ``no-qr-code``)."""
 
-    def __init__(self, status: int, detail: str) -> None:
+    def __init__(self, status: int, detail: str, kind: str | None = None) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
+        self.kind = kind
 
 
-def problem_response(status: int, detail: str) -> JSONResponse:
-    """``type`` is ``about:blank``, so ``title`` is the HTTP status phrase (RFC 9457 §4.2.1)."""
-    body = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status, "detail": detail}
+def problem_response(status: int, detail: str, kind: str | None = None) -> JSONResponse:
+    """``type`` is ``about:blank`` unless a ``kind`` is given; ``title`` is the HTTP status phrase
+    (RFC 9457 §4.2.1; each kind always comes with the same status)."""
+    body = {
+        "type": "about:blank" if kind is None else TYPES + kind,
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
 
 
@@ -39,7 +49,7 @@ _DETAILS = {
 
 async def _problem(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, Problem)
-    return problem_response(exc.status, exc.detail)
+    return problem_response(exc.status, exc.detail, exc.kind)
 
 
 async def _http_exception(_request: Request, exc: Exception) -> JSONResponse:

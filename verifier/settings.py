@@ -81,6 +81,12 @@ class Settings:
     trust_list: str | None = None
     #: The DID whose signature the trust list must carry.
     governance_did: str | None = None
+    #: The largest picture ``POST /scan`` takes (a phone's photo of a QR code fits easily).
+    max_image_bytes: int = 10_000_000
+    #: How long after a scan the original document may be opened, once.
+    document_ttl_seconds: int = 300
+    #: The largest original document that is decrypted and shown.
+    max_original_bytes: int = 20_000_000
     limits: Limits = field(default_factory=Limits)
 
     def __post_init__(self) -> None:
@@ -102,4 +108,7 @@ class Settings:
             migrate_on_start=_flag(env, "NANSEN_VERIFIER_MIGRATE_ON_START", True),
             trust_list=env.get("NANSEN_VERIFIER_TRUST_LIST") or None,
             governance_did=env.get("NANSEN_VERIFIER_GOVERNANCE_DID") or None,
+            max_image_bytes=_int(env, "NANSEN_VERIFIER_MAX_IMAGE_BYTES", 10_000_000),
+            document_ttl_seconds=_int(env, "NANSEN_VERIFIER_DOCUMENT_TTL_SECONDS", 300),
+            max_original_bytes=_int(env, "NANSEN_VERIFIER_MAX_ORIGINAL_BYTES", 20_000_000),
         )

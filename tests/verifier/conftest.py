@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.verifier.issuing import trust_settings
 from tests.verifier.support import Service, postgres_schema, service, sqlite_url
 
 
@@ -23,4 +24,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 @pytest.fixture
 def verifier_service(tmp_path: Path) -> Iterator[Service]:
     with service(sqlite_url(tmp_path), tmp_path) as running:
+        yield running
+
+
+@pytest.fixture
+def trusted_service(tmp_path: Path) -> Iterator[Service]:
+    """A service whose trust list names PARTNER (the pages judge trust always)."""
+    with service(sqlite_url(tmp_path), tmp_path, **trust_settings(tmp_path)) as running:
         yield running

@@ -24,7 +24,7 @@ from sqlalchemy.exc import OperationalError
 
 from nansen import status
 from nansen.proofs import ProofOptions, add_proof
-from nansen.verify import StaticStatusLists
+from nansen.verify import StaticStatusLists, StatusListSource
 from tests.helpers import ISSUED, PARTNER
 from verifier import Settings, create_app
 from verifier.dependencies import get_clock, get_status_lists
@@ -101,17 +101,19 @@ def service(
     database_url: str,
     data_dir: Path,
     *,
-    status_lists: Sequence[dict[str, Any]] | None = (),
+    status_lists: Sequence[dict[str, Any]] | StatusListSource | None = (),
+    clock: FakeClock | None = None,
     **overrides: Any,
 ) -> Iterator[Service]:
-    """The service on a real uvicorn server, its clock at ISSUED plus a minute. Status lists come
-    from ``status_lists`` (no network), or with None from the app's own source (over HTTPS)."""
+    """The service on a real uvicorn server, its clock at ISSUED plus a minute (or ``clock``).
+    Status lists come from ``status_lists`` (given, with no network, or a source such as a
+    `CachedStatusLists` of a test server), or with None from the app's own source (over HTTPS)."""
     settings = settings_for(database_url, data_dir, **overrides)
     app = create_app(settings)
-    clock = FakeClock()
+    clock = clock or FakeClock()
     app.dependency_overrides[get_clock] = lambda: clock
     if status_lists is not None:
-        lists = StaticStatusLists(status_lists)
+        lists = StaticStatusLists(status_lists) if isinstance(status_lists, Sequence) else status_lists
         app.dependency_overrides[get_status_lists] = lambda: lists
     with running(app) as url, httpx.Client(timeout=60) as client:
         yield Service(url, app, settings, clock, client)

@@ -17,7 +17,7 @@ from verifier.db import create_db_engine
 from verifier.migrate import upgrade
 from verifier.models import Base
 
-TABLES = {"alembic_version", "challenges", "seen_presentations"}
+TABLES = {"alembic_version", "challenges", "seen_presentations", "document_tickets"}
 
 
 def test_migrations_build_exactly_the_models(database_url: str) -> None:
@@ -29,7 +29,7 @@ def test_migrations_build_exactly_the_models(database_url: str) -> None:
         assert set(inspect(engine).get_table_names()) == TABLES
         with engine.connect() as connection:
             context = MigrationContext.configure(connection)
-            assert context.get_current_revision() == "0001"
+            assert context.get_current_revision() == "0002"
             assert compare_metadata(context, Base.metadata) == []
     finally:
         engine.dispose()

@@ -1,4 +1,5 @@
-"""The paste page: server-rendered, readable on a phone, no external resource, English and French."""
+"""The pages: server-rendered, readable on a phone, nothing from elsewhere, English and French; the
+paste fallback (JSON or a QR code's text), and trust always judged."""
 
 from __future__ import annotations
 
@@ -8,10 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from nansen import vcdm
+from nansen.qr import encode_presentation
+from nansen.verify import Outcome, Verdict
 from tests.helpers import presentation, signed_credential
+from tests.verifier.issuing import PARTNER_NAME
 from tests.verifier.support import Service, service, sqlite_url
 from verifier import Mode
 from verifier.i18n import _ranked, catalogues, choose
+from verifier.results import FACTS
 
 
 def paste(running: Service, text: str, lang: str = "en") -> tuple[int, str]:
@@ -23,7 +29,8 @@ def paste(running: Service, text: str, lang: str = "en") -> tuple[int, str]:
 def assert_self_contained(html: str) -> None:
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), "no external resource"
-    assert "<script" not in html
+    assert re.findall(r"<script[^>]*>", html) in ([], ['<script src="/static/scan.js" defer>'])
+    assert "style=" not in html
 
 
 @pytest.mark.parametrize(
@@ -48,8 +55,12 @@ def test_the_page_in_each_language(
     for word in words:
         assert word in response.text
     assert_self_contained(response.text)
-    assert "default-src 'none'" in response.headers["content-security-policy"]
-    assert "script-src" not in response.headers["content-security-policy"]
+    policy = response.headers["content-security-policy"]
+    assert "default-src 'none'" in policy
+    assert "script-src 'self';" in policy
+    assert "unsafe-inline" not in policy
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["permissions-policy"].startswith("camera=(self)")
 
 
 @pytest.mark.parametrize(
@@ -64,17 +75,19 @@ def test_the_page_in_each_language(
     ],
 )
 def test_a_pasted_presentation_shows_the_verdict_and_every_check(
-    verifier_service: Service, lang: str, verdict: str, checks: list[str]
+    trusted_service: Service, lang: str, verdict: str, checks: list[str]
 ) -> None:
-    status, html = paste(verifier_service, json.dumps(presentation(signed_credential())), lang)
+    status, html = paste(trusted_service, json.dumps(presentation(signed_credential())), lang)
     assert status == 200
-    assert f'class="verdict verdict-VALID" role="status">{verdict}</div>' in html
+    assert 'class="verdict verdict-VALID" role="status" data-verdict="VALID">' in html
+    assert f"<span>{verdict}</span></div>" in html
     for word in checks:
         assert word in html
     assert_self_contained(html)
 
 
-def test_a_replayed_or_tampered_paste_is_not_valid(verifier_service: Service) -> None:
+def test_a_replayed_or_tampered_paste_is_not_valid(trusted_service: Service) -> None:
+    verifier_service = trusted_service
     vp = json.dumps(presentation(signed_credential()))
     assert paste(verifier_service, vp)[0] == 200
     status, html = paste(verifier_service, vp, "fr")
@@ -88,8 +101,8 @@ def test_a_replayed_or_tampered_paste_is_not_valid(verifier_service: Service) ->
     assert "Not valid" in html
 
 
-def test_a_pasted_credential_is_checked(verifier_service: Service) -> None:
-    status, html = paste(verifier_service, json.dumps(signed_credential()), "fr")
+def test_a_pasted_credential_is_checked(trusted_service: Service) -> None:
+    status, html = paste(trusted_service, json.dumps(signed_credential()), "fr")
     assert status == 200
     assert "Attestation 1" in html
     assert "Valide" in html
@@ -133,3 +146,67 @@ def test_language_negotiation() -> None:
     assert choose("FR", "") == "fr"
     assert choose("xx", "fr") == "fr"
     assert choose(None, "xx") == "en"
+
+
+def test_a_pasted_qr_text_is_read_with_the_codec(trusted_service: Service) -> None:
+    text = encode_presentation(presentation(signed_credential()))
+    status, html = paste(trusted_service, text)
+    assert status == 200
+    assert 'data-verdict="VALID"' in html
+    assert PARTNER_NAME in html
+    status, html = paste(trusted_service, text[:-10] + "AAAAAAAAAA")
+    assert status == 400
+    assert 'data-problem="damaged"' in html
+
+
+def test_the_pages_judge_trust_even_without_a_trust_list(verifier_service: Service) -> None:
+    """The VC-API endpoints verify without a trust list (as the W3C suites expect); a page never
+    calls a credential valid without knowing its issuer is trusted."""
+    credential = signed_credential()
+    assert (
+        verifier_service.post("/credentials/verify", {"verifiableCredential": credential}).status_code == 200
+    )
+    status, html = paste(verifier_service, json.dumps(credential))
+    assert status == 200
+    assert 'data-verdict="CANNOT CONFIRM"' in html
+    assert "No trust list is loaded" in html
+    assert "not confirmed as a trusted partner" in html
+
+
+@pytest.mark.parametrize(("name", "kind"), [("scan.js", "text/javascript"), ("verifier.css", "text/css")])
+def test_the_script_and_the_stylesheet_are_served_from_here(
+    verifier_service: Service, name: str, kind: str
+) -> None:
+    response = verifier_service.client.get(f"{verifier_service.url}/static/{name}")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(kind)
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "http" not in response.text  # nothing is fetched from elsewhere
+
+
+@pytest.mark.parametrize("name", ["other.js", "..%2Fpages.py", "scan.js.map"])
+def test_nothing_else_is_served_as_static(verifier_service: Service, name: str) -> None:
+    response = verifier_service.client.get(f"{verifier_service.url}/static/{name}")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_every_page_string_is_in_both_catalogues() -> None:
+    """Every key the templates name literally is in the catalogues (the others are built from
+    check names, outcomes, verdicts, kinds of problem and facts, checked below)."""
+    templates = Path(__file__).resolve().parents[2] / "verifier" / "templates"
+    used = {
+        k
+        for path in templates.glob("*.html")
+        for k in re.findall(r"""t\(["']([\w.-]+)["']\s*[,)]""", path.read_text())
+    }
+    assert used
+    for lang, entries in catalogues().items():
+        assert used <= set(entries), (lang, used - set(entries))
+        for prefix, names in (
+            ("fact.", FACTS),
+            ("document.", vcdm.IDENTITY_DOCUMENT_TYPES),
+            ("verdict.", [v.value for v in Verdict]),
+            ("outcome.", [o.value for o in Outcome]),
+        ):
+            assert {prefix + n for n in names} <= set(entries), (lang, prefix)

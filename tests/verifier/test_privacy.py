@@ -1,18 +1,27 @@
-"""No personal data at rest or in logs: after real verifications, the database and the logs are
-searched for the DIDs, the name, the document number, the proof values and the clear nonces."""
+"""No personal data at rest or in logs: after real verifications (the VC-API, the paste page, a
+scanned picture, the original document opened), the database and the logs are searched for the
+DIDs, the name, the document number, the proof values, the clear nonces and tickets, the CID and
+the document key."""
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, text
 
+from nansen import multibase
+from nansen.ipfs import EmbeddedStore
+from nansen.qr import encode_presentation
 from tests.helpers import HOLDER, PARTNER, presentation, signed_credential
+from tests.verifier.issuing import presentation_at, store_document, trust_settings
+from tests.verifier.pictures import camera_jpeg
 from tests.verifier.support import service
 from verifier.db import create_db_engine
+from verifier.dependencies import get_store
 
 
 def database_text(database_url: str, data_dir: Path) -> str:
@@ -66,4 +75,51 @@ def test_no_personal_data_in_the_database_or_the_logs(
     assert "A presentation was verified" in logs
     for secret in secrets:
         assert secret not in stored
+        assert secret not in logs
+
+
+def test_no_personal_data_from_scanning_or_opening_the_original(
+    database_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    store = EmbeddedStore(tmp_path / "ipfs")
+    stored = store_document(store)
+    credential = signed_credential(related_resource=[stored.resource])
+    with service(database_url, tmp_path, **trust_settings(tmp_path)) as running:
+        running.app.dependency_overrides[get_store] = lambda: store
+        vp = presentation_at(credential, running.clock.moment, access=stored.access(credential["id"]))
+        text = encode_presentation(vp)
+        picture = camera_jpeg(text)
+        page = running.client.post(
+            running.url + "/scan",
+            content=picture,
+            headers={"Content-Type": "image/jpeg", "Accept": "text/html"},
+        )
+        ticket = re.search(r'name="ticket" value="([^"]+)"', page.text)
+        assert ticket
+        opened = running.client.post(
+            running.url + "/document", data={"ticket": ticket.group(1), "text": text}
+        )
+        assert opened.status_code == 200
+        replayed = running.client.post(
+            running.url + "/scan", files={"image": ("qr.jpg", picture, "image/jpeg")}
+        )
+        assert replayed.json()["verdict"] == "NOT VALID"
+    secrets = [
+        HOLDER.controller.removeprefix("did:key:"),
+        PARTNER.controller.removeprefix("did:key:"),
+        "Amina",
+        "Haddad",
+        "N0123456",
+        credential["proof"]["proofValue"],
+        vp["proof"]["proofValue"],
+        str(stored.shared.cid),
+        multibase.encode_base64url(stored.shared.key or b""),
+        ticket.group(1),
+        text[4:40],
+    ]
+    stored_text = database_text(database_url, tmp_path)
+    logs = caplog.text
+    for secret in secrets:
+        assert secret not in stored_text
         assert secret not in logs

@@ -1,0 +1,113 @@
+"""Rendering the pages: the catalogue's language, the security headers, and the result of a scan.
+
+Pages load nothing from elsewhere: one stylesheet and one script from this service (CSP
+``'self'``), and ``data:`` pictures on the original document's page only. Nothing is cached.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any, Final
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+
+from nansen.verify import VerificationResult
+from verifier import replay
+from verifier.dependencies import PartnerNames
+from verifier.i18n import Translator, catalogues, choose
+from verifier.originals import OriginalUnavailable, shared_documents
+from verifier.problems import Problem
+from verifier.results import ResultView
+from verifier.settings import Settings
+
+templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
+
+PAGE_CSP: Final = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+#: The original document is shown as a ``data:`` picture: it is never stored, not even to be served.
+ORIGINAL_CSP: Final = PAGE_CSP.replace("img-src 'self'", "img-src data:")
+_HEADERS: Final = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Permissions-Policy": "camera=(self), microphone=(), geolocation=()",
+}
+
+
+async def get_translator(request: Request) -> Translator:
+    return Translator(choose(request.query_params.get("lang"), request.headers.get("accept-language", "")))
+
+
+TranslatorDep = Annotated[Translator, Depends(get_translator)]
+
+
+def wants_html(request: Request) -> bool:
+    """A browser (a form, or the scan page's script) asks for HTML; an API client for JSON."""
+    return "text/html" in request.headers.get("accept", "")
+
+
+def page(
+    request: Request, t: Translator, name: str, status: int = 200, csp: str = PAGE_CSP, **context: Any
+) -> HTMLResponse:
+    languages = {tag: entries.get("language.name", tag) for tag, entries in catalogues().items()}
+    response = templates.TemplateResponse(
+        request, name, {"t": t, "lang": t.lang, "languages": languages, **context}, status_code=status
+    )
+    response.headers["Content-Language"] = t.lang
+    response.headers["Vary"] = "Accept-Language"
+    response.headers["Content-Security-Policy"] = csp
+    response.headers.update(_HEADERS)
+    return response
+
+
+def error_page(
+    request: Request, t: Translator, message: str, status: int = 400, **context: Any
+) -> HTMLResponse:
+    """The scan page again, with the error at its top."""
+    return page(request, t, "index.html", status, error=message, **context)
+
+
+def problem_page(request: Request, t: Translator, problem: Problem) -> HTMLResponse:
+    message = t(f"problem.{problem.kind}") if problem.kind else t("problem.other")
+    return error_page(
+        request,
+        t,
+        message,
+        problem.status,
+        problem=problem.kind,
+        detail=None if problem.kind else problem.detail,
+    )
+
+
+def result_page(
+    request: Request,
+    t: Translator,
+    result: VerificationResult,
+    *,
+    text: str,
+    partners: PartnerNames,
+    moment: datetime,
+    session: Session,
+    settings: Settings,
+) -> HTMLResponse:
+    """The verdict, facts, partner, data age and checks; and, if the holder shared the original
+    document and the presentation is valid, a ticket to open it once."""
+    ticket = problem = None
+    if result.kind == "presentation" and result.document is not None:
+        try:
+            shared = shared_documents(result.document, [c.document or {} for c in result.credentials])
+        except OriginalUnavailable as unavailable:
+            problem = unavailable.kind
+        else:
+            if shared and result.verified:
+                ttl = timedelta(seconds=settings.document_ttl_seconds)
+                digest = replay.presentation_digest(result.document)
+                ticket = replay.issue_ticket(session, digest, moment, ttl)
+    view = ResultView.of(result, partners, moment)
+    return page(request, t, "result.html", view=view, ticket=ticket, text=text, original_problem=problem)
