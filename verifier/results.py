@@ -85,6 +85,12 @@ class ResultView:
     #: The verifier's clock when the page was made (ages are counted from it).
     moment: datetime
 
+    @property
+    def concerns(self) -> list[Check]:
+        """The checks that failed or could not be made: why the verdict is not VALID."""
+        results = [self.result, *(c.result for c in self.credentials if c.result is not self.result)]
+        return [c for r in results for c in r.checks if c.outcome in (Outcome.FAILED, Outcome.UNKNOWN)]
+
     @classmethod
     def of(
         cls, result: VerificationResult, partners: Callable[[str], str | None], moment: datetime

@@ -1,9 +1,12 @@
 """Pictures of a QR code as a camera sees it (a code on a phone's screen, in a grey room): as a JPEG,
-and as a YUV4MPEG2 video for Chromium's fake camera (``--use-file-for-fake-video-capture``)."""
+and as a YUV4MPEG2 video for Chromium's fake camera (``--use-file-for-fake-video-capture``); and
+where the browser tests keep their screenshots."""
 
 from __future__ import annotations
 
 import io
+import os
+import tempfile
 from pathlib import Path
 
 from PIL import Image, ImageFilter
@@ -43,3 +46,12 @@ def write_y4m(picture: Image.Image, path: Path, frames: int = 5) -> Path:
         for _ in range(frames):
             out.write(b"FRAME\n" + luma + chroma)
     return path
+
+
+def artifacts() -> Path:
+    """Where test artefacts go: ``$NANSEN_TEST_ARTIFACTS``, or ``<tmp>/nansen-test-artifacts``."""
+    directory = Path(
+        os.environ.get("NANSEN_TEST_ARTIFACTS") or Path(tempfile.gettempdir()) / "nansen-test-artifacts"
+    )
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory

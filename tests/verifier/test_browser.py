@@ -10,9 +10,7 @@ over HTTPS on loopback. Screenshots of each result are written to ``$NANSEN_TEST
 from __future__ import annotations
 
 import contextlib
-import os
 import ssl
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +32,7 @@ from tests.verifier.issuing import (
     store_document,
     trust_settings,
 )
-from tests.verifier.pictures import camera_frame, camera_jpeg, write_y4m
+from tests.verifier.pictures import artifacts, camera_frame, camera_jpeg, write_y4m
 from tests.verifier.support import FakeClock, Service, service, sqlite_url
 from verifier.dependencies import get_store
 
@@ -54,14 +52,6 @@ ARGS = [
 PHONE = {"width": 412, "height": 915}
 #: Long enough for Chromium to start its camera and the page to send a few frames.
 VERDICT_TIMEOUT_MS = 60_000
-
-
-def artifacts() -> Path:
-    directory = Path(
-        os.environ.get("NANSEN_TEST_ARTIFACTS") or Path(tempfile.gettempdir()) / "nansen-test-artifacts"
-    )
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
 
 
 @pytest.fixture(scope="module")

@@ -34,6 +34,8 @@ def test_settings_defaults(tmp_path: Path) -> None:
     assert settings.one_way_window_seconds == 300
     assert settings.migrate_on_start is True
     assert settings.trust_list is None
+    assert (settings.max_image_bytes, settings.document_ttl_seconds) == (10_000_000, 300)
+    assert settings.max_original_bytes == 20_000_000
 
 
 def test_settings_from_the_environment(tmp_path: Path) -> None:
@@ -48,6 +50,9 @@ def test_settings_from_the_environment(tmp_path: Path) -> None:
             "NANSEN_VERIFIER_MIGRATE_ON_START": "0",
             "NANSEN_VERIFIER_TRUST_LIST": "https://governance.example/trust-list.json",
             "NANSEN_VERIFIER_GOVERNANCE_DID": "did:web:governance.example",
+            "NANSEN_VERIFIER_MAX_IMAGE_BYTES": "2000000",
+            "NANSEN_VERIFIER_DOCUMENT_TTL_SECONDS": "90",
+            "NANSEN_VERIFIER_MAX_ORIGINAL_BYTES": "5000000",
         }
     )
     assert settings.database_url == "postgresql+psycopg://db/verifier"
@@ -57,6 +62,8 @@ def test_settings_from_the_environment(tmp_path: Path) -> None:
     assert settings.migrate_on_start is False
     assert settings.trust_list == "https://governance.example/trust-list.json"
     assert settings.governance_did == "did:web:governance.example"
+    assert (settings.max_image_bytes, settings.document_ttl_seconds) == (2_000_000, 90)
+    assert settings.max_original_bytes == 5_000_000
 
 
 @pytest.mark.parametrize(
@@ -67,6 +74,9 @@ def test_settings_from_the_environment(tmp_path: Path) -> None:
         ("NANSEN_VERIFIER_ONE_WAY_WINDOW_SECONDS", "-5", "must be positive"),
         ("NANSEN_VERIFIER_MIGRATE_ON_START", "maybe", "must be 1 or 0"),
         ("NANSEN_VERIFIER_TRUST_LIST", "trust.json", "GOVERNANCE_DID must be set"),
+        ("NANSEN_VERIFIER_MAX_IMAGE_BYTES", "big", "must be a whole number"),
+        ("NANSEN_VERIFIER_DOCUMENT_TTL_SECONDS", "0", "must be positive"),
+        ("NANSEN_VERIFIER_MAX_ORIGINAL_BYTES", "-1", "must be positive"),
     ],
 )
 def test_bad_settings_are_refused_in_one_sentence(name: str, value: str, message: str) -> None:
