@@ -7,12 +7,16 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from issuer import problems
-from issuer.api import credentials, public
+from issuer import console, problems
+from issuer.api import credentials, documents, public
 from issuer.api.middleware import AccessLog, BodyLimit
+from issuer.console.pages import UPLOAD_PATH
 from issuer.db import make_engine, session_factory
 from issuer.settings import Settings
 from issuer.vault import Vault
+
+#: The routes that take a scan, and so have the larger body limit.
+UPLOAD_PATHS = ("/documents", UPLOAD_PATH)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -35,7 +39,13 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.sessions = session_factory(engine)
     problems.install(app)
     app.include_router(credentials.router)
+    app.include_router(documents.router)
     app.include_router(public.router)
-    app.add_middleware(BodyLimit, limit=settings.limits.max_document_bytes)
+    console.install(app)
+    app.add_middleware(
+        BodyLimit,
+        limit=settings.limits.max_document_bytes,
+        larger={path: settings.max_upload_bytes for path in UPLOAD_PATHS},
+    )
     app.add_middleware(AccessLog)
     return app

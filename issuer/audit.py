@@ -1,11 +1,12 @@
 """The audit log: append-only, each entry chained to the one before by an HMAC.
 
 An entry says who (a partner id), what (an action from ``Action``), when, and about what (a
-credential's row number, a key fragment): never a name, a DID or a claim. Its ``hash`` is
+credential's row number, a key fragment, the HMAC of a document's CID): never a name, a DID, a
+CID or a claim. Its ``hash`` is
 HMAC-SHA256, under a subkey of the master key, of its own fields and the previous entry's hash,
 so changing or deleting an entry breaks the chain from there on, and without the master key the
 chain cannot be recomputed to hide it. The database refuses UPDATE and DELETE on the table
-(triggers), and ``audit_head`` remembers the last entry, so cutting entries off the end shows too.
+(triggers), and ``issuer_audit_head`` remembers the last entry, so cutting entries off the end shows too.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ class Action(StrEnum):
     CREDENTIAL_REVOKED = "credential.revoked"
     CREDENTIAL_SUSPENDED = "credential.suspended"
     CREDENTIAL_REINSTATED = "credential.reinstated"
+    #: An encrypted document pinned; the target is the HMAC of its CID, never the CID.
+    DOCUMENT_PINNED = "document.pinned"
+    PARTNER_ESCROW_SET = "partner.escrow_set"
     KEY_ROTATED = "key.rotated"
     KEY_COMPROMISED = "key.compromised"
 

@@ -17,7 +17,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from issuer import audit, keyring, migrate, partners
+from issuer import audit, documents, keyring, migrate, partners
+from issuer.api.deps import get_store
 from issuer.app import create_app
 from issuer.db import make_engine, session_factory
 from issuer.problems import Problem
@@ -25,6 +26,7 @@ from issuer.settings import DEFAULT_PORT, Settings, SettingsError
 from issuer.vault import Vault, VaultError
 from nansen.cli.io import EXIT_REFUSED, fail
 from nansen.errors import InvalidInput
+from nansen.ipfs import IpfsError
 
 app = typer.Typer(help="The partner's issuer service.", no_args_is_help=True)
 partner_app = typer.Typer(help="Partners: create them, rotate or retire their keys.", no_args_is_help=True)
@@ -66,6 +68,10 @@ def serve(
     settings = _settings()
     with _database(settings):
         service = create_app(settings)
+    try:
+        get_store()
+    except (InvalidInput, IpfsError) as error:
+        fail(str(error))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     # uvicorn's own access log prints paths, which may carry identifiers; issuer.access logs routes.
     uvicorn.run(service, host=host, port=port, access_log=False)
@@ -123,6 +129,27 @@ def partner_compromised(
     with _database(settings) as (session, vault), session.begin():
         fragment = keyring.mark_key_compromised(session, vault, settings, partner_id, key_id)
     typer.echo(f"Key #{fragment} is marked compromised; credentials it signed must be issued again.")
+
+
+@partner_app.command("escrow")
+def partner_escrow(
+    partner_id: Annotated[str, typer.Argument(metavar="ID")],
+    did: Annotated[
+        str | None, typer.Argument(metavar="DID", help="The escrow recipient's did:key.", show_default=False)
+    ] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Stop sealing document keys to an escrow.")] = False,
+) -> None:
+    """Seal document keys also to this did:key when a holder chooses escrow (for recovery)."""
+    if (did is None) == (not clear):
+        fail("Give the escrow recipient's did:key, or --clear, but not both.")
+    settings = _settings()
+    with _database(settings) as (session, vault), session.begin():
+        documents.set_escrow(session, vault, partner_id, did)
+    typer.echo(
+        "Document keys are now also sealed to the escrow when a holder chooses it."
+        if did
+        else "Document keys are no longer sealed to an escrow."
+    )
 
 
 @audit_app.command("verify")

@@ -12,14 +12,19 @@ was seen before is answered by rebuilding the same credential from the same requ
 id, time, status indexes and key: Ed25519 signatures are deterministic, so the replay is the
 original, byte for byte, and nothing is issued twice. Idempotency keys and requests are stored as
 HMACs (under the master key), never in the clear.
+
+Documents (``issuer.documents``) are issued through the same steps: ``check`` before anything is
+done, ``record_and_sign`` under the partner's lock, ``sign_again`` for a replay.
 """
 
 from __future__ import annotations
 
 import copy
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -52,6 +57,21 @@ class IssueRequest:
     purposes: tuple[str, ...]
     #: The request in canonical JSON (RFC 8785): two requests are the same when these are.
     canonical: bytes
+
+
+#: Builds the unsigned credential around its status entries; the same entries give the same document.
+Assemble = Callable[[list[dict[str, str]]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class NewCredential:
+    """A credential about to be issued: everything but its status entries and proof."""
+
+    credential_id: str
+    issued_at: datetime
+    purposes: Sequence[str]
+    cryptosuite: str
+    assemble: Assemble
 
 
 @dataclass(frozen=True)
@@ -121,7 +141,8 @@ def _assemble(
     return credential
 
 
-def _check(credential: dict[str, Any]) -> None:
+def check(credential: dict[str, Any]) -> None:
+    """Raise a 422 Problem unless the (unsigned) credential may be issued: data model, contexts, schemas."""
     try:
         vcdm.validate_credential(credential)
         jsonld.check_contexts(credential)
@@ -130,11 +151,27 @@ def _check(credential: dict[str, Any]) -> None:
     schemas.validate(credential)
 
 
-def _sign(
-    credential: dict[str, Any], signer: SigningKey, request: IssueRequest, at: datetime
-) -> dict[str, Any]:
+def idempotency_mac(vault: Vault, idempotency_key: str | None) -> bytes | None:
+    """The HMAC of an ``Idempotency-Key`` header (what is stored of it), or None without one."""
+    if idempotency_key is None:
+        return None
+    if not (
+        0 < len(idempotency_key) <= _MAX_IDEMPOTENCY_KEY
+        and idempotency_key.isascii()
+        and idempotency_key.isprintable()
+    ):
+        raise Problem(400, "The Idempotency-Key header must be 1 to 255 printable ASCII characters.")
+    return vault.mac("idempotency-key", idempotency_key.encode())
+
+
+def preview_entries(settings: Settings, purposes: Sequence[str]) -> list[dict[str, str]]:
+    """Status entries of the right shape, to check a credential before indexes are allocated."""
+    return [statuslists.entry(settings, "preview", 0, p) for p in purposes]
+
+
+def _sign(credential: dict[str, Any], signer: SigningKey, suite: str, at: datetime) -> dict[str, Any]:
     try:
-        return add_proof(credential, signer, ProofOptions(cryptosuite=request.cryptosuite, created=at))
+        return add_proof(credential, signer, ProofOptions(cryptosuite=suite, created=at))
     except NansenError as error:
         raise Problem(422, str(error)) from error
 
@@ -144,24 +181,62 @@ def _most_specific_type(credential: dict[str, Any]) -> str:
     return types[0] if types else vcdm.CREDENTIAL_TYPE
 
 
-def _replay(
+def record_and_sign(
+    session: Session,
+    vault: Vault,
+    settings: Settings,
+    partner: Partner,
+    new: NewCredential,
+    key_mac: bytes | None = None,
+    digest: bytes | None = None,
+) -> tuple[dict[str, Any], IssuedCredential]:
+    """Allocate the status indexes, sign, and remember the credential (the partner's row is locked)."""
+    taken = session.scalar(
+        select(IssuedCredential.id).where(
+            IssuedCredential.partner_id == partner.id, IssuedCredential.credential_id == new.credential_id
+        )
+    )
+    if taken is not None:
+        raise Problem(409, "The caller has already issued a credential with this id.")
+    allocations = [(p, *statuslists.allocate(session, vault, settings, partner, p)) for p in new.purposes]
+    entries = [statuslists.entry(settings, list_id, index, p) for p, list_id, index in allocations]
+    signer = partners.signer(session, vault, partner)
+    credential = _sign(new.assemble(entries), signer, new.cryptosuite, new.issued_at)
+    record = IssuedCredential(
+        partner_id=partner.id,
+        credential_id=new.credential_id,
+        type=_most_specific_type(credential),
+        issued_at=new.issued_at,
+        key_fragment=signer.verification_method.split("#", 1)[1],
+        idempotency_key=key_mac,
+        request_digest=digest,
+    )
+    session.add(record)
+    session.flush()
+    session.add_all(
+        StatusEntry(credential_pk=record.id, list_id=list_id, list_index=index, purpose=p)
+        for p, list_id, index in allocations
+    )
+    audit.append(session, vault, partner.id, audit.Action.CREDENTIAL_ISSUED, str(record.id))
+    return credential, record
+
+
+def sign_again(
     session: Session,
     vault: Vault,
     settings: Settings,
     partner: Partner,
     record: IssuedCredential,
-    request: IssueRequest,
-    digest: bytes,
-) -> Issued:
-    if record.request_digest != digest:
-        raise Problem(422, "This Idempotency-Key was already used for a different request.")
+    purposes: Sequence[str],
+    cryptosuite: str,
+    assemble: Assemble,
+) -> dict[str, Any]:
+    """The credential issued as ``record``, rebuilt and signed again: byte for byte the original."""
     rows = session.scalars(select(StatusEntry).where(StatusEntry.credential_pk == record.id)).all()
     by_purpose = {row.purpose: row for row in rows}
     entries = [
-        statuslists.entry(settings, by_purpose[p].list_id, by_purpose[p].list_index, p)
-        for p in request.purposes
+        statuslists.entry(settings, by_purpose[p].list_id, by_purpose[p].list_index, p) for p in purposes
     ]
-    credential = _assemble(request, partner.did, record.credential_id, record.issued_at, entries)
     try:
         signer = partners.signer(session, vault, partner, record.key_fragment)
     except Problem as problem:
@@ -170,7 +245,7 @@ def _replay(
             "The credential for this Idempotency-Key was signed with a key that has since been retired; "
             "use a new Idempotency-Key to issue it again.",
         ) from problem
-    return Issued(_sign(credential, signer, request, record.issued_at), replayed=True)
+    return _sign(assemble(entries), signer, cryptosuite, record.issued_at)
 
 
 def issue(
@@ -182,19 +257,14 @@ def issue(
     idempotency_key: str | None = None,
 ) -> Issued:
     """Issue the credential as the partner, or replay the one issued for the same Idempotency-Key."""
-    if idempotency_key is not None and not (
-        0 < len(idempotency_key) <= _MAX_IDEMPOTENCY_KEY
-        and idempotency_key.isascii()
-        and idempotency_key.isprintable()
-    ):
-        raise Problem(400, "The Idempotency-Key header must be 1 to 255 printable ASCII characters.")
+    key_mac = idempotency_mac(vault, idempotency_key)
     digest = vault.mac("idempotent-request", request.canonical)
-    key_mac = vault.mac("idempotency-key", idempotency_key.encode()) if idempotency_key else None
     credential_id = request.credential.get("id") or f"urn:uuid:{uuid.uuid4()}"
     issued_at = datetime.now(UTC).replace(microsecond=0)
     _check_issuer(request.credential, caller.did)
-    preview = [statuslists.entry(settings, "preview", 0, p) for p in request.purposes]
-    _check(_assemble(request, caller.did, credential_id, issued_at, preview))
+    check(
+        _assemble(request, caller.did, credential_id, issued_at, preview_entries(settings, request.purposes))
+    )
     with session.begin():
         partner = partners.locked_or_gone(session, caller.id)
         if key_mac is not None:
@@ -204,36 +274,27 @@ def issue(
                 )
             )
             if record is not None:
-                return _replay(session, vault, settings, partner, record, request, digest)
-        taken = session.scalar(
-            select(IssuedCredential.id).where(
-                IssuedCredential.partner_id == partner.id, IssuedCredential.credential_id == credential_id
-            )
+                if record.request_digest != digest:
+                    raise Problem(422, "This Idempotency-Key was already used for a different request.")
+                credential = sign_again(
+                    session,
+                    vault,
+                    settings,
+                    partner,
+                    record,
+                    request.purposes,
+                    request.cryptosuite,
+                    partial(_assemble, request, partner.did, record.credential_id, record.issued_at),
+                )
+                return Issued(credential, replayed=True)
+        new = NewCredential(
+            credential_id,
+            issued_at,
+            request.purposes,
+            request.cryptosuite,
+            partial(_assemble, request, partner.did, credential_id, issued_at),
         )
-        if taken is not None:
-            raise Problem(409, "The caller has already issued a credential with this id.")
-        allocations = [
-            (p, *statuslists.allocate(session, vault, settings, partner, p)) for p in request.purposes
-        ]
-        entries = [statuslists.entry(settings, list_id, index, p) for p, list_id, index in allocations]
-        signer = partners.signer(session, vault, partner)
-        credential = _sign(
-            _assemble(request, partner.did, credential_id, issued_at, entries), signer, request, issued_at
+        credential, _ = record_and_sign(
+            session, vault, settings, partner, new, key_mac, digest if key_mac is not None else None
         )
-        record = IssuedCredential(
-            partner_id=partner.id,
-            credential_id=credential_id,
-            type=_most_specific_type(credential),
-            issued_at=issued_at,
-            key_fragment=signer.verification_method.split("#", 1)[1],
-            idempotency_key=key_mac,
-            request_digest=digest if key_mac is not None else None,
-        )
-        session.add(record)
-        session.flush()
-        session.add_all(
-            StatusEntry(credential_pk=record.id, list_id=list_id, list_index=index, purpose=p)
-            for p, list_id, index in allocations
-        )
-        audit.append(session, vault, partner.id, audit.Action.CREDENTIAL_ISSUED, str(record.id))
     return Issued(credential, replayed=False)

@@ -1,4 +1,8 @@
-"""Alembic migrations, run from code: the same revisions on SQLite and PostgreSQL."""
+"""Alembic migrations, run from code: the same revisions on SQLite and PostgreSQL.
+
+The issuer's revisions are recorded in a table of their own, ``issuer_alembic_version``, so the
+issuer and the verifier (whose revisions are recorded in ``alembic_version``) can share a database.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+VERSION_TABLE = "issuer_alembic_version"
 
 
 def config() -> Config:
@@ -32,4 +37,5 @@ def is_current(engine: Engine) -> bool:
     """Whether the database is at the newest revision."""
     head = ScriptDirectory.from_config(config()).get_current_head()
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision() == head
+        context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
+        return context.get_current_revision() == head

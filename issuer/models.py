@@ -1,8 +1,11 @@
 """The service's tables (SQLAlchemy 2 typed models); Alembic migrations in issuer/migrations create them.
 
-Nothing here holds a credential's claims: an issued credential is remembered only by what is
-needed to revoke or suspend it (its id, type, issuance time and status indexes) and to replay an
-idempotent request (keyed digests, never the request itself).
+Every table's name starts with ``issuer_`` (and Alembic's own is ``issuer_alembic_version``), so the
+issuer can share a database with the verifier, whose migrations are its own.
+
+Nothing here holds a credential's claims, a scan or a document key: an issued credential is
+remembered only by what is needed to revoke or suspend it (its id, type, issuance time and status
+indexes) and to replay an idempotent request (keyed digests, never the request itself).
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ class Base(DeclarativeBase):
 class Partner(Base):
     """An organisation that issues credentials under its own did:web."""
 
-    __tablename__ = "partners"
+    __tablename__ = "issuer_partners"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -62,16 +65,18 @@ class Partner(Base):
     #: The partner's token bucket (requests), refilled at the configured rate.
     rate_tokens: Mapped[float] = mapped_column(Float)
     rate_updated: Mapped[datetime]
+    #: The did:key that document keys are also sealed to when a holder chooses escrow; None: no escrow.
+    escrow_did: Mapped[str | None] = mapped_column(String(300))
 
 
 class SigningKey(Base):
     """A partner's Ed25519 key; the seed is encrypted at rest and destroyed when the key is retired."""
 
-    __tablename__ = "signing_keys"
+    __tablename__ = "issuer_signing_keys"
     __table_args__ = (UniqueConstraint("partner_id", "fragment"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
+    partner_id: Mapped[str] = mapped_column(ForeignKey("issuer_partners.id"))
     fragment: Mapped[str] = mapped_column(String(64))
     #: nonce ‖ XChaCha20-Poly1305 ciphertext of the 32-byte seed; None once retired or compromised.
     sealed_seed: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -81,15 +86,15 @@ class SigningKey(Base):
 class StatusList(Base):
     """One of a partner's Bitstring Status Lists (one purpose each), published at /status/{id}."""
 
-    __tablename__ = "status_lists"
+    __tablename__ = "issuer_status_lists"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"), index=True)
+    partner_id: Mapped[str] = mapped_column(ForeignKey("issuer_partners.id"), index=True)
     purpose: Mapped[str] = mapped_column(String(16))
     length: Mapped[int]
     #: The published bitstring: bit i set means the credential at index i is revoked / suspended.
     bits: Mapped[bytes] = mapped_column(LargeBinary)
-    #: How many indexes have been given out (the ``status_entries`` of this list).
+    #: How many indexes have been given out (the ``issuer_status_entries`` of this list).
     allocated_count: Mapped[int]
     #: The signed BitstringStatusListCredential as served (compact JSON).
     credential: Mapped[str] = mapped_column(Text)
@@ -99,14 +104,14 @@ class StatusList(Base):
 class IssuedCredential(Base):
     """What the service remembers of a credential it issued: enough to change its status."""
 
-    __tablename__ = "issued_credentials"
+    __tablename__ = "issuer_credentials"
     __table_args__ = (
         UniqueConstraint("partner_id", "credential_id"),
         UniqueConstraint("partner_id", "idempotency_key"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
+    partner_id: Mapped[str] = mapped_column(ForeignKey("issuer_partners.id"))
     credential_id: Mapped[str] = mapped_column(String(500))
     #: The most specific type (``IdentityDocumentCredential``, or ``VerifiableCredential``).
     type: Mapped[str] = mapped_column(String(100))
@@ -121,20 +126,47 @@ class IssuedCredential(Base):
 class StatusEntry(Base):
     """One index of one status list, given to one credential."""
 
-    __tablename__ = "status_entries"
+    __tablename__ = "issuer_status_entries"
     __table_args__ = (UniqueConstraint("list_id", "list_index"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    credential_pk: Mapped[int] = mapped_column(ForeignKey("issued_credentials.id"), index=True)
-    list_id: Mapped[str] = mapped_column(ForeignKey("status_lists.id"))
+    credential_pk: Mapped[int] = mapped_column(ForeignKey("issuer_credentials.id"), index=True)
+    list_id: Mapped[str] = mapped_column(ForeignKey("issuer_status_lists.id"))
     list_index: Mapped[int]
     purpose: Mapped[str] = mapped_column(String(16))
+
+
+class Document(Base):
+    """An encrypted scan the service pinned, and the credential that attests it.
+
+    Neither the scan, its key nor its CID is kept: the CID only as an HMAC. A request with an
+    ``Idempotency-Key`` is reserved here before the scan is pinned (``credential_pk`` None), so a
+    concurrent retry waits for it instead of pinning again; its answer is kept for a replay as
+    ``replay``, encrypted under a key derived from the Idempotency-Key, which the database never holds.
+    """
+
+    __tablename__ = "issuer_documents"
+    __table_args__ = (UniqueConstraint("partner_id", "idempotency_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partner_id: Mapped[str] = mapped_column(ForeignKey("issuer_partners.id"))
+    #: The credential that attests the document; None while its (idempotent) request is in progress.
+    credential_pk: Mapped[int | None] = mapped_column(ForeignKey("issuer_credentials.id"), unique=True)
+    #: HMAC of the ciphertext's CID, as in the audit log; None while in progress.
+    cid_mac: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    #: When the request that pins it started (a reservation older than a while is abandoned).
+    started_at: Mapped[datetime]
+    #: HMAC of the ``Idempotency-Key`` header and of the request (its fields and the scan's SHA-256).
+    idempotency_key: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    request_digest: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    #: The CID, digest and sealed keys of an idempotent request's answer, sealed (see above).
+    replay: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class AuditEntry(Base):
     """One line of the append-only, HMAC-chained audit log: who (partner id), what, when; no personal data."""
 
-    __tablename__ = "audit_log"
+    __tablename__ = "issuer_audit_log"
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     at: Mapped[datetime]
@@ -149,7 +181,7 @@ class AuditEntry(Base):
 class AuditHead(Base):
     """The single row holding the chain's last entry; locking it serialises appends."""
 
-    __tablename__ = "audit_head"
+    __tablename__ = "issuer_audit_head"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     seq: Mapped[int]

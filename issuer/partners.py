@@ -1,7 +1,7 @@
 """Partners: their DIDs and documents, API keys and current signing key.
 
 A partner's DID document (``nansen.did.web.build_document``) is stored as JSON and is the record
-of its keys' lifecycle; the seeds are in ``signing_keys``, sealed by the master key. An API key is
+of its keys' lifecycle; the seeds are in ``issuer_signing_keys``, sealed by the master key. An API key is
 ``nansen_<partner id>_<secret>``; only SHA-256 of the secret (32 random bytes) is stored, and it is
 compared in constant time.
 """

@@ -22,6 +22,8 @@ from nansen.timeutil import format_datetime
 #: VC-API's ``credentialStatus.type``; its example also says ``BitstringStatusList``.
 ENTRY_TYPES = ("BitstringStatusListEntry", "BitstringStatusList")
 MAX_PAGE = 1000
+#: The furthest a listing may start (an integer every database takes).
+MAX_OFFSET = 2**31 - 1
 
 _ACTIONS = {
     ("revocation", True): audit.Action.CREDENTIAL_REVOKED,

@@ -1,7 +1,8 @@
 """The issuer service's settings, typed, from ``NANSEN_*`` environment variables.
 
 Every variable is listed in issuer/README.md. The core's own variables apply too: the request
-body limit is ``NANSEN_MAX_DOCUMENT_BYTES`` and JSON nesting is bounded by ``NANSEN_MAX_JSON_DEPTH``.
+body limit is ``NANSEN_MAX_DOCUMENT_BYTES`` (except for uploads of scans, which have their own) and
+JSON nesting is bounded by ``NANSEN_MAX_JSON_DEPTH``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from nansen.errors import InvalidInput
 from nansen.status import MIN_ENTRIES
 
 DEFAULT_PORT = 8081
+#: The largest scan ``POST /documents`` accepts by default (bytes).
+DEFAULT_MAX_SCAN_BYTES = 50_000_000
 
 
 class SettingsError(ValueError):
@@ -68,7 +71,14 @@ class Settings:
     rate_burst: int = 100
     status_max_age: int = 300
     status_list_length: int = MIN_ENTRIES
+    #: The largest scan accepted; a document upload's body may be this much larger than the usual limit.
+    max_scan_bytes: int = DEFAULT_MAX_SCAN_BYTES
     limits: Limits = field(default_factory=Limits)
+
+    @property
+    def max_upload_bytes(self) -> int:
+        """The body limit of the routes that take a scan: the scan, and the usual limit for the rest."""
+        return self.max_scan_bytes + self.limits.max_document_bytes
 
     @property
     def base_url(self) -> str:
@@ -78,7 +88,11 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
         directory = data_dir() / "issuer"
-        url = environ.get("NANSEN_ISSUER_DATABASE_URL", "").strip() or f"sqlite:///{directory / 'issuer.db'}"
+        url = (
+            environ.get("NANSEN_ISSUER_DATABASE_URL", "").strip()
+            or environ.get("NANSEN_DATABASE_URL", "").strip()
+            or f"sqlite:///{directory / 'issuer.db'}"
+        )
         raw_key = environ.get("NANSEN_ISSUER_MASTER_KEY", "").strip()
         master_key: bytes | None = None
         if raw_key:
@@ -97,4 +111,5 @@ class Settings:
             rate_burst=int(_number(environ, "NANSEN_ISSUER_RATE_BURST", 100, int)),
             status_max_age=int(_number(environ, "NANSEN_ISSUER_STATUS_MAX_AGE", 300, int)),
             status_list_length=_list_length(environ),
+            max_scan_bytes=int(_number(environ, "NANSEN_ISSUER_MAX_SCAN_BYTES", DEFAULT_MAX_SCAN_BYTES, int)),
         )

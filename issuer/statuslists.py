@@ -3,7 +3,7 @@
 Each list serves one purpose (``revocation`` or ``suspension``) and has at least 131,072 entries
 (W3C Bitstring Status List §6.1). An index is drawn uniformly at random among the free ones
 (§2.1: neither the order of issuance nor the size of the group can be read from an index) and
-is never given twice: the indexes given out are the list's rows in ``status_entries`` (unique per
+is never given twice: the indexes given out are the list's rows in ``issuer_status_entries`` (unique per
 list), and allocation happens under the partner's row lock, so several processes can issue at
 once. A random draw is checked against that table; once a list is so full that draws keep
 colliding, the choice is made among its free indexes directly (``nansen.status.allocate_index``).
@@ -84,7 +84,7 @@ def allocate(
     """A fresh random index in one of the partner's lists for ``purpose``: (list id, index).
 
     The caller holds the partner's row lock, so no other transaction allocates for this partner;
-    the caller also stores the index in ``status_entries`` before the transaction ends.
+    the caller also stores the index in ``issuer_status_entries`` before the transaction ends.
     """
     row = session.scalar(
         select(ListRow)

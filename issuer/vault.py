@@ -7,7 +7,9 @@ a copy of the database alone reveals no signing key and cannot re-forge the audi
 
 Signing-key seeds are sealed with XChaCha20-Poly1305 (libsodium) under a random nonce, with the
 partner id and key fragment as associated data, so a sealed seed cannot be moved to another key.
-Subkeys for other uses are HMAC-SHA256(master, label).
+Subkeys for other uses are HMAC-SHA256(master, label); ``seal`` takes another key for data that
+must open only with something the database does not hold (an idempotent request's answer, sealed
+under a key derived from its Idempotency-Key).
 """
 
 from __future__ import annotations
@@ -68,19 +70,20 @@ class Vault:
         """HMAC-SHA256 of ``data`` under the subkey for ``label``."""
         return hmac.new(self.subkey(label), data, hashlib.sha256).digest()
 
-    def seal(self, plaintext: bytes, context: str) -> bytes:
+    def seal(self, plaintext: bytes, context: str, key: bytes | None = None) -> bytes:
+        """nonce ‖ XChaCha20-Poly1305 of ``plaintext`` bound to ``context``, under ``key`` (default:
+        the signing-key subkey)."""
         nonce = secrets.token_bytes(_NONCE_SIZE)
-        key = self.subkey("signing-keys")
         ciphertext = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_encrypt(
-            plaintext, context.encode(), nonce, key
+            plaintext, context.encode(), nonce, key or self.subkey("signing-keys")
         )
         return nonce + ciphertext
 
-    def open_sealed(self, sealed: bytes, context: str) -> bytes:
+    def open_sealed(self, sealed: bytes, context: str, key: bytes | None = None) -> bytes:
         nonce, ciphertext = sealed[:_NONCE_SIZE], sealed[_NONCE_SIZE:]
         try:
             return nacl.bindings.crypto_aead_xchacha20poly1305_ietf_decrypt(
-                ciphertext, context.encode(), nonce, self.subkey("signing-keys")
+                ciphertext, context.encode(), nonce, key or self.subkey("signing-keys")
             )
         except nacl.exceptions.CryptoError as cause:
-            raise VaultError("A signing key does not open with this master key.") from cause
+            raise VaultError("A sealed key or record does not open with the master key.") from cause

@@ -1,4 +1,8 @@
-"""VC-API issuer endpoints: issue, update status, and the caller's own credential records."""
+"""VC-API issuer endpoints: issue, update status, and the caller's own credential records.
+
+The bodies are read and parsed by hand (bounded in size and depth), so their shapes are written
+into the OpenAPI document here (VC-API ``IssueCredentialRequest``, ``UpdateCredentialStatus``).
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,61 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import JSONResponse
 
-from issuer import issuance, records
+from issuer import issuance, records, statuslists
 from issuer.api.deps import BodyDep, CallerDep, SessionDep, SettingsDep, VaultDep
+from nansen.proofs import SUITES
 
 router = APIRouter(tags=["credentials"])
 log = logging.getLogger("issuer")
 
 
-@router.post("/credentials/issue", status_code=201, summary="Issue a credential")
+def _json_body(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+
+
+_PURPOSE = {"type": "string", "enum": list(statuslists.PURPOSES)}
+_ISSUE_BODY = _json_body(
+    {
+        "type": "object",
+        "required": ["credential"],
+        "additionalProperties": False,
+        "properties": {
+            "credential": {"type": "object", "description": "The unsigned credential (W3C VC 2.0)."},
+            "options": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "cryptosuite": {"type": "string", "enum": list(SUITES)},
+                    "statusPurposes": {"type": "array", "items": _PURPOSE, "uniqueItems": True},
+                },
+            },
+        },
+    }
+)
+_STATUS_BODY = _json_body(
+    {
+        "type": "object",
+        "required": ["credentialId", "credentialStatus", "status"],
+        "additionalProperties": False,
+        "properties": {
+            "credentialId": {"type": "string"},
+            "credentialStatus": {
+                "type": "object",
+                "required": ["type", "statusPurpose"],
+                "properties": {
+                    "type": {"type": "string", "enum": list(records.ENTRY_TYPES)},
+                    "statusPurpose": _PURPOSE,
+                    "statusListCredential": {"type": "string"},
+                    "statusListIndex": {"type": "string"},
+                },
+            },
+            "status": {"type": "boolean"},
+        },
+    }
+)
+
+
+@router.post("/credentials/issue", status_code=201, summary="Issue a credential", openapi_extra=_ISSUE_BODY)
 def issue(
     caller: CallerDep,
     body: BodyDep,
@@ -37,7 +88,9 @@ def issue(
     return JSONResponse(issued.credential, status_code=201, headers=headers)
 
 
-@router.post("/credentials/status", summary="Revoke, suspend or reinstate a credential")
+@router.post(
+    "/credentials/status", summary="Revoke, suspend or reinstate a credential", openapi_extra=_STATUS_BODY
+)
 def update_status(
     caller: CallerDep, body: BodyDep, session: SessionDep, vault: VaultDep, settings: SettingsDep
 ) -> dict[str, Any]:
@@ -57,7 +110,7 @@ def list_credentials(
     caller: CallerDep,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=records.MAX_PAGE)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=records.MAX_OFFSET)] = 0,
 ) -> list[dict[str, Any]]:
     """The caller's credentials, newest first: id, type, issuance time, status. Never their claims."""
     return records.listing(session, caller.id, limit, offset)

@@ -1,7 +1,13 @@
-"""Dependencies every route draws on: settings, a database session, the vault, the caller, the body."""
+"""Dependencies every route draws on: settings, a database session, the vault, the caller, the body,
+and the IPFS store that keeps encrypted documents.
+
+The store is the one the ``NANSEN_IPFS_*`` variables configure (``nansen.ipfs.settings``), made
+once per process on first use; tests put another in its place through ``dependency_overrides``.
+"""
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -17,6 +23,8 @@ from issuer.problems import Problem
 from issuer.settings import Settings
 from issuer.vault import Vault
 from nansen.errors import InvalidInput
+from nansen.ipfs import Store
+from nansen.ipfs.settings import configured_store
 from nansen.jsonutil import parse
 
 _bearer = HTTPBearer(auto_error=False, description="The partner's API key.")
@@ -38,9 +46,23 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
+@functools.cache
+def get_store() -> Store:
+    """The configured IPFS store (raises ``InvalidInput`` naming a variable that is wrong)."""
+    return configured_store()
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 VaultDep = Annotated[Vault, Depends(get_vault)]
 SessionDep = Annotated[Session, Depends(get_session)]
+StoreDep = Annotated[Store, Depends(get_store)]
+
+
+def admit(partner: Partner, settings: Settings) -> None:
+    """Take a token from the (locked) partner's bucket, or refuse the request (429)."""
+    wait = ratelimit.take(partner, settings, datetime.now(UTC))
+    if wait is not None:
+        raise Problem(429, "Too many requests; try again shortly.", {"Retry-After": str(math.ceil(wait))})
 
 
 def get_caller(
@@ -55,9 +77,7 @@ def get_caller(
         partner = partners.authenticate(session, credentials.credentials)
         if partner is None:
             raise Problem(401, "The API key is missing or not valid.", _UNAUTHORISED)
-        wait = ratelimit.take(partner, settings, datetime.now(UTC))
-        if wait is not None:
-            raise Problem(429, "Too many requests; try again shortly.", {"Retry-After": str(math.ceil(wait))})
+        admit(partner, settings)
     return partner
 
 

@@ -1,4 +1,5 @@
-"""Fixtures for the issuer service: a real SQLite file and the real PostgreSQL, real uvicorn servers.
+"""Fixtures for the issuer service: a real SQLite file and the real PostgreSQL, real uvicorn servers,
+and an embedded IPFS store of the test's own.
 
 PostgreSQL is the one on this machine (``postgresql+psycopg://postgres@127.0.0.1:5432/test``, or
 ``NANSEN_TEST_DATABASE_URL``). Each test gets its own schema, dropped afterwards. When PostgreSQL
@@ -19,15 +20,20 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy import Engine, create_engine, make_url, select, text
 from sqlalchemy.exc import OperationalError
 
 from issuer import migrate, partners
+from issuer.api.deps import get_store
 from issuer.app import create_app
 from issuer.db import make_engine, session_factory
+from issuer.models import Base
 from issuer.settings import Settings
 from issuer.vault import Vault
+from nansen.ipfs import CID, EmbeddedStore, StoreError
+from nansen.ipfs.importer import Readable
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BACKENDS = ["sqlite", "postgresql"]
@@ -112,6 +118,11 @@ class PartnerInfo:
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.api_key}"}
 
+    @property
+    def secret(self) -> str:
+        """The API key's secret part (``nansen_<id>_<secret>``; the secret may hold ``_`` too)."""
+        return self.api_key.split("_", 2)[2]
+
 
 def add_partner(settings: Settings, name: str = "Shelter", domain: str | None = None) -> PartnerInfo:
     engine = make_engine(settings.database_url)
@@ -123,9 +134,41 @@ def add_partner(settings: Settings, name: str = "Shelter", domain: str | None = 
         engine.dispose()
 
 
+class CountingStore(EmbeddedStore):
+    """The embedded store, counting the files put into it; ``failures`` puts fail first (disk full)."""
+
+    def __init__(self, root: Path, failures: int = 0) -> None:
+        super().__init__(root)
+        self.puts = 0
+        self.failures = failures
+        self._counting = threading.Lock()
+
+    def put(self, stream: Readable) -> CID:
+        with self._counting:
+            if self.failures:
+                self.failures -= 1
+                raise StoreError("The store's disk is full.")
+        cid = super().put(stream)
+        with self._counting:
+            self.puts += 1
+        return cid
+
+
 @pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings), base_url="http://localhost:8081") as test_client:
+def store(tmp_path: Path) -> CountingStore:
+    """The IPFS store the service pins to: an embedded one in the test's directory."""
+    return CountingStore(tmp_path / "ipfs")
+
+
+def app_with_store(settings: Settings, store: EmbeddedStore) -> FastAPI:
+    app = create_app(settings)
+    app.dependency_overrides[get_store] = lambda: store
+    return app
+
+
+@pytest.fixture
+def client(settings: Settings, store: EmbeddedStore) -> Iterator[TestClient]:
+    with TestClient(app_with_store(settings, store), base_url="http://localhost:8081") as test_client:
         yield test_client
 
 
@@ -135,6 +178,17 @@ def engine(settings: Settings) -> Iterator[Engine]:
     db = make_engine(settings.database_url)
     yield db
     db.dispose()
+
+
+def stored_text(engine: Engine) -> str:
+    """Every value of every row of every table of the service, as text (bytes as Python shows them)."""
+    with engine.connect() as connection:
+        return "\n".join(
+            str(value)
+            for table in Base.metadata.sorted_tables
+            for row in connection.execute(select(table))
+            for value in row
+        )
 
 
 @dataclass(frozen=True)
@@ -149,8 +203,8 @@ class LiveServer:
         return public_url.replace(self.settings.base_url, self.url, 1)
 
 
-def run_server(settings: Settings, sock: socket.socket) -> Iterator[None]:
-    config = uvicorn.Config(create_app(settings), log_level="warning", access_log=False)
+def run_server(app: FastAPI, sock: socket.socket) -> Iterator[None]:
+    config = uvicorn.Config(app, log_level="warning", access_log=False)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -168,13 +222,13 @@ def run_server(settings: Settings, sock: socket.socket) -> Iterator[None]:
 
 
 @pytest.fixture
-def live_server(settings: Settings) -> Iterator[LiveServer]:
+def live_server(settings: Settings, store: EmbeddedStore) -> Iterator[LiveServer]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     live_settings = replace(settings, public_host=f"localhost%3A{port}")
-    for _ in run_server(live_settings, sock):
+    for _ in run_server(app_with_store(live_settings, store), sock):
         yield LiveServer(f"http://127.0.0.1:{port}", live_settings)
 
 

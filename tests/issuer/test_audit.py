@@ -49,10 +49,10 @@ def unprotect(engine: Engine) -> None:
     """What an attacker with the database's owner rights would do first: drop the triggers."""
     with engine.begin() as connection:
         if connection.dialect.name == "sqlite":
-            connection.execute(text("DROP TRIGGER audit_log_no_update"))
-            connection.execute(text("DROP TRIGGER audit_log_no_delete"))
+            connection.execute(text("DROP TRIGGER issuer_audit_log_no_update"))
+            connection.execute(text("DROP TRIGGER issuer_audit_log_no_delete"))
         else:
-            connection.execute(text("DROP TRIGGER audit_log_append_only ON audit_log"))
+            connection.execute(text("DROP TRIGGER issuer_audit_log_append_only ON issuer_audit_log"))
 
 
 @pytest.mark.usefixtures("busy")
@@ -86,16 +86,16 @@ def test_intact_chain_verifies(settings: Settings, engine: Engine) -> None:
 @pytest.mark.usefixtures("busy")
 def test_database_refuses_update_and_delete(engine: Engine) -> None:
     with pytest.raises(DBAPIError), engine.begin() as connection:
-        connection.execute(text("UPDATE audit_log SET action = 'credential.issued' WHERE seq = 4"))
+        connection.execute(text("UPDATE issuer_audit_log SET action = 'credential.issued' WHERE seq = 4"))
     with pytest.raises(DBAPIError), engine.begin() as connection:
-        connection.execute(text("DELETE FROM audit_log WHERE seq = 4"))
+        connection.execute(text("DELETE FROM issuer_audit_log WHERE seq = 4"))
 
 
 @pytest.mark.usefixtures("busy")
 def test_tampered_entry_is_named(settings: Settings, engine: Engine) -> None:
     unprotect(engine)
     with engine.begin() as connection:
-        connection.execute(text("UPDATE audit_log SET action = 'credential.issued' WHERE seq = 4"))
+        connection.execute(text("UPDATE issuer_audit_log SET action = 'credential.issued' WHERE seq = 4"))
     result = report(settings, engine)
     assert result.broken_at == 4
     assert result.reason == "Entry 4 has been altered."
@@ -106,7 +106,7 @@ def test_rehashed_entry_is_still_found(settings: Settings, engine: Engine) -> No
     """Recomputing a plain SHA-256 would not hide a change: the chain is keyed by the master key."""
     unprotect(engine)
     with engine.begin() as connection:
-        connection.execute(text("UPDATE audit_log SET partner_id = 'someone' WHERE seq = 3"))
+        connection.execute(text("UPDATE issuer_audit_log SET partner_id = 'someone' WHERE seq = 3"))
     assert report(settings, engine).broken_at == 3
 
 
@@ -114,7 +114,7 @@ def test_rehashed_entry_is_still_found(settings: Settings, engine: Engine) -> No
 def test_deleted_entry_is_named(settings: Settings, engine: Engine) -> None:
     unprotect(engine)
     with engine.begin() as connection:
-        connection.execute(text("DELETE FROM audit_log WHERE seq = 5"))
+        connection.execute(text("DELETE FROM issuer_audit_log WHERE seq = 5"))
     result = report(settings, engine)
     assert result.broken_at == 5
     assert result.reason == "Entry 5 is missing."
@@ -124,7 +124,7 @@ def test_deleted_entry_is_named(settings: Settings, engine: Engine) -> None:
 def test_deleted_last_entry_is_named(settings: Settings, engine: Engine) -> None:
     unprotect(engine)
     with engine.begin() as connection:
-        connection.execute(text("DELETE FROM audit_log WHERE seq = 7"))
+        connection.execute(text("DELETE FROM issuer_audit_log WHERE seq = 7"))
     assert report(settings, engine).broken_at == 7
 
 

@@ -18,7 +18,10 @@ from typer.testing import CliRunner
 
 from issuer.cli import app
 from issuer.db import make_engine
+from nansen.ipfs import CID, EmbeddedStore
 from tests.conftest import REPO
+from tests.helpers import STRANGER
+from tests.issuer.payloads import document_fields, png
 
 runner = CliRunner()
 
@@ -50,7 +53,7 @@ def test_partner_add_prints_key_once_and_stores_its_hash(env: dict[str, str], da
     assert shown["API key"].startswith(f"nansen_{shown['Partner']}_")
     engine = make_engine(database_url)
     with engine.connect() as connection:
-        stored = connection.execute(text("SELECT api_key_hash FROM partners")).scalar_one()
+        stored = connection.execute(text("SELECT api_key_hash FROM issuer_partners")).scalar_one()
     engine.dispose()
     secret = shown["API key"].split("_", 2)[2]
     assert secret.encode() not in bytes(stored)
@@ -76,6 +79,43 @@ def test_rotate_and_compromise(env: dict[str, str]) -> None:
     assert out.strip() == "3 entries checked. The audit chain is intact."
 
 
+def test_escrow_recipient_is_set_and_cleared(env: dict[str, str], database_url: str) -> None:
+    partner = add(env, "Shelter")["Partner"]
+    code, out, _ = run(env, "partner", "escrow", partner, STRANGER.controller)
+    assert (code, out.strip()) == (
+        0,
+        "Document keys are now also sealed to the escrow when a holder chooses it.",
+    )
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        stored = connection.execute(text("SELECT escrow_did FROM issuer_partners")).scalar_one()
+    assert stored == STRANGER.controller
+    code, out, _ = run(env, "partner", "escrow", partner, "--clear")
+    assert (code, out.strip()) == (0, "Document keys are no longer sealed to an escrow.")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT escrow_did FROM issuer_partners")).scalar_one() is None
+    engine.dispose()
+    assert run(env, "audit", "verify")[1].strip() == "3 entries checked. The audit chain is intact."
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["did:web:escrow.example"], "A document key is sealed only to a did:key"),
+        (["did:key:z6MkNotAKey"], "does not hold a usable Ed25519 key"),
+        ([], "Give the escrow recipient's did:key, or --clear, but not both."),
+        ([STRANGER.controller, "--clear"], "Give the escrow recipient's did:key, or --clear, but not both."),
+    ],
+)
+def test_bad_escrow_recipient_is_a_clear_error(
+    env: dict[str, str], arguments: list[str], message: str
+) -> None:
+    partner = add(env, "Shelter")["Partner"]
+    code, _, err = run(env, "partner", "escrow", partner, *arguments)
+    assert code == 1
+    assert message in err
+
+
 def test_unknown_partner_is_a_clear_error(env: dict[str, str]) -> None:
     code, _, err = run(env, "partner", "rotate-key", "nobody")
     assert code == 1
@@ -92,10 +132,10 @@ def test_audit_verify_names_the_broken_entry(env: dict[str, str], database_url: 
     engine = make_engine(database_url)
     with engine.begin() as connection:
         if connection.dialect.name == "sqlite":
-            connection.execute(text("DROP TRIGGER audit_log_no_delete"))
+            connection.execute(text("DROP TRIGGER issuer_audit_log_no_delete"))
         else:
-            connection.execute(text("DROP TRIGGER audit_log_append_only ON audit_log"))
-        connection.execute(text("DELETE FROM audit_log WHERE seq = 1"))
+            connection.execute(text("DROP TRIGGER issuer_audit_log_append_only ON issuer_audit_log"))
+        connection.execute(text("DELETE FROM issuer_audit_log WHERE seq = 1"))
     engine.dispose()
     code, out, _ = run(env, "audit", "verify")
     assert code == 1
@@ -161,9 +201,39 @@ def test_serve_runs_the_service(env: dict[str, str]) -> None:
             f"http://127.0.0.1:{port}/credentials", headers={"Authorization": f"Bearer {partner['API key']}"}
         )
         assert listed.json() == []
+        uploaded = httpx.post(
+            f"http://127.0.0.1:{port}/documents",
+            data=document_fields(),
+            files={"scan": ("scan.png", png(), "image/png")},
+            headers={"Authorization": f"Bearer {partner['API key']}"},
+            timeout=60,
+        )
+        assert uploaded.status_code == 201, uploaded.text
+        assert (
+            EmbeddedStore(Path(env["NANSEN_DATA_DIR"]) / "ipfs")
+            .stat(CID.parse(uploaded.json()["cid"]))
+            .pinned
+        )
     finally:
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=30)
     log = output.decode()
     assert "GET /partners/{partner_id}/did.json 200" in log
-    assert partner["Partner"] not in log
+    assert "POST /documents 201" in log
+    assert f"/partners/{partner['Partner']}/" not in log  # routes are logged, never paths
+
+
+def test_serve_refuses_a_bad_ipfs_configuration(env: dict[str, str]) -> None:
+    bad = {**os.environ, **env, "NANSEN_IPFS_PINNING_URL": "https://pins.example"}
+    bad.pop("NANSEN_IPFS_PINNING_TOKEN", None)
+    finished = subprocess.run(
+        [sys.executable, "-m", "issuer", "serve", "--port", str(free_port())],
+        cwd=REPO,
+        env=bad,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert finished.returncode == 1
+    assert "NANSEN_IPFS_PINNING_TOKEN" in finished.stderr

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
 from sqlalchemy import Engine, func, select
 
-from issuer.models import IssuedCredential
+from issuer.models import Document, IssuedCredential
 from nansen.did.resolver import Resolver
 from nansen.did.web import did_to_url
+from nansen.ipfs import CID
 from nansen.verify import StaticStatusLists, Verifier
-from tests.issuer.conftest import LiveServer, add_partner
-from tests.issuer.payloads import issue_request
+from tests.issuer.conftest import CountingStore, LiveServer, add_partner
+from tests.issuer.payloads import document_fields, issue_request, png
 from tests.issuer.test_isolation import status_change
 
 CONCURRENT = 50
@@ -89,10 +91,73 @@ def test_concurrent_issuances_get_distinct_indexes(
         }
         assert len(slots) == CONCURRENT
     assert len({c["id"] for c in credentials}) == CONCURRENT
+    assert count(engine, IssuedCredential) == CONCURRENT
+
+
+def count(engine: Engine, model: type[Any]) -> int:
     with engine.connect() as connection:
-        assert (
-            connection.execute(select(func.count()).select_from(IssuedCredential)).scalar_one() == CONCURRENT
+        return int(connection.execute(select(func.count()).select_from(model)).scalar_one())
+
+
+def post_document(server: LiveServer, headers: dict[str, str], scan: bytes) -> httpx.Response:
+    with httpx.Client(timeout=120) as own:
+        return own.post(
+            f"{server.url}/documents",
+            data=document_fields(),
+            files={"scan": ("scan.png", scan, "image/png")},
+            headers=headers,
         )
+
+
+def test_concurrent_document_issuances_get_distinct_indexes_and_pins(
+    live_server: LiveServer, engine: Engine, store: CountingStore
+) -> None:
+    partner = add_partner(live_server.settings)
+
+    def issue_one(number: int) -> dict[str, Any]:
+        response = post_document(live_server, partner.headers, png(marker=f"scan {number}".encode()))
+        assert response.status_code == 201, response.text
+        answer: dict[str, Any] = response.json()
+        return answer
+
+    with ThreadPoolExecutor(CONCURRENT) as pool:
+        answers = list(pool.map(issue_one, range(CONCURRENT)))
+    for purpose_position in (0, 1):
+        slots = {
+            (
+                a["credential"]["credentialStatus"][purpose_position]["statusListCredential"],
+                a["credential"]["credentialStatus"][purpose_position]["statusListIndex"],
+            )
+            for a in answers
+        }
+        assert len(slots) == CONCURRENT
+    cids = {a["cid"] for a in answers}
+    assert len(cids) == CONCURRENT
+    assert all(store.stat(CID.parse(cid)).pinned for cid in cids)
+    assert store.puts == CONCURRENT
+    assert count(engine, IssuedCredential) == count(engine, Document) == CONCURRENT
+
+
+def test_concurrent_document_retries_pin_and_issue_once(
+    live_server: LiveServer, engine: Engine, store: CountingStore
+) -> None:
+    partner = add_partner(live_server.settings)
+    headers = {**partner.headers, "Idempotency-Key": "upload-storm"}
+    scan = png(marker=b"the one scan")
+
+    def until_answered(_: int) -> bytes:
+        while True:
+            response = post_document(live_server, headers, scan)
+            if response.status_code != 409:
+                assert response.status_code == 201, response.text
+                return response.content
+            time.sleep(0.02)  # another retry is in progress: try again
+
+    with ThreadPoolExecutor(10) as pool:
+        answers = set(pool.map(until_answered, range(10)))
+    assert len(answers) == 1
+    assert store.puts == 1
+    assert count(engine, IssuedCredential) == count(engine, Document) == 1
 
 
 def test_concurrent_retries_issue_once(live_server: LiveServer, engine: Engine) -> None:
@@ -108,5 +173,4 @@ def test_concurrent_retries_issue_once(live_server: LiveServer, engine: Engine) 
     with ThreadPoolExecutor(10) as pool:
         answers = set(pool.map(issue_one, range(10)))
     assert len(answers) == 1
-    with engine.connect() as connection:
-        assert connection.execute(select(func.count()).select_from(IssuedCredential)).scalar_one() == 1
+    assert count(engine, IssuedCredential) == 1

@@ -6,14 +6,14 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, select
 
 from issuer.models import IssuedCredential, StatusEntry
 from issuer.settings import Settings
 from nansen.did.resolver import Resolver
 from nansen.status import MIN_ENTRIES
 from nansen.verify import Verifier
-from tests.issuer.conftest import PartnerInfo, add_partner
+from tests.issuer.conftest import PartnerInfo, add_partner, stored_text
 from tests.issuer.payloads import PERSONAL, generic_credential, identity_credential, issue_request
 
 
@@ -198,20 +198,8 @@ def test_bad_idempotency_key_is_400(client: TestClient, partner: PartnerInfo) ->
 def test_stores_no_personal_data(client: TestClient, partner: PartnerInfo, engine: Engine) -> None:
     request = issue_request(identity_credential(), **{})
     issue(client, partner, request, **{"Idempotency-Key": "personal-check"})
-    dump: list[str] = []
-    with engine.connect() as connection:
-        for table in (
-            "partners",
-            "signing_keys",
-            "status_lists",
-            "issued_credentials",
-            "status_entries",
-            "audit_log",
-        ):
-            for row in connection.execute(text(f"SELECT * FROM {table}")):
-                dump.extend(str(value) for value in row)
-    everything = "\n".join(dump)
+    everything = stored_text(engine)
     for fact in PERSONAL:
         assert fact not in everything
     assert "personal-check" not in everything
-    assert partner.api_key.rsplit("_", 1)[1] not in everything
+    assert partner.secret not in everything

@@ -1,4 +1,4 @@
-"""Refusals at the edge: body size (never read), JSON depth, rate limit, uniform problem+json."""
+"""Refusals at the edge: body size (never read; larger for scans), JSON depth, rate limit, problem+json."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from issuer.app import create_app
 from issuer.settings import Settings
 from tests.issuer.conftest import LiveServer, PartnerInfo, add_partner
+from tests.issuer.payloads import document_fields
 
 HUNDRED_MB = 100 * 1024 * 1024
 
@@ -155,3 +156,63 @@ def test_openapi_documents_the_endpoints(client: TestClient) -> None:
     assert {"/credentials/issue", "/credentials/status", "/status/{list_id}", "/.well-known/did.json"} <= set(
         paths
     )
+
+
+def multipart_head(boundary: str, fields: dict[str, str]) -> bytes:
+    """The text fields of a multipart form and the start of its ``scan`` file part."""
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        for name, value in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="scan"; filename="scan.png"\r\n'
+        "Content-Type: image/png\r\n\r\n"
+    )
+    return "".join(parts).encode()
+
+
+def upload_head(length: int, authorization: str = "") -> str:
+    return (
+        "POST /documents HTTP/1.1\r\nHost: localhost\r\n"
+        f"{authorization}Content-Type: multipart/form-data; boundary=b0undary\r\n"
+        f"Content-Length: {length}\r\n\r\n"
+    )
+
+
+def spaces(total: int) -> Iterator[bytes]:
+    for _ in range(total // 65536):
+        yield b" " * 65536
+
+
+def test_document_upload_without_api_key_is_refused_unread(live_server: LiveServer) -> None:
+    declared = live_server.settings.max_upload_bytes - 1
+    answer = raw_request(live_server, upload_head(declared), spaces(declared))
+    assert status_of(answer) == 401
+    assert b"application/problem+json" in answer
+
+
+def test_document_upload_over_its_limit_is_refused_unread(live_server: LiveServer) -> None:
+    partner = add_partner(live_server.settings)
+    authorization = f"Authorization: Bearer {partner.api_key}\r\n"
+    answer = raw_request(live_server, upload_head(HUNDRED_MB, authorization), spaces(HUNDRED_MB))
+    assert status_of(answer) == 413
+    assert b"application/problem+json" in answer
+
+
+def test_chunked_document_upload_is_cut_off_at_its_limit(live_server: LiveServer) -> None:
+    partner = add_partner(live_server.settings)
+    head = (
+        "POST /documents HTTP/1.1\r\nHost: localhost\r\n"
+        f"Authorization: Bearer {partner.api_key}\r\n"
+        "Content-Type: multipart/form-data; boundary=b0undary\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
+
+    def body() -> Iterator[bytes]:
+        yield b"%x\r\n" % len(start) + start + b"\r\n"
+        for _ in range(HUNDRED_MB // 65536):
+            yield b"10000\r\n" + b"x" * 65536 + b"\r\n"
+        yield b"0\r\n\r\n"
+
+    start = multipart_head("b0undary", document_fields())
+    answer = raw_request(live_server, head, body())
+    assert status_of(answer) == 413

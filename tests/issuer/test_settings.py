@@ -22,6 +22,16 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert settings.master_key is None
     assert (settings.rate_per_second, settings.rate_burst) == (10.0, 100)
     assert settings.status_list_length == 131_072
+    assert settings.max_scan_bytes == 50_000_000
+    assert settings.max_upload_bytes == settings.max_scan_bytes + settings.limits.max_document_bytes
+
+
+def test_database_url_falls_back_to_the_shared_variable() -> None:
+    shared = "postgresql+psycopg://nansen@db/nansen"
+    assert Settings.from_env({"NANSEN_DATABASE_URL": shared}).database_url == shared
+    own = "postgresql+psycopg://issuer@db/issuer"
+    both = {"NANSEN_DATABASE_URL": shared, "NANSEN_ISSUER_DATABASE_URL": own}
+    assert Settings.from_env(both).database_url == own
 
 
 def test_values_from_environment() -> None:
@@ -34,6 +44,7 @@ def test_values_from_environment() -> None:
             "NANSEN_ISSUER_RATE_BURST": "20",
             "NANSEN_ISSUER_STATUS_MAX_AGE": "60",
             "NANSEN_ISSUER_STATUS_LIST_LENGTH": "262144",
+            "NANSEN_ISSUER_MAX_SCAN_BYTES": "100000000",
         }
     )
     assert settings.database_url == "postgresql+psycopg://u@db/issuer"
@@ -42,6 +53,7 @@ def test_values_from_environment() -> None:
     assert settings.master_key == b"\xab" * 32
     assert (settings.rate_per_second, settings.rate_burst, settings.status_max_age) == (2.5, 20, 60)
     assert settings.status_list_length == 262_144
+    assert settings.max_scan_bytes == 100_000_000
 
 
 @pytest.mark.parametrize(
@@ -58,6 +70,8 @@ def test_values_from_environment() -> None:
         ("NANSEN_ISSUER_STATUS_MAX_AGE", "-1"),
         ("NANSEN_ISSUER_STATUS_LIST_LENGTH", "1024"),
         ("NANSEN_ISSUER_STATUS_LIST_LENGTH", "131073"),
+        ("NANSEN_ISSUER_MAX_SCAN_BYTES", "0"),
+        ("NANSEN_ISSUER_MAX_SCAN_BYTES", "50MB"),
     ],
 )
 def test_bad_values_are_named(name: str, value: str) -> None:

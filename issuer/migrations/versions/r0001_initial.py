@@ -17,16 +17,16 @@ depends_on = None
 #: The audit log is append-only in the database itself, not only in the code.
 _APPEND_ONLY = {
     "sqlite": [
-        "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+        "CREATE TRIGGER issuer_audit_log_no_update BEFORE UPDATE ON issuer_audit_log "
         "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
-        "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+        "CREATE TRIGGER issuer_audit_log_no_delete BEFORE DELETE ON issuer_audit_log "
         "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
     ],
     "postgresql": [
-        "CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        "CREATE FUNCTION issuer_audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
         "$$ BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$",
-        "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
-        "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
+        "CREATE TRIGGER issuer_audit_log_append_only BEFORE UPDATE OR DELETE ON issuer_audit_log "
+        "FOR EACH ROW EXECUTE FUNCTION issuer_audit_log_append_only()",
     ],
 }
 
@@ -37,7 +37,7 @@ def _moment(name: str) -> sa.Column[object]:
 
 def upgrade() -> None:
     op.create_table(
-        "partners",
+        "issuer_partners",
         sa.Column("id", sa.String(32), primary_key=True),
         sa.Column("name", sa.String(200), nullable=False),
         sa.Column("did", sa.String(300), nullable=False, unique=True),
@@ -49,18 +49,20 @@ def upgrade() -> None:
         _moment("rate_updated"),
     )
     op.create_table(
-        "signing_keys",
+        "issuer_signing_keys",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("partner_id", sa.String(32), sa.ForeignKey("partners.id"), nullable=False),
+        sa.Column("partner_id", sa.String(32), sa.ForeignKey("issuer_partners.id"), nullable=False),
         sa.Column("fragment", sa.String(64), nullable=False),
         sa.Column("sealed_seed", sa.LargeBinary(), nullable=True),
         _moment("created_at"),
         sa.UniqueConstraint("partner_id", "fragment"),
     )
     op.create_table(
-        "status_lists",
+        "issuer_status_lists",
         sa.Column("id", sa.String(32), primary_key=True),
-        sa.Column("partner_id", sa.String(32), sa.ForeignKey("partners.id"), nullable=False, index=True),
+        sa.Column(
+            "partner_id", sa.String(32), sa.ForeignKey("issuer_partners.id"), nullable=False, index=True
+        ),
         sa.Column("purpose", sa.String(16), nullable=False),
         sa.Column("length", sa.Integer(), nullable=False),
         sa.Column("bits", sa.LargeBinary(), nullable=False),
@@ -69,9 +71,9 @@ def upgrade() -> None:
         _moment("updated_at"),
     )
     op.create_table(
-        "issued_credentials",
+        "issuer_credentials",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("partner_id", sa.String(32), sa.ForeignKey("partners.id"), nullable=False),
+        sa.Column("partner_id", sa.String(32), sa.ForeignKey("issuer_partners.id"), nullable=False),
         sa.Column("credential_id", sa.String(500), nullable=False),
         sa.Column("type", sa.String(100), nullable=False),
         _moment("issued_at"),
@@ -82,18 +84,18 @@ def upgrade() -> None:
         sa.UniqueConstraint("partner_id", "idempotency_key"),
     )
     op.create_table(
-        "status_entries",
+        "issuer_status_entries",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column(
-            "credential_pk", sa.Integer(), sa.ForeignKey("issued_credentials.id"), nullable=False, index=True
+            "credential_pk", sa.Integer(), sa.ForeignKey("issuer_credentials.id"), nullable=False, index=True
         ),
-        sa.Column("list_id", sa.String(32), sa.ForeignKey("status_lists.id"), nullable=False),
+        sa.Column("list_id", sa.String(32), sa.ForeignKey("issuer_status_lists.id"), nullable=False),
         sa.Column("list_index", sa.Integer(), nullable=False),
         sa.Column("purpose", sa.String(16), nullable=False),
         sa.UniqueConstraint("list_id", "list_index"),
     )
     op.create_table(
-        "audit_log",
+        "issuer_audit_log",
         sa.Column("seq", sa.Integer(), primary_key=True, autoincrement=False),
         _moment("at"),
         sa.Column("partner_id", sa.String(32), nullable=True),
@@ -103,13 +105,13 @@ def upgrade() -> None:
         sa.Column("hash", sa.String(64), nullable=False),
     )
     op.create_table(
-        "audit_head",
+        "issuer_audit_head",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=False),
         sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("hash", sa.String(64), nullable=False),
     )
     op.bulk_insert(
-        sa.table("audit_head", sa.column("id"), sa.column("seq"), sa.column("hash")),
+        sa.table("issuer_audit_head", sa.column("id"), sa.column("seq"), sa.column("hash")),
         [{"id": 1, "seq": 0, "hash": "0" * 64}],
     )
     for statement in _APPEND_ONLY[op.get_bind().dialect.name]:
@@ -118,15 +120,15 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP TRIGGER audit_log_append_only ON audit_log")
-        op.execute("DROP FUNCTION audit_log_append_only()")
+        op.execute("DROP TRIGGER issuer_audit_log_append_only ON issuer_audit_log")
+        op.execute("DROP FUNCTION issuer_audit_log_append_only()")
     for table in (
-        "audit_head",
-        "audit_log",
-        "status_entries",
-        "issued_credentials",
-        "status_lists",
-        "signing_keys",
-        "partners",
+        "issuer_audit_head",
+        "issuer_audit_log",
+        "issuer_status_entries",
+        "issuer_credentials",
+        "issuer_status_lists",
+        "issuer_signing_keys",
+        "issuer_partners",
     ):
         op.drop_table(table)

@@ -1,0 +1,165 @@
+"""``POST /documents``: a scan, encrypted to its holder and pinned, then attested (issuer.documents).
+
+The API key is checked and a token taken from the partner's bucket before a byte of the body is
+read. The form is described in the OpenAPI document by hand, since it is read by hand (bounded).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Annotated, Any, BinaryIO
+
+from fastapi import APIRouter, Depends, Header, Request
+from fastapi.responses import JSONResponse
+
+from issuer import documents, uploads
+from issuer.api.deps import CallerDep, SessionDep, SettingsDep, StoreDep, VaultDep
+from issuer.problems import Problem
+from nansen import vcdm
+from nansen.config import Limits
+from nansen.errors import InvalidInput
+from nansen.jsonutil import parse
+
+router = APIRouter(tags=["documents"])
+log = logging.getLogger("issuer")
+
+SCAN = "scan"
+_FIELDS = ("holder", "documentType", "facts", "checkMethod", "documentPresence", "subjectPresence", "escrow")
+_REQUIRED = ("holder", "documentType", "facts", "checkMethod")
+_BOOLEANS = {"true": True, "false": False}
+
+_TEXT = {"type": "string", "minLength": 1, "maxLength": 500}
+_FORM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": [SCAN, *_REQUIRED],
+    "properties": {
+        SCAN: {"type": "string", "format": "binary", "description": "The scan, in any format."},
+        "holder": {
+            "type": "string",
+            "pattern": "^did:key:z[1-9A-HJ-NP-Za-km-z]+$",
+            "maxLength": 300,
+            "description": "The holder's did:key, as their wallet shows it.",
+        },
+        "documentType": {"type": "string", "enum": list(vcdm.IDENTITY_DOCUMENT_TYPES)},
+        "facts": {
+            "type": "object",
+            "description": "The document's facts as a JSON object (schemas/credentials/"
+            "IdentityDocumentCredential.json, identityDocument), such as givenName or documentNumber.",
+            "additionalProperties": {"type": "string"},
+        },
+        "checkMethod": {**_TEXT, "description": "How the original was checked."},
+        "documentPresence": {"type": "string", "enum": list(documents.PRESENCES)},
+        "subjectPresence": {"type": "string", "enum": list(documents.PRESENCES)},
+        "escrow": {
+            "type": "boolean",
+            "default": False,
+            "description": "The holder chose escrow: the key is sealed to the partner's escrow too.",
+        },
+    },
+}
+_OPENAPI: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            uploads.MULTIPART: {
+                "schema": _FORM_SCHEMA,
+                "encoding": {"facts": {"contentType": "application/json"}},
+            }
+        },
+    }
+}
+_ANSWER: dict[int | str, dict[str, Any]] = {
+    201: {
+        "description": "The credential, the document key sealed to each recipient, and the ciphertext's CID.",
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["credential", "sealedKeys", "cid"],
+                    "properties": {
+                        "credential": {"type": "object"},
+                        "sealedKeys": {"type": "array", "items": {"type": "object"}},
+                        "cid": {"type": "string"},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+@dataclass(frozen=True)
+class Upload:
+    request: documents.DocumentRequest
+    scan: BinaryIO
+
+
+def parse_request(fields: dict[str, str], limits: Limits) -> documents.DocumentRequest:
+    """The API's form fields as a document request (400 for a malformed one)."""
+    missing = [name for name in _REQUIRED if not fields.get(name)]
+    if missing:
+        raise Problem(400, f"The form needs the fields: {', '.join(missing)}.")
+    try:
+        facts = parse(fields["facts"], limits)
+    except InvalidInput as error:
+        raise Problem(
+            400, "The facts field must be a JSON object, within the size and depth limits."
+        ) from error
+    if not isinstance(facts, dict):
+        raise Problem(400, "The facts field must be a JSON object, within the size and depth limits.")
+    escrow = _BOOLEANS.get(fields.get("escrow", "false"))
+    if escrow is None:
+        raise Problem(400, "The escrow field must be 'true' or 'false'.")
+    return documents.DocumentRequest(
+        holder=fields["holder"],
+        document_type=fields["documentType"],
+        facts=facts,
+        check_method=fields["checkMethod"],
+        document_presence=fields.get("documentPresence"),
+        subject_presence=fields.get("subjectPresence"),
+        escrow=escrow,
+    )
+
+
+async def read_upload(request: Request, _caller: CallerDep, settings: SettingsDep) -> AsyncIterator[Upload]:
+    """The form, read only once the caller is known; its spooled file is closed after the answer."""
+    form = await uploads.read_form(request, settings, len(_FIELDS))
+    try:
+        fields = uploads.text_fields(form, _FIELDS, SCAN)
+        yield Upload(parse_request(fields, settings.limits), uploads.scan_file(form, settings, SCAN))
+    finally:
+        await form.close()
+
+
+@router.post(
+    "/documents",
+    status_code=201,
+    summary="Preserve and attest a document",
+    openapi_extra=_OPENAPI,
+    responses=_ANSWER,
+)
+def issue_document(
+    caller: CallerDep,
+    upload: Annotated[Upload, Depends(read_upload)],
+    session: SessionDep,
+    vault: VaultDep,
+    settings: SettingsDep,
+    store: StoreDep,
+    idempotency_key: Annotated[str | None, Header()] = None,
+) -> JSONResponse:
+    """Encrypt the scan to the holder, pin it, and issue an IdentityDocumentCredential.
+
+    Multipart form: ``scan`` (the file), ``holder`` (did:key), ``documentType``, ``facts`` (a JSON
+    object), ``checkMethod``, and optionally ``documentPresence``, ``subjectPresence`` and ``escrow``.
+    Answers ``{"credential", "sealedKeys", "cid"}`` once the ciphertext is durable and pinned. A
+    retried request with the same ``Idempotency-Key`` gets the same answer; nothing is pinned or
+    issued twice.
+    """
+    issued = documents.issue(
+        session, vault, settings, store, caller, upload.request, upload.scan, idempotency_key
+    )
+    log.info("document %s by partner %s", "replayed" if issued.replayed else "issued", caller.id)
+    headers = {"Idempotent-Replayed": "true"} if issued.replayed else {}
+    return JSONResponse(issued.to_json(), status_code=201, headers=headers)
