@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -63,8 +64,19 @@ def _database(settings: Settings, *, migrated: bool = True) -> Iterator[tuple[Se
 def serve(
     host: Annotated[str, typer.Option(help="The address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="The port to listen on.")] = DEFAULT_PORT,
+    ssl_certfile: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True, dir_okay=False, help="Serve HTTPS with this certificate (PEM), as did:web needs."
+        ),
+    ] = None,
+    ssl_keyfile: Annotated[
+        Path | None, typer.Option(exists=True, dir_okay=False, help="The certificate's private key (PEM).")
+    ] = None,
 ) -> None:
     """Run the service (uvicorn)."""
+    if (ssl_certfile is None) != (ssl_keyfile is None):
+        fail("Give both --ssl-certfile and --ssl-keyfile, or neither.")
     settings = _settings()
     with _database(settings):
         service = create_app(settings)
@@ -74,7 +86,14 @@ def serve(
         fail(str(error))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     # uvicorn's own access log prints paths, which may carry identifiers; issuer.access logs routes.
-    uvicorn.run(service, host=host, port=port, access_log=False)
+    uvicorn.run(
+        service,
+        host=host,
+        port=port,
+        access_log=False,
+        ssl_certfile=ssl_certfile,
+        ssl_keyfile=ssl_keyfile,
+    )
 
 
 @app.command("migrate")
