@@ -6,6 +6,7 @@ builds the same (``nansen verifier verify --qr``), so it verifies exactly as the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cached_property
 
 from sqlalchemy import Engine
@@ -69,6 +70,8 @@ def build_services(settings: Settings, engine: Engine) -> Services:
         settings=settings,
         sessions=session_factory(engine),
         resolver=resolver,
-        status_lists=CachedStatusLists(settings.data_dir / "status-lists"),
+        status_lists=CachedStatusLists(
+            settings.data_dir / "status-lists", ttl=timedelta(seconds=settings.status_ttl_seconds)
+        ),
         trust_list=trust_list,
     )

@@ -87,6 +87,9 @@ class Settings:
     document_ttl_seconds: int = 300
     #: The largest original document that is decrypted and shown.
     max_original_bytes: int = 20_000_000
+    #: How long a fetched status list answers before it is fetched again: how soon a revocation or
+    #: suspension is seen.
+    status_ttl_seconds: int = 300
     limits: Limits = field(default_factory=Limits)
 
     def __post_init__(self) -> None:
@@ -111,4 +114,5 @@ class Settings:
             max_image_bytes=_int(env, "NANSEN_VERIFIER_MAX_IMAGE_BYTES", 10_000_000),
             document_ttl_seconds=_int(env, "NANSEN_VERIFIER_DOCUMENT_TTL_SECONDS", 300),
             max_original_bytes=_int(env, "NANSEN_VERIFIER_MAX_ORIGINAL_BYTES", 20_000_000),
+            status_ttl_seconds=_int(env, "NANSEN_VERIFIER_STATUS_TTL_SECONDS", 300),
         )

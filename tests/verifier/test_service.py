@@ -36,6 +36,7 @@ def test_settings_defaults(tmp_path: Path) -> None:
     assert settings.trust_list is None
     assert (settings.max_image_bytes, settings.document_ttl_seconds) == (10_000_000, 300)
     assert settings.max_original_bytes == 20_000_000
+    assert settings.status_ttl_seconds == 300
 
 
 def test_settings_from_the_environment(tmp_path: Path) -> None:
@@ -53,6 +54,7 @@ def test_settings_from_the_environment(tmp_path: Path) -> None:
             "NANSEN_VERIFIER_MAX_IMAGE_BYTES": "2000000",
             "NANSEN_VERIFIER_DOCUMENT_TTL_SECONDS": "90",
             "NANSEN_VERIFIER_MAX_ORIGINAL_BYTES": "5000000",
+            "NANSEN_VERIFIER_STATUS_TTL_SECONDS": "2",
         }
     )
     assert settings.database_url == "postgresql+psycopg://db/verifier"
@@ -64,6 +66,7 @@ def test_settings_from_the_environment(tmp_path: Path) -> None:
     assert settings.governance_did == "did:web:governance.example"
     assert (settings.max_image_bytes, settings.document_ttl_seconds) == (2_000_000, 90)
     assert settings.max_original_bytes == 5_000_000
+    assert settings.status_ttl_seconds == 2
 
 
 @pytest.mark.parametrize(
@@ -77,6 +80,7 @@ def test_settings_from_the_environment(tmp_path: Path) -> None:
         ("NANSEN_VERIFIER_MAX_IMAGE_BYTES", "big", "must be a whole number"),
         ("NANSEN_VERIFIER_DOCUMENT_TTL_SECONDS", "0", "must be positive"),
         ("NANSEN_VERIFIER_MAX_ORIGINAL_BYTES", "-1", "must be positive"),
+        ("NANSEN_VERIFIER_STATUS_TTL_SECONDS", "0", "must be positive"),
     ],
 )
 def test_bad_settings_are_refused_in_one_sentence(name: str, value: str, message: str) -> None:
