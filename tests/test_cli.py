@@ -248,16 +248,6 @@ def test_help_everywhere() -> None:
         assert "Usage" in process.stdout
 
 
-def test_demo_tells_the_story(tmp_path: Path) -> None:
-    process = run("demo", env={"NANSEN_DATA_DIR": str(tmp_path)})
-    assert process.returncode == 0, process.stderr
-    verdicts = [line.split(":", 1)[1].strip() for line in process.stdout.splitlines() if "Verdict:" in line]
-    assert verdicts == ["VALID", "NOT VALID", "VALID", "NOT VALID", "NOT VALID"]
-    assert "The credential has been revoked." in process.stdout
-    assert (tmp_path / "demo" / "credential.json").is_file()
-    assert stat.S_IMODE((tmp_path / "demo" / "partner.key.json").stat().st_mode) == 0o600
-
-
 def test_did_web_issuer_is_resolved_over_https_only_from_public_addresses(tmp_path: Path) -> None:
     """No --did-doc: the did:web is resolved online; a loopback host is refused, in one sentence."""
     credential = identity_credential()

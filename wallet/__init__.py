@@ -19,6 +19,7 @@ The modules, one job each: :mod:`wallet.kdf` (Argon2id, BLAKE2b subkeys), :mod:`
 line, :mod:`wallet.cli`. README.md says what is guaranteed, and what is not.
 """
 
+from nansen.capability import DOCUMENT_ACCESS
 from wallet.errors import (
     BackupDamaged,
     BackupLocked,
@@ -35,7 +36,6 @@ from wallet.errors import (
     WeakPassphrase,
     WrongPassphrase,
 )
-from wallet.present import DOCUMENT_ACCESS
 from wallet.receive import Issuance, Received
 from wallet.state import HeldCredential, HeldDocument
 from wallet.wallet import Forgotten, Wallet

@@ -6,17 +6,10 @@ the verifier's holder-binding check passes, whether that is the holder's DID or 
 With a challenge and domain it answers the verifier's ``POST /challenges``; without, it is a
 one-way presentation, which verifiers accept only shortly after its ``created`` time.
 
-**The document capability** (``--share-document``). The presentation carries one more member,
-whose name is the IRI ``https://w3id.org/nansen/vocab#documentAccess`` (an absolute IRI needs no
-context term) and whose value is a JSON literal (JSON-LD 1.1 ``"@type": "@json"``), so the holder's
-signature covers it under either cryptosuite::
-
-    "https://w3id.org/nansen/vocab#documentAccess": {"@type": "@json", "@value": {
-        "credential": "urn:uuid:…",
-        "documents": [{"resource": "ipfs://b…", "digestMultibase": "u…",
-                       "sealedKey": {"recipient": "…#z6LS…", "algorithm": "…SealedBox", "sealedKey": "u…"}}]}}
-
-A verifier fetches the ciphertext by the CID (every block checked against it), opens the document
+**The document capability** (``--share-document``) is the core's (:mod:`nansen.capability`, the
+format every verifier reads): one more member of the presentation, covered by the holder's
+signature under either cryptosuite, naming each original by its CID and digest with its key. A
+verifier fetches the ciphertext by the CID (every block checked against it), opens the document
 key, decrypts (the final tag required), and checks the plaintext against the credential's own
 ``digestMultibase``: a capability that was swapped or altered cannot open anything but the
 document the signed credential describes. When the verifier names its DID, the key is sealed to its
@@ -32,33 +25,30 @@ read the document again. ``forget`` then no longer helps against that verifier.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any
 
-from nansen import multibase, vcdm
+from nansen import capability, vcdm
 from nansen.crypto import DocumentKey, Recipient, seal
 from nansen.keys import SigningKey
 from nansen.proofs import DEFAULT_SUITE, ProofOptions, add_proof
-from wallet.receive import IPFS_SCHEME
-from wallet.state import HeldCredential
-
-DOCUMENT_ACCESS: Final = "https://w3id.org/nansen/vocab#documentAccess"
+from wallet.errors import DocumentUnavailable
+from wallet.state import HeldCredential, HeldDocument
+from wallet.store import parse_cid
 
 
 def document_access(held: HeldCredential, recipient: Recipient | None) -> dict[str, Any]:
     """The capability to open the credential's originals: sealed to ``recipient``, or in clear."""
-    entries = []
-    for document in held.documents:
-        entry: dict[str, Any] = {
-            "resource": IPFS_SCHEME + document.cid,
-            "digestMultibase": document.digest_multibase,
-        }
-        with DocumentKey(document.key) as key:
-            if recipient is None:
-                entry["key"] = multibase.encode_base64url(key.material())
-            else:
-                entry["sealedKey"] = seal(key, [recipient])[0].to_json()
-        entries.append(entry)
-    return {"@type": "@json", "@value": {"credential": held.credential.get("id"), "documents": entries}}
+    return capability.build(held.credential.get("id"), [_shared(d, recipient) for d in held.documents])
+
+
+def _shared(document: HeldDocument, recipient: Recipient | None) -> capability.SharedDocument:
+    if not isinstance(document.digest_multibase, str):
+        raise DocumentUnavailable("This document has several digests, which a capability cannot carry.")
+    cid, digest = parse_cid(document.cid), document.digest_multibase
+    with DocumentKey(document.key) as key:
+        if recipient is None:
+            return capability.SharedDocument(cid, digest, key=key.material())
+        return capability.SharedDocument(cid, digest, sealed_key=seal(key, [recipient])[0])
 
 
 def presentation(
@@ -72,6 +62,6 @@ def presentation(
 ) -> dict[str, Any]:
     unsigned = vcdm.build_presentation(holder=signer.controller, credentials=[held.credential])
     if access is not None:
-        unsigned[DOCUMENT_ACCESS] = access
+        unsigned[capability.DOCUMENT_ACCESS] = access
     options = ProofOptions(purpose="authentication", cryptosuite=suite, challenge=challenge, domain=domain)
     return add_proof(unsigned, signer, options)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nansen import vcdm
+from nansen.capability import IPFS_SCHEME
 from nansen.crypto import SealedKey, SealedKeyError, open_sealed
 from nansen.errors import InvalidInput, NansenError
 from nansen.keys import SigningKey
@@ -24,8 +25,6 @@ from nansen.verify import Verdict, VerificationResult, Verifier
 from wallet.errors import CredentialRefused
 from wallet.identity import Identities
 from wallet.state import HeldCredential, HeldDocument
-
-IPFS_SCHEME = "ipfs://"
 
 
 @dataclass(frozen=True)

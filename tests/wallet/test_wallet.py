@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from nansen import multibase
+from nansen import capability, multibase
 from nansen.crypto import Decryption, DocumentKey, SealedKey, open_sealed
 from nansen.ipfs import CID, EmbeddedStore
 from nansen.verify import Verifier
@@ -230,6 +230,30 @@ def test_sharing_needs_a_document(directory: Path) -> None:
         wallet.receive(Issuance.from_json(credential(wallet.did)), Verifier())
         with pytest.raises(DocumentUnavailable):
             wallet.present(wallet.state.credentials[0].id, share_document=True)
+
+
+def test_the_capability_is_in_the_cores_format(directory: Path, store: EmbeddedStore) -> None:
+    ident = received(directory, store)
+    with Wallet.open(directory, PASSPHRASE) as wallet:
+        vp = wallet.present(ident, share_document=True)
+    access = capability.parse(vp)
+    assert access is not None
+    credential = vp["verifiableCredential"][0]
+    (shared,) = capability.for_credential(access, credential)
+    assert shared.resource == credential["relatedResource"][0]["id"]
+    assert shared.key is not None
+    assert shared.sealed_key is None
+
+
+def test_a_document_with_several_digests_cannot_be_shared(directory: Path, store: EmbeddedStore) -> None:
+    with Wallet.open(directory, PASSPHRASE) as wallet:
+        answer = issuance(wallet.did, store)
+        resource = answer["credential"]["relatedResource"][0]
+        listed = {**resource, "digestMultibase": [resource["digestMultibase"]]}
+        answer["credential"] = credential(wallet.did, related_resource=[listed])
+        ident = wallet.receive(Issuance.from_json(answer), Verifier(), store).held.id
+        with pytest.raises(DocumentUnavailable, match="several digests"):
+            wallet.present(ident, share_document=True)
 
 
 def test_a_partner_did_is_unlinkable_and_presents_its_credentials(directory: Path) -> None:
