@@ -6,7 +6,6 @@ core's command finds it without importing it; ``python -m issuer`` runs the same
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +27,7 @@ from issuer.vault import Vault, VaultError
 from nansen.cli.io import EXIT_REFUSED, fail
 from nansen.errors import InvalidInput
 from nansen.ipfs import IpfsError
+from nansen.logs import configure_service_logging
 
 app = typer.Typer(help="The partner's issuer service.", no_args_is_help=True)
 partner_app = typer.Typer(help="Partners: create them, rotate or retire their keys.", no_args_is_help=True)
@@ -84,7 +84,7 @@ def serve(
         get_store()
     except (InvalidInput, IpfsError) as error:
         fail(str(error))
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    configure_service_logging("%(asctime)s %(name)s %(levelname)s %(message)s")
     # uvicorn's own access log prints paths, which may carry identifiers; issuer.access logs routes.
     uvicorn.run(
         service,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import logging
 from pathlib import Path
 from typing import Annotated
 
 import typer
 import uvicorn
 
+from nansen.logs import configure_service_logging
 from verifier.app import create_app
 from verifier.checking import PresentationOptions, check_presentation, judging_trust
 from verifier.db import create_db_engine
@@ -39,7 +39,7 @@ def serve(
     port: Annotated[int, typer.Option(envvar="NANSEN_VERIFIER_PORT", help="Port to listen on.")] = 8082,
 ) -> None:
     """Serve the VC-API endpoints and the pages (migrating the database first, unless turned off)."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
+    configure_service_logging("%(levelname)s:     %(name)s: %(message)s")
     uvicorn.run(create_app(_settings()), host=host, port=port, access_log=False, server_header=False)
 
 

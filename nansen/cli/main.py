@@ -6,6 +6,7 @@ the ``nansen.commands`` entry-point group, so the core never imports a role (DES
 
 from __future__ import annotations
 
+import sys
 from importlib.metadata import entry_points
 
 import typer
@@ -26,11 +27,16 @@ app.add_typer(trust.app, name="trust")
 app.command("demo")(demo.demo)
 
 
-def _add_role_commands() -> None:
-    for entry in entry_points(group="nansen.commands"):
+def _add_role_commands(argv: list[str]) -> None:
+    """Load the role named on the command line only (importing every role's web stack costs
+    about a second per invocation); all of them for the top-level help."""
+    roles = entry_points(group="nansen.commands")
+    core = {group.name for group in app.registered_groups} | {c.name for c in app.registered_commands}
+    named = [entry for entry in roles if argv[1:2] == [entry.name]]
+    for entry in named or ([] if argv[1:2] and argv[1] in core else roles):
         app.add_typer(entry.load(), name=entry.name)
 
 
 def run() -> None:
-    _add_role_commands()
+    _add_role_commands(sys.argv)
     app()

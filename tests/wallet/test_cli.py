@@ -221,3 +221,13 @@ def test_no_wallet_and_weak_passphrase(tmp_path: Path) -> None:
     assert missing.stderr == "Error: There is no wallet here; create one with `nansen wallet init`.\n"
     weak = run("init", "--wallet", str(tmp_path / "w"), "--no-recovery", passphrase="short")
     assert weak.stderr == "Error: Choose a passphrase of at least 8 characters.\n"
+
+
+def test_receive_says_where_the_original_is(wallet_dir: Path, tmp_path: Path, store: EmbeddedStore) -> None:
+    """The partner pinned the original in the same store: kept, not "unreachable"."""
+    path = tmp_path / "issued.json"
+    path.write_text(json.dumps(issuance(_did(), store)))
+    result = run("receive", str(path), passphrase=PASSPHRASE)
+    assert result.exit_code == 0, result.output
+    assert "already pinned in this store" in result.output
+    assert "not reachable" not in result.output

@@ -15,6 +15,7 @@ from nansen import jsonutil, vcdm
 from nansen.cli.io import fail, load_json_or_fail, print_json, read_json
 from nansen.config import Limits
 from nansen.errors import NansenError
+from nansen.ipfs import Store
 from nansen.safehttp import fetch
 from nansen.status_source import CachedStatusLists
 from nansen.verify import Outcome, StaticStatusLists, StatusListSource, Verifier
@@ -22,6 +23,7 @@ from wallet import atomic
 from wallet.cli.common import WalletOption, opened, refuse, resolver, scratch, store, trust_source
 from wallet.receive import Issuance
 from wallet.state import HeldCredential
+from wallet.store import parse_cid
 
 document_app = typer.Typer(help="The original documents of credentials.", no_args_is_help=True)
 
@@ -96,15 +98,24 @@ def receive(
     """Verify a credential (and the key of its document) and keep it, if it is for this wallet."""
     with opened(wallet) as held:
         issuance = Issuance.from_json(_issuance(source))
+        documents = store()
         with _verifier(did_doc or [], status_list or []) as verifier:
-            received = held.receive(issuance, verifier, store())
+            received = held.receive(issuance, verifier, documents)
         typer.echo(f"Received {received.held.id}: {_summary(received.held)}")
         for check in received.result.checks:
             if check.outcome is Outcome.UNKNOWN:
                 typer.echo(f"Warning: {check.reason}", err=True)
         for document in received.held.documents:
-            kept = "pinned here" if document.pinned else "not reachable now; it will be fetched when opened"
-            typer.echo(f"Its original document is {kept}.")
+            typer.echo(f"Its original document is {_whereabouts(document.pinned, document.cid, documents)}.")
+
+
+def _whereabouts(pinned_by_wallet: bool, cid: str, documents: Store) -> str:
+    """Where the original is: pinned by this wallet, already kept by another pin, or not reachable."""
+    if pinned_by_wallet:
+        return "pinned here"
+    if documents.has(parse_cid(cid)):
+        return "already pinned in this store (by its partner), so it is kept without a second pin"
+    return "not reachable now; it will be fetched when opened"
 
 
 def _summary(held: HeldCredential) -> str:
