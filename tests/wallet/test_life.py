@@ -4,6 +4,7 @@ the passphrase, and again with 2 of 3 guardian shares, and present again: verifi
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -64,32 +65,30 @@ def test_the_whole_life(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
         issuer_service(tmp_path / "issuer", ca, monkeypatch) as partner,
         verifier_service(tmp_path / "verifier", trust) as verifier,
     ):
-        request = {
-            "credential": {
-                "@context": ["https://www.w3.org/ns/credentials/v2", "https://w3id.org/nansen/v1"],
-                "type": ["VerifiableCredential", "IdentityDocumentCredential"],
-                "credentialSubject": {
-                    "id": holder,
-                    "type": "IdentityDocumentHolder",
-                    "identityDocument": {
-                        "type": ["IdentityDocument", "Passport"],
-                        "givenName": "Amina",
-                        "familyName": "Haddad",
-                        "birthDate": "1990-04-01",
-                        "documentNumber": "N0123456",
-                        "issuingCountry": "SY",
-                    },
-                },
-            }
+        facts = {
+            "givenName": "Amina",
+            "familyName": "Haddad",
+            "birthDate": "1990-04-01",
+            "documentNumber": "N0123456",
+            "issuingCountry": "SY",
         }
+        scan = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 64  # the partner's scan of the passport
         with httpx.Client(verify=client_context(ca), timeout=60) as http:
             issued = http.post(
-                f"{partner.url}/credentials/issue",
-                json=request,
+                f"{partner.url}/documents",
+                files={"scan": ("passport.png", scan, "image/png")},
+                data={
+                    "holder": holder,
+                    "documentType": "Passport",
+                    "facts": json.dumps(facts),
+                    "checkMethod": "Original inspected under UV light",
+                    "documentPresence": "Physical",
+                    "subjectPresence": "Physical",
+                },
                 headers={"Authorization": f"Bearer {partner.api_key}"},
             )
         assert issued.status_code == 201, issued.text
-        assert issued.json()["issuer"] == partner.did
+        assert issued.json()["credential"]["issuer"] == partner.did
 
         with Wallet.open(phone, PASSPHRASE) as wallet:
             received = wallet.receive(Issuance.from_json(issued.json()), trust.verifier())
@@ -121,6 +120,12 @@ def test_the_whole_life(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
         assert recovered.exit_code == 0, recovered.output
         assert holder in recovered.stdout
         _present_and_verify(verifier, shelter, PASSPHRASE, ident, tmp_path / "second.png")
+        original = tmp_path / "original.png"
+        opened = run(
+            "document", "open", ident, "--out", str(original), "--wallet", str(shelter), passphrase=PASSPHRASE
+        )
+        assert opened.exit_code == 0, opened.output
+        assert original.read_bytes() == scan
 
         guarded = tmp_path / "guardians"
         by_shares = run(
