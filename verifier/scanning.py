@@ -22,18 +22,6 @@ from verifier.checking import PresentationOptions
 from verifier.problems import Problem
 
 MULTIPART: Final = "multipart/form-data"
-#: What the codec says, and the kind of problem it is (any other image problem: ``not-an-image``,
-#: any other text problem: ``damaged``).
-_IMAGE_PROBLEMS: Final = (
-    ("no QR code", "no-qr-code"),
-    ("more than one QR code", "several-qr-codes"),
-    ("larger than", "image-too-large"),
-    ("pixels", "image-too-large"),
-)
-_TEXT_PROBLEMS: Final = (
-    ("not hold a Nansen presentation", "not-nansen"),
-    ("version of the format", "other-version"),
-)
 
 
 class _InMemory(MultiPartParser):
@@ -79,17 +67,13 @@ async def read_scan(request: Request) -> Scan:
     return Scan(image, PresentationOptions(_text(fields[0], "challenge"), _text(fields[1], "domain")))
 
 
-def _kind(error: QRCodeError, known: tuple[tuple[str, str], ...], default: str) -> str:
-    return next((kind for words, kind in known if words in str(error)), default)
-
-
 def read_code(image: bytes) -> tuple[str, dict[str, Any]]:
     """The text of the picture's one QR code, and the presentation it holds."""
     try:
         text = decode_image(image)
     except QRCodeError as error:
-        kind = _kind(error, _IMAGE_PROBLEMS, "not-an-image")
-        raise Problem(413 if kind == "image-too-large" else 400, str(error), kind) from error
+        status = 413 if error.kind == "image-too-large" else 400
+        raise Problem(status, str(error), error.kind) from error
     return text, read_text(text)
 
 
@@ -98,4 +82,4 @@ def read_text(text: str) -> dict[str, Any]:
     try:
         return decode_presentation(text)
     except QRCodeError as error:
-        raise Problem(400, str(error), _kind(error, _TEXT_PROBLEMS, "damaged")) from error
+        raise Problem(400, str(error), error.kind) from error

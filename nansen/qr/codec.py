@@ -50,8 +50,10 @@ def decode_presentation(text: str) -> dict[str, Any]:
         raise QRCodeError("The QR text is longer than any QR code holds.")
     if not text.startswith(PREFIX):
         if _ANY_VERSION.match(text):
-            raise QRCodeError("The QR code uses a version of the format that this software does not read.")
-        raise QRCodeError("The QR code does not hold a Nansen presentation.")
+            raise QRCodeError(
+                "The QR code uses a version of the format that this software does not read.", "other-version"
+            )
+        raise QRCodeError("The QR code does not hold a Nansen presentation.", "not-nansen")
     value = from_item(cbor.loads(_inflate(base45.decode(text[len(PREFIX) :]))))
     if not isinstance(value, dict):
         raise QRCodeError("The QR code does not hold a JSON object.")

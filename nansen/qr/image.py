@@ -55,26 +55,30 @@ def decode_image(image: bytes | str | os.PathLike[str]) -> str:
     """The text of the one QR code in a picture (bytes of an image file, or its path)."""
     data = image if isinstance(image, bytes) else _read(Path(image))
     if len(data) > MAX_IMAGE_BYTES:
-        raise QRCodeError(f"The image is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MiB.")
+        raise QRCodeError(
+            f"The image is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MiB.", "image-too-large"
+        )
     try:
         with Image.open(io.BytesIO(data)) as picture:
             if picture.width * picture.height > MAX_IMAGE_PIXELS:
-                raise QRCodeError(f"The image has more than {MAX_IMAGE_PIXELS:,} pixels.")
+                raise QRCodeError(f"The image has more than {MAX_IMAGE_PIXELS:,} pixels.", "image-too-large")
             gray = picture.convert("L")
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-        raise QRCodeError("The image cannot be read as a picture.") from None
+        raise QRCodeError("The image cannot be read as a picture.", "not-an-image") from None
     codes = zxingcpp.read_barcodes(gray, formats=_QR_CODE)
     if not codes:
-        raise QRCodeError("The image has no QR code that can be read.")
+        raise QRCodeError("The image has no QR code that can be read.", "no-qr-code")
     if len(codes) > 1:
-        raise QRCodeError("The image has more than one QR code; show one at a time.")
+        raise QRCodeError("The image has more than one QR code; show one at a time.", "several-qr-codes")
     return codes[0].text
 
 
 def _read(path: Path) -> bytes:
     try:
         if path.stat().st_size > MAX_IMAGE_BYTES:
-            raise QRCodeError(f"The image is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MiB.")
+            raise QRCodeError(
+                f"The image is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MiB.", "image-too-large"
+            )
         return path.read_bytes()
     except OSError:
         raise QRCodeError("The image file cannot be read.") from None

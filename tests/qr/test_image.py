@@ -139,3 +139,26 @@ def test_an_image_file_too_large_is_refused(tmp_path: Path) -> None:
 def test_a_missing_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(QRCodeError, match="cannot be read"):
         decode_image(tmp_path / "missing.png")
+
+
+def test_errors_name_their_kind() -> None:
+    """Programs act on the kind (a camera keeps scanning after no-qr-code), never on the wording."""
+    import io
+
+    from PIL import Image
+
+    from nansen.qr import QRCodeError, decode_image, decode_presentation
+
+    blank = io.BytesIO()
+    Image.new("L", (64, 64), 255).save(blank, format="PNG")
+    cases = [
+        (lambda: decode_image(blank.getvalue()), "no-qr-code"),
+        (lambda: decode_image(b"not a picture"), "not-an-image"),
+        (lambda: decode_presentation("HC1:ABC"), "not-nansen"),
+        (lambda: decode_presentation("NV9:ABC"), "other-version"),
+        (lambda: decode_presentation("NV1:%%%"), "damaged"),
+    ]
+    for call, kind in cases:
+        with pytest.raises(QRCodeError) as raised:
+            call()
+        assert raised.value.kind == kind
