@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import secrets
 import ssl
+import time
 from pathlib import Path
 from typing import Any, Final
 
@@ -99,6 +100,9 @@ class Cast:
         }
         answer = self._call(self.partner, "issuer", "/credentials/status", json=body)
         _json(answer, (200,), "The issuer did not change the credential's status")
+        # The verifier answers from its copy of the list for STATUS_TTL_SECONDS: let that copy age,
+        # so the next verification fetches the list the partner just published.
+        time.sleep(STATUS_TTL_SECONDS + 0.2)
 
     # -- the shelter's verifier
 
