@@ -36,7 +36,7 @@ import httpx
 from nansen import config
 from nansen.errors import NansenError
 
-__all__ = ["FetchError", "FetchFailed", "FetchRefused", "Verify", "fetch", "tls_context"]
+__all__ = ["FetchError", "FetchFailed", "FetchRefused", "Fetcher", "Verify", "fetch", "tls_context"]
 
 #: The servers to trust: an SSL context, a CA bundle file, or None for the certifi bundle.
 Verify = ssl.SSLContext | str | os.PathLike[str] | None
@@ -339,3 +339,41 @@ class _VettedTransport(httpx.BaseTransport):
 
     def close(self) -> None:
         self._pool.close()
+
+
+class Fetcher:
+    """One kind of resource (DID documents, status lists, a trust list) fetched again and again
+    with the same bounds: `fetch` with these arguments, the TLS context built once, on first use."""
+
+    def __init__(
+        self,
+        what: str,
+        *,
+        max_bytes: int,
+        timeout: float,
+        verify: Verify = None,
+        allow_private_addresses: bool = False,
+        accept: str = "application/json",
+    ) -> None:
+        if timeout <= 0 or max_bytes <= 0:
+            raise ValueError("timeout and max_bytes must be positive")
+        self.what = what
+        self.max_bytes = max_bytes
+        self.timeout = timeout
+        self.allow_private_addresses = allow_private_addresses
+        self.accept = accept
+        self._verify = verify
+        self._context: ssl.SSLContext | None = None
+
+    def fetch(self, url: str) -> bytes:
+        if self._context is None:
+            self._context = tls_context(self._verify)
+        return fetch(
+            url,
+            max_bytes=self.max_bytes,
+            timeout=self.timeout,
+            verify=self._context,
+            allow_private_addresses=self.allow_private_addresses,
+            accept=self.accept,
+            what=self.what,
+        )

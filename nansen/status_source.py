@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import os
-import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -35,7 +34,7 @@ from nansen import jsonutil, status, vcdm
 from nansen.cache import Entry, JsonCache, Schedule
 from nansen.config import Limits, data_dir
 from nansen.errors import NansenError, StatusListError
-from nansen.safehttp import FetchFailed, FetchRefused, Verify, fetch, tls_context
+from nansen.safehttp import Fetcher, FetchFailed, FetchRefused, Verify
 from nansen.timeutil import now
 
 __all__ = ["CachedStatusLists", "StatusListCopy"]
@@ -79,15 +78,16 @@ class CachedStatusLists:
         offline: bool = False,
         clock: Callable[[], datetime] = now,
     ) -> None:
-        if timeout <= 0 or max_bytes <= 0:
-            raise ValueError("timeout and max_bytes must be positive")
+        self._fetcher = Fetcher(
+            "the status list",
+            max_bytes=max_bytes,
+            timeout=timeout,
+            verify=verify,
+            allow_private_addresses=allow_private_addresses,
+            accept=_ACCEPT,
+        )
         self.max_age = max_age
-        self.timeout = timeout
-        self.max_bytes = max_bytes
-        self.allow_private_addresses = allow_private_addresses
         self.offline = offline
-        self._verify = verify
-        self._ssl: ssl.SSLContext | None = None
         self._clock = clock
         directory = Path(cache_dir) if cache_dir is not None else data_dir() / "status-lists"
         self._cache = JsonCache(
@@ -115,7 +115,10 @@ class CachedStatusLists:
         if not self.offline and self._schedule.due(url, moment, None if entry is None else entry.fetched_at):
             try:
                 document = _status_list(
-                    url, jsonutil.parse(self._fetch(url), Limits(max_document_bytes=self.max_bytes))
+                    url,
+                    jsonutil.parse(
+                        self._fetcher.fetch(url), Limits(max_document_bytes=self._fetcher.max_bytes)
+                    ),
                 )
             except FetchRefused as refused:
                 self._schedule.attempted(url, moment, succeeded=False)
@@ -133,19 +136,6 @@ class CachedStatusLists:
         if entry is None or not timedelta(0) <= entry.age(moment) <= self.max_age:
             return None
         return StatusListCopy(entry.data, entry.fetched_at, from_cache=True)
-
-    def _fetch(self, url: str) -> bytes:
-        if self._ssl is None:
-            self._ssl = tls_context(self._verify)
-        return fetch(
-            url,
-            max_bytes=self.max_bytes,
-            timeout=self.timeout,
-            verify=self._ssl,
-            allow_private_addresses=self.allow_private_addresses,
-            accept=_ACCEPT,
-            what="the status list",
-        )
 
 
 def _status_list(url: str, data: Any) -> dict[str, Any]:

@@ -34,7 +34,6 @@ import dataclasses
 import logging
 import os
 import re
-import ssl
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -49,7 +48,7 @@ from nansen.errors import NansenError
 from nansen.jsonld import NANSEN_V1, is_absolute_iri
 from nansen.keys import SigningKey
 from nansen.proofs import ProofOptions, add_proof
-from nansen.safehttp import Verify, fetch, tls_context
+from nansen.safehttp import Fetcher, Verify
 from nansen.timeutil import format_datetime, now, parse_datetime
 from nansen.verify import Check, Outcome, TrustPolicy, Verifier
 
@@ -384,8 +383,13 @@ class TrustListSource:
         allow_private_addresses: bool = False,
         offline: bool = False,
     ) -> None:
-        if timeout <= 0 or max_bytes <= 0:
-            raise ValueError("timeout and max_bytes must be positive")
+        self._fetcher = Fetcher(
+            "the trust list",
+            max_bytes=max_bytes,
+            timeout=timeout,
+            verify=verify,
+            allow_private_addresses=allow_private_addresses,
+        )
         text = os.fspath(location)
         if "://" in text and not text.startswith("https://"):
             raise TrustListError("The trust list's location must be an HTTPS URL or a file.")
@@ -395,12 +399,7 @@ class TrustListSource:
         #: Resolves the governance DID, and gives the clock and limits; its own trust policy is unused.
         self.verifier = verifier or Verifier()
         self.max_age = max_age
-        self.timeout = timeout
-        self.max_bytes = max_bytes
-        self.allow_private_addresses = allow_private_addresses
         self.offline = offline
-        self._verify = verify
-        self._ssl: ssl.SSLContext | None = None
         directory = Path(cache_dir) if cache_dir is not None else data_dir() / "trust-list"
         self._cache = JsonCache(directory, key_field="source", what="trust list", max_bytes=max_bytes)
         self._schedule = Schedule(ttl)
@@ -451,7 +450,7 @@ class TrustListSource:
     def _refresh(self, held: TrustSnapshot | None, moment: datetime) -> TrustSnapshot | None:
         """Read and verify the list; None (logged) if that fails or it must not replace ``held``."""
         try:
-            document = jsonutil.parse(self._read(), Limits(max_document_bytes=self.max_bytes))
+            document = jsonutil.parse(self._read(), Limits(max_document_bytes=self._fetcher.max_bytes))
             trust_list = load(document, self.governance, self.verifier)
             if held is not None and _older(trust_list, held.trust_list):
                 raise TrustListError("The trust list read is older than the one held.")
@@ -465,19 +464,10 @@ class TrustListSource:
         if self._url is None:
             try:
                 with Path(self._key).open("rb") as handle:
-                    return handle.read(self.max_bytes + 1)
+                    return handle.read(self._fetcher.max_bytes + 1)
             except OSError as cause:
                 raise TrustListError("The trust list file cannot be read.") from cause
-        if self._ssl is None:
-            self._ssl = tls_context(self._verify)
-        return fetch(
-            self._url,
-            max_bytes=self.max_bytes,
-            timeout=self.timeout,
-            verify=self._ssl,
-            allow_private_addresses=self.allow_private_addresses,
-            what="the trust list",
-        )
+        return self._fetcher.fetch(self._url)
 
     def _from_disk(self) -> TrustSnapshot | None:
         entry = self._cache.get(self._key)

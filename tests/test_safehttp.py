@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import trustme
 
-from nansen.safehttp import FetchError, FetchFailed, FetchRefused, Verify, fetch, tls_context
+from nansen.safehttp import Fetcher, FetchError, FetchFailed, FetchRefused, Verify, fetch, tls_context
 from tests.httpsserver import Route, Server
 
 pytest_plugins = ["tests.httpsserver"]
@@ -207,3 +207,24 @@ def test_unreachable_server_is_a_failure(https: Server, client_tls: ssl.SSLConte
 def test_bounds_must_make_sense(client_tls: ssl.SSLContext, options: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="must be"):
         get("https://localhost/x", client_tls, **options)
+
+
+@pytest.mark.parametrize("options", [{"max_bytes": 0}, {"timeout": 0}, {"timeout": -1}])
+def test_a_fetcher_refuses_senseless_bounds_when_made(options: dict[str, Any]) -> None:
+    """The sources of DID documents, status lists and trust lists fail at construction, not later."""
+    bounds: dict[str, Any] = {"max_bytes": LIMIT, "timeout": 5.0, **options}
+    with pytest.raises(ValueError, match="must be"):
+        Fetcher("the resource", **bounds)
+
+
+def test_a_fetcher_fetches_with_its_bounds(https: Server, client_tls: ssl.SSLContext) -> None:
+    https.routes["/list"] = Route(body=b"{}")
+    fetcher = Fetcher("the status list", max_bytes=LIMIT, timeout=5.0, verify=client_tls)
+    refused = pytest.raises(FetchRefused, fetcher.fetch, https.url("/list")).value
+    assert str(refused).startswith("The status list's host")  # loopback refused: not allowed here
+    allowed = Fetcher(
+        "the status list", max_bytes=LIMIT, timeout=5.0, verify=client_tls, allow_private_addresses=True
+    )
+    assert allowed.fetch(https.url("/list")) == b"{}"
+    assert allowed.fetch(https.url("/list")) == b"{}"
+    assert https.requests == ["/list", "/list"]

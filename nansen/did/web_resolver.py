@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,7 +22,7 @@ from nansen.config import Limits, data_dir
 from nansen.did.document import DidDocument
 from nansen.did.web import CONTEXTS, did_to_url
 from nansen.errors import DidResolutionError, InvalidInput
-from nansen.safehttp import FetchFailed, FetchRefused, Verify, fetch, tls_context
+from nansen.safehttp import Fetcher, FetchFailed, FetchRefused, Verify
 from nansen.timeutil import now
 
 __all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_TIMEOUT", "DEFAULT_TTL", "WebResolution", "WebResolver"]
@@ -85,16 +84,17 @@ class WebResolver:
         offline: bool = False,
         clock: Callable[[], datetime] = now,
     ) -> None:
-        if timeout <= 0 or max_bytes <= 0:
-            raise ValueError("timeout and max_bytes must be positive")
+        self._fetcher = Fetcher(
+            "the DID document",
+            max_bytes=max_bytes,
+            timeout=timeout,
+            verify=verify,
+            allow_private_addresses=allow_private_addresses,
+            accept=_ACCEPT,
+        )
         self.cache_dir = Path(cache_dir) if cache_dir is not None else data_dir() / "did-web"
-        self.timeout = timeout
-        self.max_bytes = max_bytes
         self.ttl = ttl
-        self.allow_private_addresses = allow_private_addresses
         self.offline = offline
-        self._verify = verify
-        self._ssl: ssl.SSLContext | None = None
         self._clock = clock
         self._cache = JsonCache(
             self.cache_dir,
@@ -124,7 +124,7 @@ class WebResolver:
                 raise DidResolutionError("The DID document is not in the cache, and resolution is offline.")
             return WebResolution(DidDocument(entry.data), entry.fetched_at, from_cache=True, stale=True)
         try:
-            body = self._fetch(url)
+            body = self._fetcher.fetch(url)
         except FetchFailed as failure:
             if entry is None:
                 raise DidResolutionError(str(failure)) from failure
@@ -142,22 +142,9 @@ class WebResolver:
         self._cache.put(did, Entry(data, fetched_at))
         return WebResolution(DidDocument(data), fetched_at, from_cache=False, stale=False)
 
-    def _fetch(self, url: str) -> bytes:
-        if self._ssl is None:
-            self._ssl = tls_context(self._verify)
-        return fetch(
-            url,
-            max_bytes=self.max_bytes,
-            timeout=self.timeout,
-            verify=self._ssl,
-            allow_private_addresses=self.allow_private_addresses,
-            accept=_ACCEPT,
-            what="the DID document",
-        )
-
     def _checked(self, did: str, body: bytes) -> dict[str, Any]:
         try:
-            data = jsonutil.parse(body, Limits(max_document_bytes=self.max_bytes))
+            data = jsonutil.parse(body, Limits(max_document_bytes=self._fetcher.max_bytes))
         except InvalidInput as cause:
             raise DidResolutionError("The DID document is not valid JSON.") from cause
         return _valid_document(did, data)
