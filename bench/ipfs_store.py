@@ -14,48 +14,26 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import sys
 import tempfile
 import time
-import tracemalloc
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from common import MB, make_file, peak_bytes
+
 from nansen.ipfs import CID, EmbeddedStore, cid_of_file
-
-MB = 1_000_000
-
-
-def make_file(directory: Path, size: int) -> Path:
-    path = directory / f"random-{size}.bin"
-    with path.open("wb") as out:
-        left = size
-        while left:
-            piece = min(left, 4 * 1024 * 1024)
-            out.write(os.urandom(piece))
-            left -= piece
-    return path
 
 
 def timed(action: Callable[[], object]) -> float:
     start = time.perf_counter()
     action()
     return time.perf_counter() - start
-
-
-def peak_bytes(action: Callable[[], object]) -> int:
-    tracemalloc.start()
-    try:
-        action()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
 
 
 def measure(directory: Path, size_mb: int, runs: int) -> dict[str, float | int | str]:

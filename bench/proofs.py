@@ -16,24 +16,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from common import CREATED, HOLDER, ISSUER, timings
+
 from nansen.did import Resolver
-from nansen.did import key as did_key
-from nansen.keys import Ed25519KeyPair
 from nansen.proofs import SUITES, Expectations, ProofOptions, add_proof, verify_proofs
 
-ISSUER = did_key.signing_key(Ed25519KeyPair.from_seed(b"\x11" * 32))
-HOLDER = did_key.signing_key(Ed25519KeyPair.from_seed(b"\x22" * 32))
-CREATED = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
 MOMENT = datetime(2026, 6, 1, tzinfo=UTC)
 STATUS_LIST = "https://status.nansen.example/lists/7"
 
@@ -95,16 +89,6 @@ def identity_credential() -> dict[str, Any]:
             },
         ],
     }
-
-
-def timings(operation: Callable[[], object], n: int) -> dict[str, float]:
-    samples = []
-    for _ in range(n):
-        start = time.perf_counter_ns()
-        operation()
-        samples.append((time.perf_counter_ns() - start) / 1e6)
-    deciles = statistics.quantiles(samples, n=10)
-    return {"median": statistics.median(samples), "p10": deciles[0], "p90": deciles[-1]}
 
 
 def _verifies(document: dict[str, Any], resolver: Resolver, expect: Expectations) -> bool:

@@ -17,51 +17,27 @@ import argparse
 import base64
 import hashlib
 import json
-import statistics
 import sys
-import time
 import zlib
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from common import CREATED, HOLDER, ISSUER, identity_credential, timings
+
 from nansen import status, vcdm
-from nansen.did import key as did_key
-from nansen.keys import Ed25519KeyPair
 from nansen.proofs import SUITES, ProofOptions, add_proof
 from nansen.qr import base45, decode_image, decode_presentation, encode_presentation, qr_png, qr_version
 
-ISSUER = did_key.signing_key(Ed25519KeyPair.from_seed(b"\x11" * 32))
-HOLDER = did_key.signing_key(Ed25519KeyPair.from_seed(b"\x22" * 32))
-CREATED = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
 STATUS_LIST = "https://status.nansen.example/lists/7"
 
 
 def presentation(suite: str) -> dict[str, Any]:
     cid = bytes([0x01, 0x55, 0x12, 0x20]) + hashlib.sha256(b"ciphertext").digest()
     digest = bytes([0x12, 0x20]) + hashlib.sha256(b"plaintext").digest()
-    credential = vcdm.build_identity_credential(
-        issuer=ISSUER.controller,
-        holder=HOLDER.controller,
-        document_type="Passport",
-        facts={
-            "documentNumber": "N0123456",
-            "givenName": "Amina",
-            "familyName": "Haddad",
-            "birthDate": "1990-04-01",
-            "issuingCountry": "SY",
-        },
-        evidence=[
-            {
-                "type": "DocumentCheck",
-                "checkedBy": ISSUER.controller,
-                "checkedAt": "2026-01-05T09:00:00Z",
-                "checkMethod": "Original inspected",
-            }
-        ],
+    credential = identity_credential(
         related_resource=[
             {
                 "id": "ipfs://b" + base64.b32encode(cid).decode().rstrip("=").lower(),
@@ -88,18 +64,6 @@ def presentation(suite: str) -> dict[str, Any]:
     return add_proof(unsigned, HOLDER, options)
 
 
-def timings(operation: Callable[[], object], n: int) -> dict[str, float]:
-    for _ in range(max(5, n // 10)):  # warm-up
-        operation()
-    samples = []
-    for _ in range(n):
-        start = time.perf_counter_ns()
-        operation()
-        samples.append((time.perf_counter_ns() - start) / 1e6)
-    deciles = statistics.quantiles(samples, n=10)
-    return {"median": statistics.median(samples), "p10": deciles[0], "p90": deciles[-1]}
-
-
 def bench(suite: str, n: int) -> dict[str, Any]:
     vp = presentation(suite)
     text = encode_presentation(vp)
@@ -118,10 +82,10 @@ def bench(suite: str, n: int) -> dict[str, Any]:
         "zlib_base45_version": qr_version(plain),
         "png_bytes": len(png),
         "ms": {
-            "encode": timings(lambda: encode_presentation(vp), n),
-            "decode text": timings(lambda: decode_presentation(text), n),
-            "render png": timings(lambda: qr_png(text), n),
-            "decode png": timings(lambda: decode_image(png), n),
+            "encode": timings(lambda: encode_presentation(vp), n, warm_up=max(5, n // 10)),
+            "decode text": timings(lambda: decode_presentation(text), n, warm_up=max(5, n // 10)),
+            "render png": timings(lambda: qr_png(text), n, warm_up=max(5, n // 10)),
+            "decode png": timings(lambda: decode_image(png), n, warm_up=max(5, n // 10)),
         },
     }
 

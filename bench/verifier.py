@@ -49,6 +49,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from common import HOLDER, ISSUER, identity_credential
+
 from nansen import trust, vcdm
 from nansen.did import key as did_key
 from nansen.keys import Ed25519KeyPair
@@ -56,33 +58,13 @@ from nansen.proofs import SUITES, ProofOptions, add_proof
 from nansen.qr import encode_presentation
 from tests.verifier.pictures import camera_jpeg
 
-ISSUER = did_key.signing_key(Ed25519KeyPair.from_seed(b"\x11" * 32))
-HOLDER = did_key.signing_key(Ed25519KeyPair.from_seed(b"\x22" * 32))
 GOVERNANCE = did_key.signing_key(Ed25519KeyPair.from_seed(b"\x33" * 32))
 DOMAIN = "bench.example"
 
 
 def credential(suite: str) -> dict[str, Any]:
     """An identity credential without a status entry (no status list server runs in the bench)."""
-    unsigned = vcdm.build_identity_credential(
-        issuer=ISSUER.controller,
-        holder=HOLDER.controller,
-        document_type="Passport",
-        facts={
-            "documentNumber": "N0123456",
-            "givenName": "Amina",
-            "familyName": "Haddad",
-            "birthDate": "1990-04-01",
-            "issuingCountry": "SY",
-        },
-        evidence=[
-            {
-                "type": "DocumentCheck",
-                "checkedBy": ISSUER.controller,
-                "checkedAt": "2026-01-05T09:00:00Z",
-                "checkMethod": "Original inspected",
-            }
-        ],
+    unsigned = identity_credential(
         valid_from=datetime.now(UTC) - timedelta(days=1),
     )
     return add_proof(unsigned, ISSUER, ProofOptions(cryptosuite=suite))
