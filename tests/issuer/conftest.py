@@ -12,14 +12,12 @@ import os
 import secrets
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, make_url, select, text
@@ -34,6 +32,7 @@ from issuer.settings import Settings
 from issuer.vault import Vault
 from nansen.ipfs import CID, EmbeddedStore, StoreError
 from nansen.ipfs.importer import Readable
+from tests.servers import serving
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BACKENDS = ["sqlite", "postgresql"]
@@ -204,21 +203,8 @@ class LiveServer:
 
 
 def run_server(app: FastAPI, sock: socket.socket) -> Iterator[None]:
-    config = uvicorn.Config(app, log_level="warning", access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("The issuer service did not start.")
-        time.sleep(0.01)
-    try:
+    with serving(app, sock):
         yield
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        sock.close()
 
 
 @pytest.fixture

@@ -5,9 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-import socket
-import threading
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -16,7 +13,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -26,6 +22,7 @@ from nansen import status
 from nansen.proofs import ProofOptions, add_proof
 from nansen.verify import StaticStatusLists, StatusListSource
 from tests.helpers import ISSUED, PARTNER
+from tests.servers import loopback_socket, serving
 from verifier import Settings, create_app
 from verifier.dependencies import get_clock, get_status_lists
 
@@ -53,23 +50,9 @@ def settings_for(database_url: str, data_dir: Path, **overrides: Any) -> Setting
 @contextlib.contextmanager
 def running(app: FastAPI) -> Iterator[str]:
     """Serve the app with uvicorn on 127.0.0.1 (a random port) in a thread; yields its base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False, lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("The verifier service did not start.")
-        time.sleep(0.02)
-    try:
+    sock, port = loopback_socket()
+    with serving(app, sock):
         yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        sock.close()
 
 
 @dataclass

@@ -9,15 +9,12 @@ import contextlib
 import secrets
 import socket
 import ssl
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import trustme
-import uvicorn
 from fastapi import FastAPI
 from typer.testing import CliRunner
 
@@ -28,6 +25,7 @@ from nansen.did.resolver import Resolver
 from nansen.did.web_resolver import WebResolver
 from nansen.status_source import CachedStatusLists
 from nansen.verify import Verifier
+from tests.servers import loopback_socket, serving
 from verifier import Settings as VerifierSettings
 from verifier import create_app as create_verifier
 from verifier.dependencies import get_resolver, get_status_lists
@@ -64,41 +62,19 @@ class Issuer:
 
 
 @contextlib.contextmanager
-def serving(
-    app: FastAPI, sock: socket.socket, tls: trustme.LeafCert | None, directory: Path
-) -> Iterator[None]:
-    options = {}
-    if tls is not None:
-        key, cert = directory / "key.pem", directory / "cert.pem"
-        tls.private_key_pem.write_to_path(str(key))
-        tls.cert_chain_pems[0].write_to_path(str(cert))
-        options = {"ssl_keyfile": str(key), "ssl_certfile": str(cert)}
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, **options))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("A service did not start.")
-        time.sleep(0.02)
-    try:
+def serving_tls(app: FastAPI, sock: socket.socket, tls: trustme.LeafCert, directory: Path) -> Iterator[None]:
+    """Serve over HTTPS with a certificate of the test CA (did:web and status lists need HTTPS)."""
+    key, cert = directory / "key.pem", directory / "cert.pem"
+    tls.private_key_pem.write_to_path(str(key))
+    tls.cert_chain_pems[0].write_to_path(str(cert))
+    with serving(app, sock, certfile=cert, keyfile=key):
         yield
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        sock.close()
-
-
-def _socket() -> tuple[socket.socket, int]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    return sock, sock.getsockname()[1]
 
 
 @contextlib.contextmanager
 def issuer_service(directory: Path, ca: trustme.CA, monkeypatch: pytest.MonkeyPatch) -> Iterator[Issuer]:
     directory.mkdir()
-    sock, port = _socket()
+    sock, port = loopback_socket()
     env = {
         "NANSEN_ISSUER_DATABASE_URL": f"sqlite:///{directory / 'issuer.db'}",
         "NANSEN_ISSUER_PUBLIC_HOST": f"localhost%3A{port}",
@@ -113,7 +89,7 @@ def issuer_service(directory: Path, ca: trustme.CA, monkeypatch: pytest.MonkeyPa
     assert added.exit_code == 0, added.output
     fields = dict(line.split(":", 1) for line in added.stdout.splitlines() if ":" in line)
     app = create_issuer(IssuerSettings.from_env())
-    with serving(app, sock, ca.issue_cert("localhost"), directory):
+    with serving_tls(app, sock, ca.issue_cert("localhost"), directory):
         yield Issuer(f"https://localhost:{port}", fields["API key"].strip(), fields["DID"].strip())
 
 
@@ -127,8 +103,8 @@ def verifier_service(directory: Path, trust: Trust) -> Iterator[str]:
     resolver, lists = trust.resolver(), trust.status_lists()
     app.dependency_overrides[get_resolver] = lambda: resolver
     app.dependency_overrides[get_status_lists] = lambda: lists
-    sock, port = _socket()
-    with serving(app, sock, None, directory):
+    sock, port = loopback_socket()
+    with serving(app, sock):
         yield f"http://127.0.0.1:{port}"
 
 
