@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Playwright, sync_playwright
 
 from nansen.did import key as did_key
 from nansen.keys import Ed25519KeyPair, SigningKey
@@ -30,3 +32,30 @@ def vectors() -> Path:
     if not VECTORS.is_dir():
         pytest.fail(f"The W3C test vectors are missing at {VECTORS}; set NANSEN_VECTORS_DIR.")
     return VECTORS
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+#: Headless, as root, and quiet: without the background-networking flags Chromium keeps trying
+#: hosts this machine's closed network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    """The one Playwright driver of the test session: a second sync driver cannot start while one
+    runs in the same process, so every browser test (issuer console, verifier pages) shares it.
+    It drives Debian's Chromium; Playwright's own browser downloads are never used."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"Chromium is missing at {CHROMIUM}: apt-get update && apt-get install -y chromium chromium-driver",
+            pytrace=False,
+        )
+    with sync_playwright() as driver:
+        yield driver

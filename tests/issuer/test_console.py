@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 
 from issuer.console.i18n import catalogues
 from issuer.console.pages import FACTS
@@ -26,38 +26,21 @@ from issuer.console.pages import _wallet_qr as wallet_qr
 from issuer.console.session import COOKIE
 from nansen.qr import decode_image, decode_presentation
 from nansen.status import StatusList
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.helpers import HOLDER
 from tests.issuer.conftest import CountingStore, LiveServer, PartnerInfo, add_partner
 from tests.issuer.payloads import document_fields, png
 from tests.issuer.test_documents import opened
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PHONE = {"width": 375, "height": 740}
 TEMPLATES = Path(__file__).resolve().parents[2] / "issuer" / "console" / "templates"
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"Chromium is not installed at {CHROMIUM}; install it with: "
-            "apt-get update && apt-get install -y chromium chromium-driver",
-            pytrace=False,
-        )
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield launched
-        launched.close()
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    yield launched
+    launched.close()
 
 
 @pytest.fixture

@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, Playwright, sync_playwright
+from playwright.sync_api import Page, Playwright
 
 from nansen.ipfs import EmbeddedStore
 from nansen.qr import encode_presentation
 from nansen.timeutil import now
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.httpsserver import Server
 from tests.verifier.issuing import (
     PARTNER_NAME,
@@ -38,30 +39,11 @@ from verifier.dependencies import get_store
 
 pytest_plugins = ["tests.httpsserver"]
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--use-fake-ui-for-media-stream",
-]
+ARGS = [*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream"]
 #: A phone's screen, in CSS pixels.
 PHONE = {"width": 412, "height": 915}
 #: Long enough for Chromium to start its camera and the page to send a few frames.
 VERDICT_TIMEOUT_MS = 60_000
-
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            "Chromium is missing at /usr/bin/chromium: apt-get update && apt-get install -y chromium chromium-driver"
-        )
-    with sync_playwright() as driver:
-        yield driver
 
 
 @contextlib.contextmanager
