@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import platformdirs
+
+from nansen.errors import InvalidInput
 
 #: Where the bundled data (contexts, schemas) lives: ``schemas/`` beside the package.
 SCHEMAS_DIR = Path(os.environ.get("NANSEN_SCHEMAS_DIR", Path(__file__).resolve().parent.parent / "schemas"))
@@ -29,6 +32,30 @@ def extra_ca_file() -> str | None:
     """``NANSEN_TLS_CA_FILE``: a PEM bundle of certificate authorities trusted for HTTPS fetches in
     addition to the public ones (a network's own CA, the demo's)."""
     return os.environ.get("NANSEN_TLS_CA_FILE") or None
+
+
+def _seconds(name: str, default: int, *, minimum: int) -> timedelta:
+    """A duration in whole seconds from ``name``, at least ``minimum``; a bad value is refused."""
+    configured = os.environ.get(name, "").strip()
+    if not configured:
+        return timedelta(seconds=default)
+    if not configured.isdigit() or int(configured) < minimum:
+        raise InvalidInput(f"{name} must be a whole number of seconds, at least {minimum}.")
+    return timedelta(seconds=int(configured))
+
+
+def did_max_age() -> timedelta:
+    """``NANSEN_DID_MAX_AGE_SECONDS`` (default one day): the oldest did:web document a proof may be
+    judged from. A copy older than this (kept while the partner's host is unreachable) could still
+    list a key the partner has since marked compromised, so proofs it would vouch for are unknown."""
+    return _seconds("NANSEN_DID_MAX_AGE_SECONDS", 86_400, minimum=1)
+
+
+def status_grace() -> timedelta:
+    """``NANSEN_STATUS_GRACE_SECONDS`` (default 300): how much older than its refresh interval a
+    cached status list may be and still be used when it cannot be refreshed; past that, the status
+    is unknown (a revocation published since could not be seen)."""
+    return _seconds("NANSEN_STATUS_GRACE_SECONDS", 300, minimum=0)
 
 
 @dataclass(frozen=True)

@@ -36,5 +36,10 @@ class DidResolutionError(NansenError):
     """A DID cannot be resolved."""
 
 
+class DidDocumentUnavailable(DidResolutionError):
+    """A DID document cannot be had now (its host is unreachable, or only a copy too old to rely
+    on is held): what it would decide is unknown, not false."""
+
+
 class StatusListError(NansenError):
     """A status list or status entry is malformed or cannot be used."""

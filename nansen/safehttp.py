@@ -133,9 +133,10 @@ def fetch(
         if _tls_failure(error):
             raise FetchFailed(f"A secure connection to {request.what}'s server failed.") from None
         raise FetchFailed(f"{request.subject}'s server could not be reached.") from None
-    except (httpx.HTTPError, httpx.InvalidURL):
-        # Neither is raised today (httpx itself refuses a Location it cannot join, as a
-        # ProtocolError); this keeps the promise that every error is a FetchError.
+    except (httpx.HTTPError, httpx.InvalidURL, UnicodeError):
+        # A redirect to a host whose IDNA labels are invalid raises UnicodeError when its host
+        # is read. The others are not raised today (httpx itself refuses a Location it cannot
+        # join, as a ProtocolError); this keeps the promise that every error is a FetchError.
         raise FetchRefused(f"{request.subject}'s server sent a response that cannot be read.") from None
 
 
@@ -158,9 +159,10 @@ class _Request:
     def https_url(self, url: str) -> httpx.URL:
         try:
             parsed = httpx.URL(url)
-        except (httpx.InvalidURL, TypeError):
-            parsed = None
-        if parsed is None or parsed.scheme != "https" or not parsed.host:
+            host = parsed.host  # decodes the IDNA labels: an invalid one (xn--a) raises here
+        except (httpx.InvalidURL, TypeError, UnicodeError):
+            parsed, host = None, ""
+        if parsed is None or parsed.scheme != "https" or not host:
             raise FetchRefused(f"{self.subject}'s URL is not an HTTPS URL, which is refused.")
         return parsed
 

@@ -9,8 +9,11 @@ W3C Bitstring Status List v1.0 §3.2 (Validate Algorithm) begins by dereferencin
 - within ``ttl`` of the last fetch the cached copy answers, with no request;
 - after it the list is fetched again; if no answer can be had (`FetchFailed`: no connection,
   timeout, TLS failure, HTTP 5xx) or the answer is not a status list credential, or ``offline``
-  is set, the cached copy answers while it is at most ``max_age`` old;
-- beyond ``max_age`` no copy is used: the status is unknown, and the verdict "CANNOT CONFIRM";
+  is set, the cached copy answers while it is at most ``max_age`` old (default: ``ttl`` plus
+  ``NANSEN_STATUS_GRACE_SECONDS``, so a revocation is seen at most that long after it is
+  published);
+- beyond ``max_age`` no copy is used: the status is unknown, and the verdict "CANNOT CONFIRM"
+  (`refreshed_at` still tells how old the copy held is, which the pipeline shows);
 - a refusal (`FetchRefused`: HTTP 404 and other 4xx, an oversize body, a private address)
   removes the cached copy: the status is unknown until the list can be fetched again.
 
@@ -32,7 +35,7 @@ from typing import Any, Final
 
 from nansen import jsonutil, status, vcdm
 from nansen.cache import Entry, JsonCache, Schedule
-from nansen.config import Limits, data_dir
+from nansen.config import Limits, data_dir, status_grace
 from nansen.errors import NansenError, StatusListError
 from nansen.safehttp import Fetcher, FetchFailed, FetchRefused, Verify
 from nansen.timeutil import now
@@ -42,7 +45,6 @@ __all__ = ["CachedStatusLists", "StatusListCopy"]
 log = logging.getLogger(__name__)
 
 DEFAULT_TTL: Final = timedelta(minutes=5)
-DEFAULT_MAX_AGE: Final = timedelta(days=1)
 DEFAULT_TIMEOUT: Final = 5.0
 DEFAULT_MAX_BYTES: Final = 1_000_000
 #: A status list credential is JSON-LD in JSON (VC 2.0 §6.1 media types).
@@ -70,7 +72,7 @@ class CachedStatusLists:
         cache_dir: str | os.PathLike[str] | None = None,
         *,
         ttl: timedelta = DEFAULT_TTL,
-        max_age: timedelta = DEFAULT_MAX_AGE,
+        max_age: timedelta | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         max_bytes: int = DEFAULT_MAX_BYTES,
         verify: Verify = None,
@@ -86,7 +88,7 @@ class CachedStatusLists:
             allow_private_addresses=allow_private_addresses,
             accept=_ACCEPT,
         )
-        self.max_age = max_age
+        self.max_age = ttl + status_grace() if max_age is None else max_age
         self.offline = offline
         self._clock = clock
         directory = Path(cache_dir) if cache_dir is not None else data_dir() / "status-lists"

@@ -50,7 +50,7 @@ from nansen.keys import SigningKey
 from nansen.proofs import ProofOptions, add_proof
 from nansen.safehttp import Fetcher, Verify
 from nansen.timeutil import format_datetime, now, parse_datetime
-from nansen.verify import Check, Outcome, TrustPolicy, Verifier
+from nansen.verify import Check, Outcome, TrustPolicy, VerificationResult, Verifier
 
 __all__ = [
     "TRUST_LIST_CREDENTIAL_TYPE",
@@ -324,9 +324,11 @@ def load(document: Any, governance: str, verifier: Verifier | None = None) -> Tr
     """
     verifier = dataclasses.replace(verifier or Verifier(), trust=None, status_lists=None)
     result = verifier.verify_credential(document, check_status=False)
-    for name, refusal in _REFUSALS.items():
-        found = result.check(name)
-        if found is None or found.outcome is not Outcome.PASSED:
+    # A failed check explains more than one left unchecked because of it (proof after issuer key).
+    for name, refusal in sorted(
+        _REFUSALS.items(), key=lambda item: _outcome(result, item[0]) != Outcome.FAILED
+    ):
+        if _outcome(result, name) is not Outcome.PASSED:
             raise TrustListError(refusal)
     credential: dict[str, Any] = document
     if vcdm.issuer_id(credential) != governance:
@@ -338,6 +340,11 @@ def load(document: Any, governance: str, verifier: Verifier | None = None) -> Tr
     if valid_from is not None and valid_from > verifier.clock() + verifier.skew:
         raise TrustListError("The trust list is not valid yet.")
     return TrustList(governance, tuple(listed), valid_from, valid_until, copy.deepcopy(credential))
+
+
+def _outcome(result: VerificationResult, name: str) -> Outcome | None:
+    found = result.check(name)
+    return None if found is None else found.outcome
 
 
 # --------------------------------------------------------------------------------------------

@@ -4,10 +4,19 @@ A valid signature is not a valid credential (DESIGN.md §4): the data model, eve
 binding of the signing key to the issuer, the validity period and the status are separate
 checks, each reported with its outcome and a reason a person can read. A check that could not
 be made ("unknown": status list unreachable, say) is never reported as valid.
+
+What VALID promises (docs/threat-model.md): at least one credential was presented and every one
+passed every check; each proof verifies with a key its signer controls, judged from a DID
+document no older than a bound (`nansen.did.web_resolver`); no status entry is set, judged from
+a list no older than its bound (`nansen.status_source`); every proof of a presentation is its
+holder's, each credential's subject signed it, and no proof is repeated; the issuer is trusted
+where a trust list is configured, judged before anything the credential names is fetched.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -21,6 +30,7 @@ from nansen.did.resolver import Resolver
 from nansen.errors import NansenError, StatusListError
 from nansen.jsonutil import check_depth, check_strings
 from nansen.proofs import Expectations, ProofResult, verify_proofs
+from nansen.proofs.dataintegrity import proofs_of
 from nansen.timeutil import format_datetime, now
 
 
@@ -131,6 +141,7 @@ class StaticStatusLists:
 
 
 _UNOBTAINABLE = "The status list could not be obtained, so the status cannot be confirmed."
+_UNTRUSTED = "Not checked: the issuer is not trusted."
 
 #: Judges whether an issuer may issue a credential of these types (`nansen.trust`).
 TrustPolicy = Callable[[str, list[str]], Check]
@@ -156,19 +167,16 @@ class Verifier:
         credential = self._format_check(result, document, vcdm.validate_credential)
         if credential is None:
             return result
-        proofs = self._proof_check(result, credential, Expectations("assertionMethod", moment=moment))
         issuer = vcdm.issuer_id(credential)
-        if proofs:
-            if all(p.controller == issuer for p in proofs):
-                result.add("issuer key", Outcome.PASSED, "The signing key belongs to the issuer.")
-            else:
-                result.add(
-                    "issuer key",
-                    Outcome.FAILED,
-                    "The credential was signed with a key that does not belong to its issuer.",
-                )
+        trust = self._trust_check(credential, issuer)
+        if trust.outcome is Outcome.FAILED:
+            # Judged first: an untrusted issuer must not make the verifier reach the hosts its
+            # credential names (its DID document, its status list), revealing who scans and when.
+            result.add("proof", Outcome.NOT_CHECKED, _UNTRUSTED)
+            result.add("issuer key", Outcome.NOT_CHECKED, _UNTRUSTED)
+            proofs: list[ProofResult] = []
         else:
-            result.add("issuer key", Outcome.NOT_CHECKED, "Not checked: the proof did not verify.")
+            proofs = self._issuer_proof_check(result, credential, issuer, moment)
         problem = vcdm.validity_problem(credential, moment, self.skew)
         if problem:
             result.add("validity period", Outcome.FAILED, problem)
@@ -176,14 +184,13 @@ class Verifier:
             result.add("validity period", Outcome.PASSED, "The credential is within its validity period.")
         if check_status and not proofs:
             # An unverified credential must not make the verifier fetch the URLs it names.
-            result.add("status", Outcome.NOT_CHECKED, "Not checked: the proof did not verify.")
+            reason = (
+                _UNTRUSTED if trust.outcome is Outcome.FAILED else "Not checked: the proof did not verify."
+            )
+            result.add("status", Outcome.NOT_CHECKED, reason)
         elif check_status:
             self._status_check(result, credential, issuer, moment)
-        if self.trust is not None:
-            types = [t for t in vcdm.as_list(credential.get("type")) if isinstance(t, str)]
-            result.checks.append(self.trust(issuer, types))
-        else:
-            result.add("trust", Outcome.NOT_CHECKED, "Not checked: no trust list is configured.")
+        result.checks.append(trust)
         return result
 
     def verify_presentation(
@@ -194,29 +201,62 @@ class Verifier:
         presentation = self._format_check(result, document, vcdm.validate_presentation)
         if presentation is None:
             return result
-        proofs = self._proof_check(
-            result, presentation, Expectations("authentication", challenge, domain, moment)
-        )
-        signers = {p.controller for p in proofs}
         credentials = vcdm.as_list(presentation.get("verifiableCredential", []))
+        if not credentials:
+            result.add("credentials", Outcome.FAILED, "The presentation carries no credential.")
         holder = presentation.get("holder")
         holder = holder.get("id") if isinstance(holder, dict) else holder
-        if not proofs:
-            result.add(
-                "holder binding", Outcome.NOT_CHECKED, "Not checked: the presentation's proof did not verify."
-            )
-        elif holder is not None and signers != {holder}:
-            result.add("holder binding", Outcome.FAILED, "The presentation was not signed by its holder.")
-        elif not all(_subject_ids(c) & signers for c in credentials):
-            result.add(
-                "holder binding",
-                Outcome.FAILED,
-                "A credential was presented by someone who is not its subject.",
-            )
+        may_sign = {holder} if holder is not None else set().union(*map(_subject_ids, credentials))
+        named = _named_signers(presentation)
+        if not named <= may_sign:
+            # Resolving a key of someone else would fetch a DID document the presentation names.
+            result.add("proof", Outcome.NOT_CHECKED, "Not checked: a proof was made by someone else.")
+            result.add("holder binding", Outcome.FAILED, _binding_problem(named, holder, credentials) or "")
         else:
-            result.add("holder binding", Outcome.PASSED, "The credentials were presented by their subject.")
+            # A holder's DID document is kept nowhere: the verifier keeps nothing about holders.
+            expect = Expectations("authentication", challenge, domain, moment, remember=False)
+            proofs = self._proof_check(result, presentation, expect)
+            problem = _binding_problem({p.controller or "" for p in proofs}, holder, credentials)
+            if not proofs:
+                result.add(
+                    "holder binding",
+                    Outcome.NOT_CHECKED,
+                    "Not checked: the presentation's proof did not verify.",
+                )
+            elif problem:
+                result.add("holder binding", Outcome.FAILED, problem)
+            else:
+                result.add(
+                    "holder binding", Outcome.PASSED, "The credentials were presented by their subject."
+                )
         result.credentials = [self.verify_credential(c) for c in credentials]
         return result
+
+    def _trust_check(self, credential: dict[str, Any], issuer: str) -> Check:
+        if self.trust is None:
+            return Check("trust", Outcome.NOT_CHECKED, "Not checked: no trust list is configured.")
+        types = [t for t in vcdm.as_list(credential.get("type")) if isinstance(t, str)]
+        return self.trust(issuer, types)
+
+    def _issuer_proof_check(
+        self, result: VerificationResult, credential: dict[str, Any], issuer: str, moment: datetime
+    ) -> list[ProofResult]:
+        """The proof and issuer key checks; the proofs, if every one verified with the issuer's key."""
+        foreign = "The credential was signed with a key that does not belong to its issuer."
+        if not _named_signers(credential) <= {issuer}:
+            # Resolving another DID's key would fetch a document the credential names, not its issuer.
+            result.add("proof", Outcome.NOT_CHECKED, "Not checked: the signing key is not the issuer's.")
+            result.add("issuer key", Outcome.FAILED, foreign)
+            return []
+        proofs = self._proof_check(result, credential, Expectations("assertionMethod", moment=moment))
+        if not proofs:
+            result.add("issuer key", Outcome.NOT_CHECKED, "Not checked: the proof did not verify.")
+        elif all(p.controller == issuer for p in proofs):
+            result.add("issuer key", Outcome.PASSED, "The signing key belongs to the issuer.")
+        else:
+            result.add("issuer key", Outcome.FAILED, foreign)
+            return []
+        return proofs
 
     def _format_check(
         self, result: VerificationResult, document: Any, validate: Callable[[Any], dict[str, Any]]
@@ -236,7 +276,14 @@ class Verifier:
     def _proof_check(
         self, result: VerificationResult, document: dict[str, Any], expect: Expectations
     ) -> list[ProofResult]:
-        """Every proof must verify; returns them only if all did."""
+        """Every proof must verify, and none be repeated; returns them only if all did.
+
+        A proof whose signer's DID document cannot be had is unknown, not failed: nothing says
+        it is forged (Data Integrity 1.0 §4.4 cannot be completed without the key).
+        """
+        if _repeats_a_proof(document):
+            result.add("proof", Outcome.FAILED, f"The {result.kind} carries the same proof more than once.")
+            return []
         try:
             proofs = verify_proofs(document, self.resolver, expect, self.limits)
         except NansenError as error:
@@ -245,9 +292,18 @@ class Verifier:
         if not proofs:
             result.add("proof", Outcome.FAILED, f"The {result.kind} carries no proof.")
             return []
-        failed = [p for p in proofs if not p.verified]
-        if failed:
-            result.add("proof", Outcome.FAILED, failed[0].reason)
+        failed = [p for p in proofs if not p.verified and not p.undecided]
+        undecided = [p for p in proofs if p.undecided]
+        if failed or undecided:
+            outcome, reason = (
+                (Outcome.FAILED, failed[0].reason)
+                if failed
+                else (
+                    Outcome.UNKNOWN,
+                    f"The signature cannot be checked: {_lower_first(undecided[0].reason)}",
+                )
+            )
+            result.add("proof", outcome, reason)
             return []
         suites = ", ".join(sorted({p.cryptosuite or "" for p in proofs}))
         result.add("proof", Outcome.PASSED, f"Every proof verifies ({suites}).")
@@ -273,23 +329,34 @@ class Verifier:
                 result.add(name, Outcome.UNKNOWN, _UNOBTAINABLE)
                 continue
             list_credential = self.status_lists.get(url)
-            outcome, reason = (
-                (Outcome.UNKNOWN, _UNOBTAINABLE)
-                if list_credential is None
-                else self._entry_status(entry, list_credential, issuer, moment)
-            )
             refreshed = (
                 self.status_lists.refreshed_at(url) if isinstance(self.status_lists, DatedSource) else None
             )
-            if refreshed is not None:
-                reason = f"{reason.rstrip('.')} (status list last refreshed {ago(moment - refreshed)})."
+            if list_credential is not None:
+                outcome, reason = self._entry_status(entry, list_credential, issuer, moment)
+                if refreshed is not None:
+                    reason = f"{reason.rstrip('.')} (status list last refreshed {ago(moment - refreshed)})."
+            elif refreshed is not None:
+                # The source holds a copy it no longer vouches for (nansen.status_source: max_age).
+                outcome, reason = (
+                    Outcome.UNKNOWN,
+                    "The status list could not be refreshed, and the copy held was last refreshed "
+                    f"{ago(moment - refreshed)}, too long ago to rely on, so the status cannot be confirmed.",
+                )
+            else:
+                outcome, reason = Outcome.UNKNOWN, _UNOBTAINABLE
             result.add(name, outcome, reason, refreshed)
 
     def _entry_status(
         self, entry: dict[str, Any], list_credential: dict[str, Any], issuer: str, moment: datetime
     ) -> tuple[Outcome, str]:
-        list_result = self.verify_credential(list_credential, check_status=False)
-        if any(c.outcome is Outcome.FAILED for c in list_result.checks if c.name != "trust"):
+        # The list is the issuer's, judged by its proof and key; trust concerns the credential.
+        list_result = dataclasses.replace(self, trust=None).verify_credential(
+            list_credential, check_status=False
+        )
+        if not all(
+            _passed(list_result, name) for name in ("format", "proof", "issuer key", "validity period")
+        ):
             return Outcome.UNKNOWN, "The status list did not verify, so the status cannot be confirmed."
         try:
             found = status.check_entry(entry, list_credential, issuer, moment, self.skew)
@@ -301,6 +368,53 @@ class Verifier:
         if found.status == "clear":
             return Outcome.PASSED, f"The credential is not {word}."
         return Outcome.UNKNOWN, found.reason
+
+
+def _passed(result: VerificationResult, name: str) -> bool:
+    found = result.check(name)
+    return found is not None and found.outcome is Outcome.PASSED
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _named_signers(document: dict[str, Any]) -> set[str]:
+    """The DIDs whose keys the document's proofs name, before anything is resolved or verified."""
+    try:
+        proofs = proofs_of(document)
+    except NansenError:
+        return set()  # the proof check refuses it
+    methods = (p.get("verificationMethod") for p in proofs)
+    return {m.split("#", 1)[0] for m in methods if isinstance(m, str)}
+
+
+def _repeats_a_proof(document: dict[str, Any]) -> bool:
+    """Does the document carry one proof twice, or two with the same signature?
+
+    A repeated proof adds nothing a signer made, yet changes the document: it must not make a
+    presentation new to a replay check, nor stand for a second signer.
+    """
+    try:
+        proofs = proofs_of(document)
+    except NansenError:
+        return False  # the proof check refuses it
+    seen = [
+        p["proofValue"] if isinstance(p.get("proofValue"), str) else json.dumps(p, sort_keys=True)
+        for p in proofs
+    ]
+    return len(set(seen)) != len(seen)
+
+
+def _binding_problem(signers: set[str], holder: str | None, credentials: list[Any]) -> str | None:
+    """What is wrong with who signed a presentation (VC Data Model 2.0 §4.13, holder binding)."""
+    if holder is not None and not signers <= {holder}:
+        return "The presentation was signed by someone other than its holder."
+    if holder is None and not signers <= set().union(*map(_subject_ids, credentials)):
+        return "The presentation was signed by someone who is not the subject of any credential in it."
+    if not all(_subject_ids(c) & signers for c in credentials):
+        return "A credential was presented by someone who is not its subject."
+    return None
 
 
 def _subject_ids(credential: Any) -> set[str]:

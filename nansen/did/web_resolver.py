@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from nansen import jsonutil
-from nansen.cache import Entry, JsonCache
-from nansen.config import Limits, data_dir
+from nansen.cache import Entry, JsonCache, ago
+from nansen.config import Limits, data_dir, did_max_age
 from nansen.did.document import DidDocument
 from nansen.did.web import CONTEXTS, did_to_url
-from nansen.errors import DidResolutionError, InvalidInput
+from nansen.errors import DidDocumentUnavailable, DidResolutionError, InvalidInput
 from nansen.safehttp import Fetcher, FetchFailed, FetchRefused, Verify
 from nansen.timeutil import now
 
@@ -47,7 +47,8 @@ class WebResolution:
     document: DidDocument
     fetched_at: datetime
     from_cache: bool
-    #: Older than the resolver's TTL: served because resolution is offline or the network failed.
+    #: Older than the resolver's TTL (never than its ``max_age``): served because resolution is
+    #: offline or the network failed.
     stale: bool
 
     def age(self, moment: datetime | None = None) -> timedelta:
@@ -67,9 +68,15 @@ class WebResolver:
     file per DID in ``cache_dir`` (named by the SHA-256 of the DID, written atomically, readable
     by its owner only). Within ``ttl`` the cache answers; after it the document is fetched
     again; if that fails (`FetchFailed`: no connection, timeout, TLS failure, HTTP 5xx), or
-    ``offline`` is set, the cache answers whatever its age. A 404 or 410 is a deactivated DID
-    (did:web "Deactivate (Revoke)"): it removes the cached copy and is never answered from the
-    cache.
+    ``offline`` is set, the cache answers while its copy is at most ``max_age`` old (default
+    ``NANSEN_DID_MAX_AGE_SECONDS``). Beyond that, or with no copy, `DidDocumentUnavailable` is
+    raised: an old copy could still list a key the partner has since marked compromised
+    (Controlled Identifiers 1.0 §2.2, ``revoked``), so what it vouches for is unknown. A 404 or
+    410 is a deactivated DID (did:web "Deactivate (Revoke)"): it removes the cached copy and is
+    never answered from the cache.
+
+    ``resolve(did, remember=False)`` writes nothing to the cache: a holder's document is
+    fetched for one verification and kept nowhere (DESIGN.md §4, a verifier keeps nothing).
     """
 
     def __init__(
@@ -79,6 +86,7 @@ class WebResolver:
         timeout: float = DEFAULT_TIMEOUT,
         max_bytes: int = DEFAULT_MAX_BYTES,
         ttl: timedelta = DEFAULT_TTL,
+        max_age: timedelta | None = None,
         verify: Verify = None,
         allow_private_addresses: bool = False,
         offline: bool = False,
@@ -94,6 +102,7 @@ class WebResolver:
         )
         self.cache_dir = Path(cache_dir) if cache_dir is not None else data_dir() / "did-web"
         self.ttl = ttl
+        self.max_age = did_max_age() if max_age is None else max_age
         self.offline = offline
         self._clock = clock
         self._cache = JsonCache(
@@ -106,11 +115,14 @@ class WebResolver:
 
     # -- DocumentSource
 
-    def resolve(self, did: str) -> DidDocument:
-        return self.resolve_with_metadata(did).document
+    def resolve(self, did: str, *, remember: bool = True) -> DidDocument:
+        return self.resolve_with_metadata(did, remember=remember).document
 
-    def resolve_with_metadata(self, did: str) -> WebResolution:
-        """Resolve the DID; the answer says when the document was fetched and whence it came."""
+    def resolve_with_metadata(self, did: str, *, remember: bool = True) -> WebResolution:
+        """Resolve the DID; the answer says when the document was fetched and whence it came.
+
+        ``remember=False``: a document fetched is not kept (a holder's), though a cached copy may answer.
+        """
         if not isinstance(did, str):
             raise DidResolutionError("A DID must be a string.")
         did = did.split("#", 1)[0]
@@ -121,15 +133,17 @@ class WebResolver:
             return WebResolution(DidDocument(entry.data), entry.fetched_at, from_cache=True, stale=False)
         if self.offline:
             if entry is None:
-                raise DidResolutionError("The DID document is not in the cache, and resolution is offline.")
-            return WebResolution(DidDocument(entry.data), entry.fetched_at, from_cache=True, stale=True)
+                raise DidDocumentUnavailable(
+                    "The DID document is not in the cache, and resolution is offline."
+                )
+            return self._stale(entry, moment, "The DID document cannot be fetched: resolution is offline.")
         try:
             body = self._fetcher.fetch(url)
         except FetchFailed as failure:
             if entry is None:
-                raise DidResolutionError(str(failure)) from failure
-            log.warning("A did:web document could not be fetched (%s) so a cached copy is used.", failure)
-            return WebResolution(DidDocument(entry.data), entry.fetched_at, from_cache=True, stale=True)
+                raise DidDocumentUnavailable(str(failure)) from failure
+            log.warning("A did:web document could not be fetched (%s); a cached copy may answer.", failure)
+            return self._stale(entry, moment, str(failure))
         except FetchRefused as refused:
             if refused.status in _GONE:
                 self._cache.forget(did)
@@ -139,8 +153,18 @@ class WebResolver:
             raise DidResolutionError(str(refused)) from refused
         data = self._checked(did, body)
         fetched_at = self._clock()
-        self._cache.put(did, Entry(data, fetched_at))
+        if remember:
+            self._cache.put(did, Entry(data, fetched_at))
         return WebResolution(DidDocument(data), fetched_at, from_cache=False, stale=False)
+
+    def _stale(self, entry: Entry, moment: datetime, failure: str) -> WebResolution:
+        """The cached copy in place of a fetch that failed, if it is not older than ``max_age``."""
+        if not timedelta(0) <= entry.age(moment) <= self.max_age:
+            raise DidDocumentUnavailable(
+                f"{failure.rstrip('.')}, and the copy held was fetched {ago(entry.age(moment))}, "
+                "too long ago to rely on."
+            )
+        return WebResolution(DidDocument(entry.data), entry.fetched_at, from_cache=True, stale=True)
 
     def _checked(self, did: str, body: bytes) -> dict[str, Any]:
         try:

@@ -15,7 +15,7 @@ from typing import Any
 from nansen import multibase
 from nansen.config import Limits
 from nansen.did.resolver import Resolver
-from nansen.errors import KeyFormatError, NansenError, ProofError
+from nansen.errors import DidDocumentUnavailable, KeyFormatError, NansenError, ProofError
 from nansen.keys import SigningKey
 from nansen.proofs.cryptosuites import DEFAULT_SUITE, Cryptosuite, hash_data, suite_named
 from nansen.timeutil import format_datetime, now, parse_datetime
@@ -46,6 +46,8 @@ class ProofResult:
     cryptosuite: str | None = None
     purpose: str | None = None
     created: datetime | None = None
+    #: Neither verified nor refused: the signer's DID document could not be had (`DidDocumentUnavailable`).
+    undecided: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,8 @@ class Expectations:
     challenge: str | None = None
     domain: str | None = None
     moment: datetime = field(default_factory=now)
+    #: Keep the signer's DID document in the resolver's cache; False for a holder's, kept nowhere.
+    remember: bool = True
 
 
 def proofs_of(document: dict[str, Any]) -> list[dict[str, Any]]:
@@ -175,7 +179,10 @@ def verify_proof(
             raise ProofError("The proof value is missing or not base58btc.")
         signature = multibase.decode(proof_value)
 
-        controller_doc, method = resolver.verification_method(method_id)  # type: ignore[arg-type]
+        controller_doc, method = resolver.verification_method(
+            method_id,  # type: ignore[arg-type]
+            remember=expect.remember,
+        )
         if method.controller != controller_doc.id:
             raise ProofError("The signing key is not controlled by the DID that lists it.")
         if not controller_doc.has_relationship(method.id, expect.purpose):
@@ -195,6 +202,8 @@ def verify_proof(
         return ProofResult(False, "The proof value or key is malformed.", _str(method_id))
     except ValueError:
         return ProofResult(False, "A date in the proof is not a valid date-time.", _str(method_id))
+    except DidDocumentUnavailable as error:
+        return ProofResult(False, str(error), _str(method_id), undecided=True)
     except NansenError as error:
         return ProofResult(False, str(error), _str(method_id))
     return ProofResult(

@@ -18,7 +18,7 @@ import pytest
 from nansen.did import Resolver
 from nansen.did.web import PartnerKey, build_document, rotate
 from nansen.did.web_resolver import WebResolver
-from nansen.errors import DidResolutionError
+from nansen.errors import DidDocumentUnavailable, DidResolutionError
 from nansen.proofs import Expectations, verify_proofs
 from tests.did.partners import KEY_1, KEY_2, T0, signed
 from tests.httpsserver import Route, Server
@@ -189,15 +189,24 @@ def test_offline_from_disk_cache_after_the_server_stops(
     assert stale.document.data == partner_document(did)
 
     # A new resolver over the same directory (a restarted verifier), told it is offline.
-    later = Clock(T0 + timedelta(days=2))
+    later = Clock(T0 + timedelta(hours=20))
     restarted = resolver(tmp_path, client_tls, offline=True, clock=later)
     result = restarted.resolve_with_metadata(did)
     assert result.from_cache
     assert result.stale
-    assert result.age(later.moment) == timedelta(days=2)
+    assert result.age(later.moment) == timedelta(hours=20)
     assert result.document.id == did
     # And one that is not told: the network fails, and the disk cache answers.
     assert resolver(tmp_path, client_tls, clock=later).resolve(did).id == did
+
+    # Beyond the maximum age (a day by default) no copy answers, offline or not.
+    too_late = Clock(T0 + timedelta(days=2))
+    for web in (
+        resolver(tmp_path, client_tls, offline=True, clock=too_late),
+        resolver(tmp_path, client_tls, clock=too_late),
+    ):
+        with pytest.raises(DidDocumentUnavailable, match="fetched 2 days ago, too long ago to rely on"):
+            web.resolve(did)
 
     # A DID never fetched is an error offline, naming no DID.
     assert "not in the cache" in refusal(restarted, server_did(https, "partners", "8"))
