@@ -340,7 +340,7 @@ class Verifier:
                 # The source holds a copy it no longer vouches for (nansen.status_source: max_age).
                 outcome, reason = (
                     Outcome.UNKNOWN,
-                    "The status list could not be refreshed, and the copy held was last refreshed "
+                    "The status list could not be obtained: the copy held was last refreshed "
                     f"{ago(moment - refreshed)}, too long ago to rely on, so the status cannot be confirmed.",
                 )
             else:

@@ -184,7 +184,7 @@ def test_beyond_max_age_the_status_is_unknown(
     check = status_checks(result)["status: revocation"]
     assert check.outcome is Outcome.UNKNOWN
     assert check.reason == (
-        "The status list could not be refreshed, and the copy held was last refreshed 1 day ago, "
+        "The status list could not be obtained: the copy held was last refreshed 1 day ago, "
         "too long ago to rely on, so the status cannot be confirmed."
     )
     assert lists.get(https.url(PATHS["revocation"])) is None
