@@ -206,12 +206,11 @@ class Verifier:
             result.add("credentials", Outcome.FAILED, "The presentation carries no credential.")
         holder = presentation.get("holder")
         holder = holder.get("id") if isinstance(holder, dict) else holder
-        may_sign = {holder} if holder is not None else set().union(*map(_subject_ids, credentials))
-        named = _named_signers(presentation)
-        if not named <= may_sign:
+        foreign = _foreign_signers(_named_signers(presentation), holder, credentials)
+        if foreign is not None:
             # Resolving a key of someone else would fetch a DID document the presentation names.
             result.add("proof", Outcome.NOT_CHECKED, "Not checked: a proof was made by someone else.")
-            result.add("holder binding", Outcome.FAILED, _binding_problem(named, holder, credentials) or "")
+            result.add("holder binding", Outcome.FAILED, foreign)
         else:
             # A holder's DID document is kept nowhere: the verifier keeps nothing about holders.
             expect = Expectations("authentication", challenge, domain, moment, remember=False)
@@ -406,15 +405,24 @@ def _repeats_a_proof(document: dict[str, Any]) -> bool:
     return len(set(seen)) != len(seen)
 
 
+def _foreign_signers(signers: set[str], holder: str | None, credentials: list[Any]) -> str | None:
+    """Who signed but may not: anyone but the holder, or, with no holder named, anyone who is not
+    the subject of a credential presented."""
+    if holder is not None:
+        return (
+            None if signers <= {holder} else "The presentation was signed by someone other than its holder."
+        )
+    if signers <= set().union(*map(_subject_ids, credentials)):
+        return None
+    return "The presentation was signed by someone who is not the subject of any credential in it."
+
+
 def _binding_problem(signers: set[str], holder: str | None, credentials: list[Any]) -> str | None:
     """What is wrong with who signed a presentation (VC Data Model 2.0 §4.13, holder binding)."""
-    if holder is not None and not signers <= {holder}:
-        return "The presentation was signed by someone other than its holder."
-    if holder is None and not signers <= set().union(*map(_subject_ids, credentials)):
-        return "The presentation was signed by someone who is not the subject of any credential in it."
-    if not all(_subject_ids(c) & signers for c in credentials):
+    foreign = _foreign_signers(signers, holder, credentials)
+    if foreign is None and not all(_subject_ids(c) & signers for c in credentials):
         return "A credential was presented by someone who is not its subject."
-    return None
+    return foreign
 
 
 def _subject_ids(credential: Any) -> set[str]:

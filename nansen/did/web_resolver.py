@@ -129,7 +129,7 @@ class WebResolver:
         url = did_to_url(did)
         entry = self._cache.get(did)
         moment = self._clock()
-        if entry is not None and timedelta(0) <= moment - entry.fetched_at < self.ttl:
+        if entry is not None and timedelta(0) <= entry.age(moment) < min(self.ttl, self.max_age):
             return WebResolution(DidDocument(entry.data), entry.fetched_at, from_cache=True, stale=False)
         if self.offline:
             if entry is None:

@@ -282,6 +282,22 @@ def test_the_did_max_age_is_configurable(
     assert "fetched 2 hours ago" in reason(result, "proof")
 
 
+def test_a_did_max_age_below_the_cache_ttl_still_bounds_the_copy(
+    https: Server, client_tls: ssl.SSLContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The resolver keeps documents an hour; a ten-minute bound makes it fetch again sooner."""
+    monkeypatch.setenv("NANSEN_DID_MAX_AGE_SECONDS", "600")
+    partner = web_signer(https)
+    credential = signed_credential(signer=partner, issuer=partner)
+    clock = Clock(T0)
+    verifier = Verifier(resolver=web_resolver(tmp_path, client_tls, clock), clock=clock)
+    assert verifier.verify_credential(credential).verdict is Verdict.VALID
+    assert len(https.requests) == 1
+    clock.moment = T0 + timedelta(minutes=20)
+    assert verifier.verify_credential(credential).verdict is Verdict.VALID
+    assert len(https.requests) == 2
+
+
 @pytest.mark.parametrize("value", ["0", "-5", "a day", "1.5"])
 def test_a_bad_did_max_age_is_refused(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NANSEN_DID_MAX_AGE_SECONDS", value)
