@@ -5,7 +5,7 @@ binding of the signing key to the issuer, the validity period and the status are
 checks, each reported with its outcome and a reason a person can read. A check that could not
 be made ("unknown": status list unreachable, say) is never reported as valid.
 
-What VALID promises (docs/threat-model.md): at least one credential was presented and every one
+What VALID promises (issue 9, DESIGN.md §4): at least one credential was presented and every one
 passed every check; each proof verifies with a key its signer controls, judged from a DID
 document no older than a bound (`nansen.did.web_resolver`); no status entry is set, judged from
 a list no older than its bound (`nansen.status_source`); every proof of a presentation is its
@@ -204,10 +204,17 @@ class Verifier:
         credentials = vcdm.as_list(presentation.get("verifiableCredential", []))
         if not credentials:
             result.add("credentials", Outcome.FAILED, "The presentation carries no credential.")
+        # The credentials first: one from an untrusted issuer must not make the verifier fetch
+        # the holder's DID document either (the attacker may have named both).
+        result.credentials = [self.verify_credential(c) for c in credentials]
         holder = presentation.get("holder")
         holder = holder.get("id") if isinstance(holder, dict) else holder
         foreign = _foreign_signers(_named_signers(presentation), holder, credentials)
-        if foreign is not None:
+        if any(_failed(r, "trust") for r in result.credentials):
+            untrusted = "Not checked: a credential's issuer is not trusted."
+            result.add("proof", Outcome.NOT_CHECKED, untrusted)
+            result.add("holder binding", Outcome.NOT_CHECKED, untrusted)
+        elif foreign is not None:
             # Resolving a key of someone else would fetch a DID document the presentation names.
             result.add("proof", Outcome.NOT_CHECKED, "Not checked: a proof was made by someone else.")
             result.add("holder binding", Outcome.FAILED, foreign)
@@ -228,7 +235,6 @@ class Verifier:
                 result.add(
                     "holder binding", Outcome.PASSED, "The credentials were presented by their subject."
                 )
-        result.credentials = [self.verify_credential(c) for c in credentials]
         return result
 
     def _trust_check(self, credential: dict[str, Any], issuer: str) -> Check:
@@ -372,6 +378,11 @@ class Verifier:
 def _passed(result: VerificationResult, name: str) -> bool:
     found = result.check(name)
     return found is not None and found.outcome is Outcome.PASSED
+
+
+def _failed(result: VerificationResult, name: str) -> bool:
+    found = result.check(name)
+    return found is not None and found.outcome is Outcome.FAILED
 
 
 def _lower_first(text: str) -> str:

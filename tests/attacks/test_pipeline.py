@@ -424,6 +424,23 @@ def test_an_untrusted_issuer_makes_the_verifier_fetch_nothing(
     assert https.requests
 
 
+def test_an_untrusted_credential_makes_the_verifier_fetch_no_holder_document(
+    https: Server, client_tls: ssl.SSLContext, tmp_path: Path
+) -> None:
+    """The attacker names a did:web holder on their own host too: it is not fetched either."""
+    holder = web_signer(https, HOLDER_WEB_KEY)
+    credential = add_proof(
+        identity_credential(issuer=STRANGER, holder=holder), STRANGER, ProofOptions(created=ISSUED)
+    )
+    verifier = Verifier(
+        resolver=web_resolver(tmp_path, client_tls), trust=trust_policy(PARTNER.controller), clock=lambda: T0
+    )
+    result = verify_vp(present([credential], signer=holder), verifier)
+    assert result.verdict is Verdict.NOT_VALID
+    assert reason(result, "proof") == "Not checked: a credential's issuer is not trusted."
+    assert https.requests == []
+
+
 def test_a_trusted_issuer_named_with_a_strangers_key_fetches_nothing(
     https: Server, client_tls: ssl.SSLContext, tmp_path: Path
 ) -> None:
