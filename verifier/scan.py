@@ -23,7 +23,7 @@ from fastapi.responses import JSONResponse, Response
 
 from nansen.verify import VerificationResult
 from verifier.api import NO_STORE
-from verifier.checking import check_presentation
+from verifier.checking import check_scanned
 from verifier.dependencies import PartnerNamesDep, ScanVerifierDep, SessionDep, SettingsDep
 from verifier.problems import Problem
 from verifier.report import vc_api
@@ -68,7 +68,7 @@ async def scan(
     try:
         scanned = await read_scan(request)
         text, document = await to_thread.run_sync(read_code, scanned.image)
-        check = partial(check_presentation, verifier=verifier, session=session, settings=settings)
+        check = partial(check_scanned, verifier=verifier, session=session, settings=settings)
         result: VerificationResult = await to_thread.run_sync(check, document, scanned.options)
     except Problem as problem:
         if html:
