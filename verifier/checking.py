@@ -90,15 +90,25 @@ def check_scanned(
 
 
 def check_facts(result: VerificationResult) -> None:
-    """Add a ``facts`` check to a credential's result whose issuer's signature verified (`nansen.facts`)."""
-    if result.document is None or not _passed(result, "proof"):
-        result.add("facts", Outcome.NOT_CHECKED, "Not read: the issuer's signature did not verify.")
+    """On a credential's result, for a page: a ``facts`` check (`nansen.facts`) when its issuer's
+    signature and key verified; otherwise no facts are read, and its trust is not judged, since
+    the issuer it names is not known to have issued it (a forger may name a trusted partner)."""
+    if result.document is None or not (_passed(result, "proof") and _passed(result, "issuer key")):
+        result.checks = [_UNJUDGED_TRUST if c.name == "trust" else c for c in result.checks]
+        result.add("facts", Outcome.NOT_CHECKED, "Not read: the issuer's signature or key did not verify.")
         return
     problems = read_facts(result.document).problems
     if problems:
         result.add("facts", Outcome.FAILED, " ".join(problems))
     else:
         result.add("facts", Outcome.PASSED, "Every fact the issuer signed can be shown as it is.")
+
+
+_UNJUDGED_TRUST = Check(
+    "trust",
+    Outcome.NOT_CHECKED,
+    "Not judged: the credential's signature or key did not verify, so who issued it is not known.",
+)
 
 
 def _passed(result: VerificationResult, name: str) -> bool:

@@ -87,7 +87,7 @@ def verify(
         if settings.migrate_on_start:
             upgrade(engine)
         services = build_services(settings, engine)
-        _text, document = read_code(image)
+        _text, document = read_code(image, settings.max_image_pixels)
         with services.sessions() as session:
             result = check_scanned(
                 document,
