@@ -28,6 +28,7 @@ import pytest
 from PIL import Image
 
 from nansen import vcdm
+from nansen.facts import read_facts
 from nansen.proofs import ProofOptions, add_proof
 from nansen.qr import encode_presentation
 from tests.helpers import (
@@ -47,6 +48,7 @@ from verifier import Mode, replay
 from verifier.problems import TYPES
 
 HTML = {"Accept": "text/html"}
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 OTHER_DOMAIN = "clinic.example"
 #: The "Issued by" line of a credential whose issuer is not shown.
 UNCONFIRMED_ISSUER = "<dd>not confirmed as a trusted partner</dd>"
@@ -291,6 +293,38 @@ def test_a_fact_wrapped_in_an_array_is_still_shown(tmp_path: Path) -> None:
         assert "Amina" in page.text
         assert "Haddad" in page.text
         assert ">None<" not in page.text
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "Amina",
+        ["Amina"],
+        {"@value": "Amina"},
+        [{"@value": "Amina"}],
+        {"@value": "Amina", "@type": XSD_STRING},
+    ],
+)
+def test_every_json_shape_of_the_same_signed_fact_reads_the_same(shape: Any) -> None:
+    credential = identity_credential()
+    credential["credentialSubject"]["identityDocument"]["givenName"] = shape
+    read = read_facts(credential)
+    assert read.problems == ()
+    assert read.document_type == "Passport"
+    assert ("givenName", "Amina") in read.facts
+    assert read.facts == read_facts(identity_credential()).facts
+
+
+def test_a_node_where_text_belongs_is_a_problem() -> None:
+    credential = identity_credential()
+    credential["credentialSubject"]["identityDocument"]["givenName"] = {"id": "urn:example:amina"}
+    assert "givenName in a form" in " ".join(read_facts(credential).problems)
+    credential = identity_credential()
+    credential["credentialSubject"]["identityDocument"] = [
+        credential["credentialSubject"]["identityDocument"],
+        {**credential["credentialSubject"]["identityDocument"], "givenName": "Leila"},
+    ]
+    assert "more than one identity document" in " ".join(read_facts(credential).problems)
 
 
 def _signed_with(**facts: Any) -> dict[str, Any]:
