@@ -29,7 +29,7 @@ from verifier.checking import check_scanned
 from verifier.dependencies import PartnerNamesDep, ScanSlotsDep, ScanVerifierDep, SessionDep, SettingsDep
 from verifier.problems import Problem
 from verifier.report import vc_api
-from verifier.scanning import MULTIPART, read_code, read_scan
+from verifier.scanning import MULTIPART, check_picture, read_code, read_scan
 from verifier.views import TranslatorDep, problem_page, result_page, wants_html
 
 SCAN_PATH: Final = "/scan"
@@ -70,6 +70,8 @@ async def scan(
     html = wants_html(request)
     try:
         scanned = await read_scan(request)
+        # The header alone, before waiting for a slot: a bomb is refused whatever the load.
+        await to_thread.run_sync(check_picture, scanned.image, settings.max_image_pixels)
         with slots.taken():
             text, document = await to_thread.run_sync(read_code, scanned.image, settings.max_image_pixels)
         check = partial(check_scanned, verifier=verifier, session=session, settings=settings)

@@ -459,7 +459,7 @@ def test_picture_bombs_are_refused_from_the_header_and_memory_stays_bounded(tmp_
             assert response.json()["type"] == TYPES + kind, name
         with ThreadPoolExecutor(4) as pool:
             answers = list(pool.map(send, [BOMBS["7000x7000 16-bit RGBA"][0]] * 8))
-        assert {a.status_code for a in answers} <= {413, 503}
+        assert {a.status_code for a in answers} == {413}  # judged before waiting for a decoding slot
         growth = high_water_kib(process.pid) - before
         assert growth < GROWTH_BOUND_KIB, f"peak memory grew by {growth} KiB"
 
