@@ -26,11 +26,13 @@ from typing import Any
 import httpx
 import pytest
 from PIL import Image
+from typer.testing import CliRunner
 
 from nansen import vcdm
 from nansen.facts import read_facts
 from nansen.proofs import ProofOptions, add_proof
 from nansen.qr import encode_presentation
+from nansen.timeutil import now
 from tests.helpers import (
     HOLDER,
     ISSUED,
@@ -41,10 +43,11 @@ from tests.helpers import (
     signed_credential,
 )
 from tests.servers import loopback_socket
-from tests.verifier.issuing import PARTNER_NAME, trust_settings
+from tests.verifier.issuing import GOVERNANCE, PARTNER_NAME, presentation_at, trust_settings
 from tests.verifier.pictures import camera_frame, camera_jpeg
 from tests.verifier.support import DOMAIN, Service, one_way, service, sqlite_url
 from verifier import Mode, replay
+from verifier.cli import app as cli
 from verifier.problems import TYPES
 
 HTML = {"Accept": "text/html"}
@@ -486,3 +489,29 @@ def test_scans_beyond_the_concurrency_bound_are_told_to_retry(tmp_path: Path) ->
         assert {a.status_code for a in answers} <= {200, 400, 503}
         page = scan(running, picture, **HTML)  # one at a time: read
         assert page.status_code in (200, 400)
+
+
+# -- the command line verifies as POST /scan does
+
+
+def test_the_command_line_never_calls_a_bare_credential_or_a_challenged_replay_valid(tmp_path: Path) -> None:
+    env = {"NANSEN_DATA_DIR": str(tmp_path), "NANSEN_VERIFIER_DOMAIN": DOMAIN}
+    settings = trust_settings(tmp_path)
+    env |= {
+        "NANSEN_VERIFIER_TRUST_LIST": settings["trust_list"],
+        "NANSEN_VERIFIER_GOVERNANCE_DID": GOVERNANCE.controller,
+    }
+    bare = tmp_path / "bare.jpg"
+    bare.write_bytes(camera_jpeg(encode_presentation(signed_credential())))
+    outcome = CliRunner().invoke(cli, ["verify", "--qr", str(bare)], env=env)
+    assert outcome.exit_code == 1, outcome.output
+    report = json.loads(outcome.stdout)
+    assert report["verdict"] == "NOT VALID"
+    assert "not presented by its holder" in " ".join(report["errors"])
+    # A presentation made for a challenge this verifier never issued, read with no --challenge.
+    bound = tmp_path / "bound.jpg"
+    made_for = presentation_at(signed_credential(), now(), challenge="someone-elses", domain=DOMAIN)
+    bound.write_bytes(camera_jpeg(encode_presentation(made_for)))
+    outcome = CliRunner().invoke(cli, ["verify", "--qr", str(bound)], env=env)
+    assert outcome.exit_code == 1, outcome.output
+    assert json.loads(outcome.stdout)["verdict"] == "NOT VALID"
