@@ -1,11 +1,15 @@
 """Verifying a presentation as this service does: the core pipeline, then challenge or one-way checks.
 
-With a challenge this verifier issued (``POST /challenges``), the holder's proof must carry it
-and this verifier's domain, and the challenge is spent when the presentation is accepted, once.
-Without one (one-way scanning), the holder's proof must have been made within the configured
-window, and the presentation (the digest of its proof values) is accepted once. A challenge is
-spent, or a presentation remembered, only when everything else verified: a presentation that
-fails cannot use up the holder's challenge.
+A presentation whose proof carries a ``challenge`` or a ``domain`` was made for one verifier: it
+is accepted only with a challenge this verifier issued and has not used, and this verifier's own
+domain, never by falling back to one-way (Data Integrity 1.0 §2.1, ``challenge`` and ``domain``).
+The challenge is the caller's ``options.challenge`` or, without one, the one the proof carries
+(a challenged QR code is scanned with no options); either is spent when the presentation is
+accepted, once. A one-way verifier issues no challenges, so it accepts no bound presentation.
+A presentation with neither (one-way scanning) must have been made within the configured window,
+and is accepted once, keyed on its signatures (`verifier.replay`). A challenge is spent, or a
+presentation remembered, only when everything else verified: a presentation that fails cannot
+use up the holder's challenge.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from nansen import vcdm
 from nansen.errors import NansenError
+from nansen.facts import read_facts
 from nansen.proofs.dataintegrity import proofs_of
 from nansen.timeutil import parse_datetime
 from nansen.verify import Check, Outcome, Verdict, VerificationResult, Verifier
@@ -55,22 +61,123 @@ class PresentationOptions:
     domain: str | None = None
 
 
-def check_presentation(
+def is_a(document: Any, kind: str) -> bool:
+    """Whether the document is a JSON object whose ``type`` names ``kind``."""
+    return isinstance(document, dict) and kind in vcdm.as_list(document.get("type"))
+
+
+_NOT_PRESENTED = (
+    "The credential was not presented by its holder: anyone with a copy can show it. "
+    "Ask the holder to show it from their wallet."
+)
+
+
+def check_scanned(
     document: Any, options: PresentationOptions, *, verifier: Verifier, session: Session, settings: Settings
 ) -> VerificationResult:
-    if settings.mode is Mode.CHALLENGE and options.challenge is None:
-        raise Problem(
-            400, "This verifier requires a challenge: ask POST /challenges for one.", "challenge-required"
-        )
-    if options.challenge is not None and settings.mode is not Mode.ONE_WAY:
-        if options.domain is not None and options.domain != settings.domain:
-            raise Problem(400, "The domain in the options is not this verifier's domain.", "wrong-domain")
-        result = verifier.verify_presentation(document, challenge=options.challenge, domain=settings.domain)
-        _challenge_check(result, session, options.challenge, verifier.clock())
+    """What a scan shows (the pages, ``POST /scan``, ``nansen verifier verify --qr``): a presentation,
+    checked as `check_presentation` does, with a ``facts`` check on each credential (a page shows
+    the facts, so what it cannot show faithfully is not valid). A credential on its own is checked
+    too, but it is never valid: it was not presented by its holder."""
+    if is_a(document, "VerifiableCredential") and not is_a(document, "VerifiablePresentation"):
+        result = verifier.verify_credential(document)
+        result.add("holder binding", Outcome.FAILED, _NOT_PRESENTED)
+        check_facts(result)
+        return result
+    return check_presentation(
+        document, options, verifier=verifier, session=session, settings=settings, shown=True
+    )
+
+
+def check_facts(result: VerificationResult) -> None:
+    """On a credential's result, for a page: a ``facts`` check (`nansen.facts`) when its issuer's
+    signature and key verified; otherwise no facts are read, and its trust is not judged, since
+    the issuer it names is not known to have issued it (a forger may name a trusted partner)."""
+    if result.document is None or not (_passed(result, "proof") and _passed(result, "issuer key")):
+        result.checks = [_UNJUDGED_TRUST if c.name == "trust" else c for c in result.checks]
+        result.add("facts", Outcome.NOT_CHECKED, "Not read: the issuer's signature or key did not verify.")
+        return
+    problems = read_facts(result.document).problems
+    if problems:
+        result.add("facts", Outcome.FAILED, " ".join(problems))
     else:
-        result = verifier.verify_presentation(document, challenge=options.challenge, domain=options.domain)
+        result.add("facts", Outcome.PASSED, "Every fact the issuer signed can be shown as it is.")
+
+
+_UNJUDGED_TRUST = Check(
+    "trust",
+    Outcome.NOT_CHECKED,
+    "Not judged: the credential's signature or key did not verify, so who issued it is not known.",
+)
+
+
+def _passed(result: VerificationResult, name: str) -> bool:
+    check = result.check(name)
+    return check is not None and check.outcome is Outcome.PASSED
+
+
+def check_presentation(
+    document: Any,
+    options: PresentationOptions,
+    *,
+    verifier: Verifier,
+    session: Session,
+    settings: Settings,
+    shown: bool = False,
+) -> VerificationResult:
+    """Check a presentation as the module says; with ``shown`` (a page will show it), each
+    credential's facts too, before any challenge is spent or the presentation remembered."""
+    if options.domain is not None and options.domain != settings.domain:
+        raise Problem(400, "The domain in the options is not this verifier's domain.", "wrong-domain")
+    bound, carried = _binding(document)
+    if options.challenge is None and not bound:
+        if settings.mode is Mode.CHALLENGE:
+            raise Problem(
+                400, "This verifier requires a challenge: ask POST /challenges for one.", "challenge-required"
+            )
+        result = _verify(verifier, document, None, None, shown)
         _one_way_checks(result, session, settings, verifier)
+        return result
+    nonce = options.challenge if options.challenge is not None else carried
+    result = _verify(verifier, document, nonce, settings.domain, shown)
+    if settings.mode is Mode.ONE_WAY:
+        result.add("challenge", Outcome.FAILED, _ONE_WAY_BOUND)
+    elif nonce is None:
+        result.add("challenge", Outcome.FAILED, _NO_CHALLENGE)
+    else:
+        _challenge_check(result, session, nonce, verifier.clock())
     return result
+
+
+def _verify(
+    verifier: Verifier, document: Any, challenge: str | None, domain: str | None, shown: bool
+) -> VerificationResult:
+    result = verifier.verify_presentation(document, challenge=challenge, domain=domain)
+    if shown:
+        for credential in result.credentials:
+            check_facts(credential)
+    return result
+
+
+_ONE_WAY_BOUND = (
+    "The presentation was made for a challenge or a domain, and this verifier issues no challenges; "
+    "ask the holder to show it again."
+)
+_NO_CHALLENGE = (
+    "The presentation names a domain but no challenge this verifier issued; ask the holder to show it again."
+)
+
+
+def _binding(document: Any) -> tuple[bool, str | None]:
+    """Whether any proof carries a ``challenge`` or a ``domain``, and the first challenge carried
+    (None if none is a string). A document whose proofs cannot be read is left to the pipeline."""
+    try:
+        proofs = proofs_of(document) if isinstance(document, dict) else []
+    except NansenError:
+        return False, None
+    bound = any("challenge" in proof or "domain" in proof for proof in proofs)
+    carried = next((proof["challenge"] for proof in proofs if "challenge" in proof), None)
+    return bound, carried if isinstance(carried, str) else None
 
 
 def _challenge_check(result: VerificationResult, session: Session, nonce: str, moment: datetime) -> None:
@@ -130,7 +237,7 @@ def _one_way_checks(
         return
     # Kept while the presentation is fresh enough to be accepted, allowing for clock skew.
     until = max(times) + window + verifier.skew
-    if replay.remember_presentation(session, replay.presentation_digest(result.document), moment, until):
+    if replay.remember_presentation(session, replay.signature_digests(result.document), moment, until):
         result.add("replay", Outcome.PASSED, "The presentation is used for the first time.")
     else:
         result.add(

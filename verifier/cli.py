@@ -11,7 +11,7 @@ import uvicorn
 
 from nansen.logs import configure_service_logging
 from verifier.app import create_app
-from verifier.checking import PresentationOptions, check_presentation, judging_trust
+from verifier.checking import PresentationOptions, check_scanned, judging_trust
 from verifier.db import create_db_engine
 from verifier.migrate import upgrade
 from verifier.problems import Problem
@@ -87,9 +87,9 @@ def verify(
         if settings.migrate_on_start:
             upgrade(engine)
         services = build_services(settings, engine)
-        _text, document = read_code(image)
+        _text, document = read_code(image, settings.max_image_pixels)
         with services.sessions() as session:
-            result = check_presentation(
+            result = check_scanned(
                 document,
                 PresentationOptions(challenge, domain),
                 verifier=judging_trust(services.verifier()),

@@ -26,6 +26,7 @@ from nansen.verify import StatusListSource, TrustPolicy, Verifier
 from verifier.checking import judging_trust
 from verifier.services import Services
 from verifier.settings import Settings
+from verifier.slots import ScanSlots
 
 Clock = Callable[[], datetime]
 
@@ -90,6 +91,10 @@ async def get_partner_names(services: Annotated[Services, Depends(get_services)]
     return services.partner_name
 
 
+async def get_scan_slots(services: Annotated[Services, Depends(get_services)]) -> ScanSlots:
+    return services.scan_slots
+
+
 def get_store(services: Annotated[Services, Depends(get_services)]) -> Store:
     """The IPFS store (made on first use: a thread, as it may touch the disk)."""
     return services.store
@@ -102,3 +107,4 @@ ClockDep = Annotated[Clock, Depends(get_clock)]
 ScanVerifierDep = Annotated[Verifier, Depends(get_scan_verifier)]
 PartnerNamesDep = Annotated[PartnerNames, Depends(get_partner_names)]
 StoreDep = Annotated[Store, Depends(get_store)]
+ScanSlotsDep = Annotated[ScanSlots, Depends(get_scan_slots)]

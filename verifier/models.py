@@ -48,7 +48,8 @@ class Challenge(Base):
 
 
 class SeenPresentation(Base):
-    """A presentation accepted in one-way scanning, known by the SHA-256 of its proof values."""
+    """A signature of a presentation accepted in one-way scanning (`verifier.replay`), known by its
+    SHA-256: one row for each of the presentation's signatures."""
 
     __tablename__ = "seen_presentations"
 

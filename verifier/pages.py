@@ -2,8 +2,10 @@
 
 ``GET /`` is the scan page: its script (``/static/scan.js``) sends camera frames to ``POST /scan``
 (`verifier.scan`); a photo upload goes there too, and pasted text (a QR code's ``NV1:`` text, or
-JSON) to ``POST /verify-page``. A presentation is checked one way (fresh, and accepted once), and
-the pages always judge trust: with no trust list the verdict is CANNOT CONFIRM. ``POST /document``
+JSON) to ``POST /verify-page``. A presentation is checked as ``POST /scan`` checks it
+(`verifier.checking.check_scanned`): one way (fresh, and accepted once), or with the challenge its
+proof carries; the pages always judge trust (with no trust list the verdict is CANNOT CONFIRM). A
+credential on its own is shown as not presented by its holder, never as valid. ``POST /document``
 opens the original document the holder shared, with the single-use ticket the verdict page gave.
 """
 
@@ -16,13 +18,12 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from nansen import jsonutil, vcdm
+from nansen import jsonutil
 from nansen.errors import NansenError
 from nansen.qr import PREFIX
-from nansen.verify import VerificationResult
 from verifier import replay
 from verifier.body import FORM_TYPE, media_type
-from verifier.checking import PresentationOptions, check_presentation
+from verifier.checking import PresentationOptions, check_scanned, is_a
 from verifier.dependencies import (
     ClockDep,
     PartnerNamesDep,
@@ -34,7 +35,7 @@ from verifier.dependencies import (
 from verifier.originals import OriginalUnavailable, open_original, shared_documents
 from verifier.problems import Problem
 from verifier.scanning import read_text
-from verifier.settings import Mode, Settings
+from verifier.settings import Settings
 from verifier.views import ORIGINAL_CSP, TranslatorDep, error_page, page, problem_page, result_page
 
 router = APIRouter(include_in_schema=False)
@@ -79,10 +80,6 @@ def decode_text(text: str, settings: Settings) -> Any:
     return read_text(text) if text.startswith(PREFIX[:2]) else jsonutil.parse(text, settings.limits)
 
 
-def _is(document: Any, kind: str) -> bool:
-    return isinstance(document, dict) and kind in vcdm.as_list(document.get("type"))
-
-
 @router.post("/verify-page", response_class=HTMLResponse)
 def verify_page(
     request: Request,
@@ -102,17 +99,14 @@ def verify_page(
         return problem_page(request, t, problem)
     except NansenError:
         return error_page(request, t, t("error.unreadable"))
-    result: VerificationResult
-    if _is(document, "VerifiablePresentation"):
-        if settings.mode is Mode.CHALLENGE:
-            return error_page(request, t, t("problem.challenge-required"), problem="challenge-required")
-        result = check_presentation(
+    if not (is_a(document, "VerifiablePresentation") or is_a(document, "VerifiableCredential")):
+        return error_page(request, t, t("error.not_document"))
+    try:
+        result = check_scanned(
             document, PresentationOptions(), verifier=verifier, session=session, settings=settings
         )
-    elif _is(document, "VerifiableCredential"):
-        result = verifier.verify_credential(document)
-    else:
-        return error_page(request, t, t("error.not_document"))
+    except Problem as problem:
+        return problem_page(request, t, problem)
     return result_page(
         request,
         t,
@@ -143,7 +137,7 @@ def open_document(
 
     try:
         document = decode_text(fields.get("text", ""), settings)
-        if not _is(document, "VerifiablePresentation"):
+        if not is_a(document, "VerifiablePresentation"):
             return refused("malformed", 400)
         presentation_hash = replay.presentation_digest(document)
     except (NansenError, Problem):

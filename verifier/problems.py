@@ -22,14 +22,20 @@ class Problem(Exception):
     """A request the service refuses; ``detail`` is one sentence a person can act on. A ``kind``
     names a problem that clients tell apart (a camera keeps scanning after ``no-qr-code``)."""
 
-    def __init__(self, status: int, detail: str, kind: str | None = None) -> None:
+    def __init__(
+        self, status: int, detail: str, kind: str | None = None, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.kind = kind
+        #: Response headers that go with it (``Retry-After`` of a 503).
+        self.headers = headers or {}
 
 
-def problem_response(status: int, detail: str, kind: str | None = None) -> JSONResponse:
+def problem_response(
+    status: int, detail: str, kind: str | None = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
     """``type`` is ``about:blank`` unless a ``kind`` is given; ``title`` is the HTTP status phrase
     (RFC 9457 §4.2.1; each kind always comes with the same status)."""
     body = {
@@ -38,7 +44,7 @@ def problem_response(status: int, detail: str, kind: str | None = None) -> JSONR
         "status": status,
         "detail": detail,
     }
-    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
 _DETAILS = {
@@ -49,7 +55,7 @@ _DETAILS = {
 
 async def _problem(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, Problem)
-    return problem_response(exc.status, exc.detail, exc.kind)
+    return problem_response(exc.status, exc.detail, exc.kind, exc.headers)
 
 
 async def _http_exception(_request: Request, exc: Exception) -> JSONResponse:

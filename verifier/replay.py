@@ -3,15 +3,22 @@ tickets to open an original document.
 
 Only SHA-256 digests are stored. A challenge or a ticket is spent with one conditional UPDATE
 (``… WHERE spent_at IS NULL``), so of any number of concurrent requests exactly one spends it; a
-one-way presentation is remembered under a primary key, so exactly one insert succeeds. A ticket
-is stored as the digest of itself and the presentation's digest: it opens that presentation's
-document only.
+one-way presentation is remembered by each of its signatures under a primary key, so of any
+presentations that share a signature exactly one is accepted. A ticket is stored as the digest of
+itself and the presentation's digest: it opens that presentation's document only.
+
+A presentation is known by what its holder signed, not by the JSON around it: the bytes of each
+proof's signature, decoded from its multibase ``proofValue`` (Data Integrity 1.0 §2.1). Repeating a
+proof (``proof: [p, p]``), re-ordering proofs, appending another, or re-encoding a value does not
+make a presentation new. Each signature is stored as the SHA-256 of its canonical base58btc text,
+which is what rows written before held for a presentation with one proof.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -20,6 +27,8 @@ from sqlalchemy import Executable, delete, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from nansen import multibase
+from nansen.errors import ProofError
 from nansen.proofs.dataintegrity import proofs_of
 from verifier.models import Challenge, DocumentTicket, SeenPresentation
 
@@ -97,19 +106,32 @@ def spend_ticket(session: Session, ticket: str, presentation_hash: str, moment: 
     return _spend(session, DocumentTicket, _ticket_digest(ticket, presentation_hash), moment)
 
 
+def signature_digests(presentation: dict[str, Any]) -> list[str]:
+    """The digest of each distinct signature of the presentation's proofs, sorted; `NansenError`
+    if a proof is not an object or its value is not multibase."""
+    values = [proof.get("proofValue") for proof in proofs_of(presentation)]
+    texts = [value for value in values if isinstance(value, str)]
+    if len(texts) != len(values):
+        raise ProofError("Every proof must carry its value as text.")
+    signatures = {multibase.decode(value) for value in texts}
+    return sorted(digest(multibase.encode_base58btc(signature)) for signature in signatures)
+
+
 def presentation_digest(presentation: dict[str, Any]) -> str:
-    """The SHA-256 of the presentation's proof values (its signatures), one per line."""
-    return digest("\n".join(str(proof.get("proofValue")) for proof in proofs_of(presentation)))
+    """The digest of what the holder signed: its signatures (`signature_digests`), one per line."""
+    return digest("\n".join(signature_digests(presentation)))
 
 
 def remember_presentation(
-    session: Session, presentation_hash: str, moment: datetime, until: datetime
+    session: Session, signatures: Collection[str], moment: datetime, until: datetime
 ) -> bool:
-    """Record a one-way presentation; False if it was accepted before."""
+    """Record a one-way presentation by its signatures' digests, in one transaction; False (and
+    nothing recorded) if it has none or any of them was accepted before."""
+    if not signatures:
+        return False
+    rows = [{"digest": key, "seen_at": moment, "expires_at": until} for key in signatures]
     try:
-        session.connection().execute(
-            insert(SeenPresentation).values(digest=presentation_hash, seen_at=moment, expires_at=until)
-        )
+        session.connection().execute(insert(SeenPresentation), rows)
         session.commit()
     except IntegrityError:
         session.rollback()

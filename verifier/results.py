@@ -1,9 +1,10 @@
 """What a result page shows, read from a verification: the verdict, each credential's attested facts
 and issuing partner, when the trust list and the status lists were last refreshed, every check.
 
-Facts are shown only from a credential whose issuer's signature verified: what a forger wrote is
-never displayed as if attested. The partner's name comes from the trust list, and only when the
-trust check passed.
+Facts and the partner's name are shown only from a credential its holder presented (the holder
+binding passed) whose issuer's signature, issuer's key and trust all passed: what a forger wrote,
+or what a stolen copy says, is never displayed as if attested. Facts are read from the signed graph
+(`nansen.facts`); the partner's name comes from the trust list.
 """
 
 from __future__ import annotations
@@ -15,25 +16,11 @@ from typing import Any, Final
 
 from nansen import vcdm
 from nansen.errors import NansenError
+from nansen.facts import IdentityFacts, read_facts
 from nansen.verify import Check, Outcome, VerificationResult
 
-#: The identityDocument facts in reading order (schemas/credentials/IdentityDocumentCredential.json).
-FACTS: Final = (
-    "documentTitle",
-    "givenName",
-    "familyName",
-    "birthDate",
-    "birthPlace",
-    "gender",
-    "nationality",
-    "fatherName",
-    "motherName",
-    "documentNumber",
-    "issuingCountry",
-    "issuingAuthority",
-    "dateOfIssue",
-    "dateOfExpiry",
-)
+#: What must have passed before a credential's facts and issuer are shown.
+_CONFIRMING: Final = ("proof", "issuer key", "trust")
 
 
 @dataclass(frozen=True)
@@ -41,21 +28,22 @@ class CredentialView:
     result: VerificationResult
     #: The kind of document (``Passport``, …), when the credential is an identity credential.
     document_type: str | None
-    #: Whether the issuer's signature verified: only then are facts shown.
-    attested: bool
+    #: Whether the holder presented it and its proof, issuer key and trust passed: only then are
+    #: facts and the partner shown.
+    confirmed: bool
     #: (name, value) pairs of the identity document's facts.
     facts: tuple[tuple[str, str], ...]
     partner: str | None
 
     @classmethod
-    def of(cls, result: VerificationResult, partners: Callable[[str], str | None]) -> CredentialView:
+    def of(
+        cls, result: VerificationResult, partners: Callable[[str], str | None], presented: bool
+    ) -> CredentialView:
         credential = result.document or {}
-        attested = _passed(result.check("proof"))
-        document = _identity_document(credential) if attested else {}
-        kinds = [k for k in vcdm.as_list(document.get("type")) if k != "IdentityDocument"]
-        facts = tuple((name, str(document[name])) for name in FACTS if isinstance(document.get(name), str))
-        partner = partners(_issuer(credential)) if attested and _passed(result.check("trust")) else None
-        return cls(result, str(kinds[0]) if kinds else None, attested, facts, partner)
+        confirmed = presented and all(_passed(result.check(name)) for name in _CONFIRMING)
+        read = read_facts(credential) if confirmed else IdentityFacts()
+        partner = partners(_issuer(credential)) if confirmed else None
+        return cls(result, read.document_type, confirmed, read.facts, partner)
 
 
 @dataclass(frozen=True)
@@ -98,9 +86,10 @@ class ResultView:
         results = result.credentials if result.kind == "presentation" else [result]
         checks = [c for r in results for c in r.checks]
         named = any((r.document or {}).get("credentialStatus") for r in results)
+        presented = result.kind == "presentation" and _passed(result.check("holder binding"))
         return cls(
             result,
-            tuple(CredentialView.of(r, partners) for r in results),
+            tuple(CredentialView.of(r, partners, presented) for r in results),
             Refreshed.of((c for c in checks if c.name == "trust"), named=bool(results)),
             Refreshed.of((c for c in checks if c.name.startswith("status")), named=named),
             moment,
@@ -109,15 +98,6 @@ class ResultView:
 
 def _passed(check: Check | None) -> bool:
     return check is not None and check.outcome is Outcome.PASSED
-
-
-def _identity_document(credential: dict[str, Any]) -> dict[str, Any]:
-    try:
-        subjects = vcdm.subjects(credential)
-    except NansenError:
-        return {}
-    documents = [s["identityDocument"] for s in subjects if isinstance(s.get("identityDocument"), dict)]
-    return documents[0] if documents else {}
 
 
 def _issuer(credential: dict[str, Any]) -> str:

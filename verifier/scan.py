@@ -9,7 +9,9 @@ text/html``) gets the verdict page, or the scan page with the problem; any other
 VC-API report (200 valid, 400 not) or a problem (RFC 9457) whose ``type`` names what went wrong:
 ``#no-image``, ``#not-an-image``, ``#image-too-large`` (413), ``#no-qr-code``,
 ``#several-qr-codes``, ``#not-nansen`` (not our format), ``#other-version``, ``#damaged``,
-``#challenge-required``, ``#wrong-domain``.
+``#challenge-required``, ``#wrong-domain``, ``#unsupported-image`` (422: deeper than 8 bits a
+channel, more than 4 channels, several frames), ``#busy`` (503 with ``Retry-After``: other
+pictures are being decoded; see `verifier.scanning`).
 """
 
 from __future__ import annotations
@@ -23,11 +25,11 @@ from fastapi.responses import JSONResponse, Response
 
 from nansen.verify import VerificationResult
 from verifier.api import NO_STORE
-from verifier.checking import check_presentation
-from verifier.dependencies import PartnerNamesDep, ScanVerifierDep, SessionDep, SettingsDep
+from verifier.checking import check_scanned
+from verifier.dependencies import PartnerNamesDep, ScanSlotsDep, ScanVerifierDep, SessionDep, SettingsDep
 from verifier.problems import Problem
 from verifier.report import vc_api
-from verifier.scanning import MULTIPART, read_code, read_scan
+from verifier.scanning import MULTIPART, check_picture, read_code, read_scan
 from verifier.views import TranslatorDep, problem_page, result_page, wants_html
 
 SCAN_PATH: Final = "/scan"
@@ -63,12 +65,16 @@ async def scan(
     partners: PartnerNamesDep,
     session: SessionDep,
     settings: SettingsDep,
+    slots: ScanSlotsDep,
 ) -> Response:
     html = wants_html(request)
     try:
         scanned = await read_scan(request)
-        text, document = await to_thread.run_sync(read_code, scanned.image)
-        check = partial(check_presentation, verifier=verifier, session=session, settings=settings)
+        # The header alone, before waiting for a slot: a bomb is refused whatever the load.
+        await to_thread.run_sync(check_picture, scanned.image, settings.max_image_pixels)
+        with slots.taken():
+            text, document = await to_thread.run_sync(read_code, scanned.image, settings.max_image_pixels)
+        check = partial(check_scanned, verifier=verifier, session=session, settings=settings)
         result: VerificationResult = await to_thread.run_sync(check, document, scanned.options)
     except Problem as problem:
         if html:

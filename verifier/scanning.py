@@ -2,17 +2,23 @@
 the presentation the code holds.
 
 A picture is read into memory only (never spooled to a file): the body limit for ``POST /scan``
-(``NANSEN_VERIFIER_MAX_IMAGE_BYTES``) bounds it. Every refusal is a `Problem` of a ``kind`` that
+(``NANSEN_VERIFIER_MAX_IMAGE_BYTES``) bounds it. A few kilobytes of compressed picture can stand
+for gigabytes of pixels, so its header is judged before anything is decoded (`check_picture`): at
+most ``NANSEN_VERIFIER_MAX_IMAGE_PIXELS`` pixels, 8 bits a channel, at most 4 channels, one frame,
+in a format a camera or a screenshot makes; and at most ``NANSEN_VERIFIER_MAX_CONCURRENT_SCANS``
+pictures are decoded at once (`verifier.slots`). Every refusal is a `Problem` of a ``kind`` that
 clients tell apart, with the codec's own sentence (which names the problem, never the data).
 """
 
 from __future__ import annotations
 
+import io
 import sys
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from fastapi import Request
+from PIL import Image, UnidentifiedImageError
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
@@ -22,6 +28,13 @@ from verifier.checking import PresentationOptions
 from verifier.problems import Problem
 
 MULTIPART: Final = "multipart/form-data"
+#: What cameras, phones and screenshots make. A phone's JPEG with extra pictures (MPO: a depth
+#: map, a preview) is read as its first picture only, as a JPEG.
+_FORMATS: Final = ("JPEG", "PNG", "WEBP", "GIF", "BMP")
+Image.init()  # register every format now, so that `Image.open`'s ``formats`` can name WEBP
+
+#: Modes of 8 bits a channel and at most 4 channels (Pillow's names).
+_MODES: Final = frozenset({"1", "L", "LA", "P", "PA", "RGB", "RGBA", "CMYK", "YCbCr"})
 
 
 class _InMemory(MultiPartParser):
@@ -67,8 +80,41 @@ async def read_scan(request: Request) -> Scan:
     return Scan(image, PresentationOptions(_text(fields[0], "challenge"), _text(fields[1], "domain")))
 
 
-def read_code(image: bytes) -> tuple[str, dict[str, Any]]:
+def _raw_modes(picture: Image.Image) -> list[str]:
+    """How the decoder would read each tile (``RGBA;16B`` for a 16-bit PNG, whose mode says RGBA)."""
+    modes: list[str] = []
+    for tile in getattr(picture, "tile", []):
+        args = tile.args if isinstance(tile.args, tuple) else (tile.args,)
+        modes.extend(a for a in args[:1] if isinstance(a, str))
+    return modes
+
+
+def check_picture(image: bytes, max_pixels: int) -> None:
+    """Refuse, from its header alone, a picture that would cost more than a QR photo should."""
+    try:
+        with Image.open(io.BytesIO(image), formats=_FORMATS) as picture:
+            width, height = picture.size
+            deep = picture.mode not in _MODES or any(";16" in m or ";32" in m for m in _raw_modes(picture))
+            frames = 1 if picture.format == "MPO" else getattr(picture, "n_frames", 1)
+    except Image.DecompressionBombError as error:
+        raise Problem(413, f"The picture has more than {max_pixels:,} pixels.", "image-too-large") from error
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
+        raise Problem(400, "The image cannot be read as a picture.", "not-an-image") from error
+    if width * height > max_pixels:
+        raise Problem(413, f"The picture has more than {max_pixels:,} pixels.", "image-too-large")
+    if deep:
+        raise Problem(
+            422,
+            "The picture has more than 8 bits a channel or more than 4 channels: send a photo.",
+            "unsupported-image",
+        )
+    if frames != 1:
+        raise Problem(422, "The picture has several frames: send a photo.", "unsupported-image")
+
+
+def read_code(image: bytes, max_pixels: int) -> tuple[str, dict[str, Any]]:
     """The text of the picture's one QR code, and the presentation it holds."""
+    check_picture(image, max_pixels)
     try:
         text = decode_image(image)
     except QRCodeError as error:

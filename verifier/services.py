@@ -20,6 +20,7 @@ from nansen.trust import TrustListSource
 from nansen.verify import StatusListSource, TrustPolicy, Verifier
 from verifier.db import session_factory
 from verifier.settings import Settings
+from verifier.slots import ScanSlots
 
 
 @dataclass
@@ -30,6 +31,11 @@ class Services:
     status_lists: StatusListSource
     #: The governance's trust list, when one is configured.
     trust_list: TrustListSource | None = field(default=None)
+    #: How many pictures ``POST /scan`` may decode at once.
+    scan_slots: ScanSlots = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.scan_slots = ScanSlots(self.settings.max_concurrent_scans)
 
     @property
     def trust(self) -> TrustPolicy | None:

@@ -83,6 +83,11 @@ class Settings:
     governance_did: str | None = None
     #: The largest picture ``POST /scan`` takes (a phone's photo of a QR code fits easily).
     max_image_bytes: int = 10_000_000
+    #: The most pixels a picture ``POST /scan`` decodes may have (4096 by 4096; a phone's 12-megapixel
+    #: photo fits): checked from the picture's header, before anything is decoded.
+    max_image_pixels: int = 16_777_216
+    #: How many pictures are decoded at once; more scans meanwhile are refused (503, Retry-After).
+    max_concurrent_scans: int = 2
     #: How long after a scan the original document may be opened, once.
     document_ttl_seconds: int = 300
     #: The largest original document that is decrypted and shown.
@@ -112,6 +117,8 @@ class Settings:
             trust_list=env.get("NANSEN_VERIFIER_TRUST_LIST") or None,
             governance_did=env.get("NANSEN_VERIFIER_GOVERNANCE_DID") or None,
             max_image_bytes=_int(env, "NANSEN_VERIFIER_MAX_IMAGE_BYTES", 10_000_000),
+            max_image_pixels=_int(env, "NANSEN_VERIFIER_MAX_IMAGE_PIXELS", 16_777_216),
+            max_concurrent_scans=_int(env, "NANSEN_VERIFIER_MAX_CONCURRENT_SCANS", 2),
             document_ttl_seconds=_int(env, "NANSEN_VERIFIER_DOCUMENT_TTL_SECONDS", 300),
             max_original_bytes=_int(env, "NANSEN_VERIFIER_MAX_ORIGINAL_BYTES", 20_000_000),
             status_ttl_seconds=_int(env, "NANSEN_VERIFIER_STATUS_TTL_SECONDS", 300),

@@ -75,7 +75,7 @@ def error_page(
 
 def problem_page(request: Request, t: Translator, problem: Problem) -> HTMLResponse:
     message = t(f"problem.{problem.kind}") if problem.kind else t("problem.other")
-    return error_page(
+    response = error_page(
         request,
         t,
         message,
@@ -83,6 +83,8 @@ def problem_page(request: Request, t: Translator, problem: Problem) -> HTMLRespo
         problem=problem.kind,
         detail=None if problem.kind else problem.detail,
     )
+    response.headers.update(problem.headers)
+    return response
 
 
 def result_page(

@@ -18,10 +18,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from nansen import status
+from nansen import status, vcdm
+from nansen.keys import SigningKey
 from nansen.proofs import ProofOptions, add_proof
 from nansen.verify import StaticStatusLists, StatusListSource
-from tests.helpers import ISSUED, PARTNER
+from tests.helpers import HOLDER, ISSUED, PARTNER
 from tests.servers import loopback_socket, serving
 from verifier import Settings, create_app
 from verifier.dependencies import get_clock, get_status_lists
@@ -41,6 +42,15 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.moment += timedelta(seconds=seconds)
+
+
+def one_way(
+    credential: dict[str, Any], signer: SigningKey = HOLDER, moment: datetime = ISSUED
+) -> dict[str, Any]:
+    """A presentation for one-way scanning, made at ``moment``: its proof names no challenge and
+    no domain (as the wallet's QR code), so no verifier takes it for a challenged one."""
+    unsigned = vcdm.build_presentation(holder=signer.controller, credentials=[credential])
+    return add_proof(unsigned, signer, ProofOptions(purpose="authentication", created=moment))
 
 
 def settings_for(database_url: str, data_dir: Path, **overrides: Any) -> Settings:

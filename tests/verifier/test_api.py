@@ -14,6 +14,7 @@ from tests.helpers import ISSUED, PARTNER, STRANGER, copy_of, presentation, sign
 from tests.verifier.support import (
     DOMAIN,
     Service,
+    one_way,
     service,
     sqlite_url,
     status_entries,
@@ -172,7 +173,7 @@ def test_a_tampered_presentation_is_refused(verifier_service: Service) -> None:
 
 def test_challenge_mode_requires_a_challenge(tmp_path: Path) -> None:
     with service(sqlite_url(tmp_path), tmp_path, mode=Mode.CHALLENGE) as running:
-        response = running.verify_presentation(presentation(signed_credential()))
+        response = running.verify_presentation(one_way(signed_credential()))
         assert response.status_code == 400
         assert response.headers["content-type"] == "application/problem+json"
         assert "requires a challenge" in response.json()["detail"]
@@ -182,7 +183,7 @@ def test_challenge_mode_requires_a_challenge(tmp_path: Path) -> None:
 
 
 def test_one_way_a_fresh_presentation_is_accepted_once(verifier_service: Service) -> None:
-    vp = presentation(signed_credential(), challenge="chosen-by-the-wallet")
+    vp = one_way(signed_credential())
     first = verifier_service.verify_presentation(vp)
     assert first.status_code == 200, first.text
     assert {"freshness", "replay"} <= set(first.json()["checks"])
@@ -193,7 +194,7 @@ def test_one_way_a_fresh_presentation_is_accepted_once(verifier_service: Service
 
 def test_one_way_an_old_presentation_is_refused(verifier_service: Service) -> None:
     verifier_service.clock.advance(verifier_service.settings.one_way_window_seconds)
-    response = verifier_service.verify_presentation(presentation(signed_credential()))
+    response = verifier_service.verify_presentation(one_way(signed_credential()))
     assert response.status_code == 400
     assert "more than 5 minutes ago" in errors(response)
     assert result_of(response, "replay")["outcome"] == "not checked"
@@ -201,20 +202,23 @@ def test_one_way_an_old_presentation_is_refused(verifier_service: Service) -> No
 
 def test_one_way_the_window_is_configurable(tmp_path: Path) -> None:
     with service(sqlite_url(tmp_path), tmp_path, one_way_window_seconds=30) as running:
-        response = running.verify_presentation(presentation(signed_credential()))
+        response = running.verify_presentation(one_way(signed_credential()))
         assert response.status_code == 400
         assert "more than 30 seconds ago" in errors(response)
 
 
-def test_one_way_mode_issues_no_challenges_and_checks_the_callers_challenge(tmp_path: Path) -> None:
+def test_one_way_mode_issues_no_challenges_and_accepts_no_challenged_presentation(tmp_path: Path) -> None:
     with service(sqlite_url(tmp_path), tmp_path, mode=Mode.ONE_WAY) as running:
         refused = running.client.post(running.url + "/challenges")
         assert refused.status_code == 404
         assert "issues no challenges" in refused.json()["detail"]
         vp = presentation(signed_credential(), challenge="the-callers-own")
         assert running.verify_presentation(vp, challenge="another").status_code == 400
-        assert running.verify_presentation(vp, challenge="the-callers-own").status_code == 200
-        assert running.verify_presentation(vp, challenge="the-callers-own").status_code == 400
+        response = running.verify_presentation(vp, challenge="the-callers-own")
+        assert response.status_code == 400
+        assert result_of(response, "challenge")["outcome"] == "failed"
+        assert running.verify_presentation(vp).status_code == 400
+        assert running.verify_presentation(one_way(signed_credential())).status_code == 200
 
 
 # -- requests that cannot be verified

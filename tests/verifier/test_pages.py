@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from nansen import vcdm
+from nansen.facts import FACT_TERMS
 from nansen.qr import encode_presentation
 from nansen.verify import Outcome, Verdict
-from tests.helpers import presentation, signed_credential
+from tests.helpers import signed_credential
 from tests.verifier.issuing import PARTNER_NAME
-from tests.verifier.support import Service, service, sqlite_url
+from tests.verifier.support import Service, one_way, service, sqlite_url
 from verifier import Mode
 from verifier.i18n import _ranked, catalogues, choose
-from verifier.results import FACTS
 
 
 def paste(running: Service, text: str, lang: str = "en") -> tuple[int, str]:
@@ -77,7 +77,7 @@ def test_the_page_in_each_language(
 def test_a_pasted_presentation_shows_the_verdict_and_every_check(
     trusted_service: Service, lang: str, verdict: str, checks: list[str]
 ) -> None:
-    status, html = paste(trusted_service, json.dumps(presentation(signed_credential())), lang)
+    status, html = paste(trusted_service, json.dumps(one_way(signed_credential())), lang)
     assert status == 200
     assert 'class="verdict verdict-VALID" role="status" data-verdict="VALID">' in html
     assert f"<span>{verdict}</span></div>" in html
@@ -88,7 +88,7 @@ def test_a_pasted_presentation_shows_the_verdict_and_every_check(
 
 def test_a_replayed_or_tampered_paste_is_not_valid(trusted_service: Service) -> None:
     verifier_service = trusted_service
-    vp = json.dumps(presentation(signed_credential()))
+    vp = json.dumps(one_way(signed_credential()))
     assert paste(verifier_service, vp)[0] == 200
     status, html = paste(verifier_service, vp, "fr")
     assert status == 200
@@ -126,7 +126,7 @@ def test_unreadable_pastes_are_explained(verifier_service: Service, text: str, e
 
 def test_in_challenge_mode_the_page_refuses_presentations(tmp_path: Path) -> None:
     with service(sqlite_url(tmp_path), tmp_path, mode=Mode.CHALLENGE) as running:
-        status, html = paste(running, json.dumps(presentation(signed_credential())))
+        status, html = paste(running, json.dumps(one_way(signed_credential())))
         assert status == 400
         assert "only presentations made for one of its challenges" in html
 
@@ -149,7 +149,7 @@ def test_language_negotiation() -> None:
 
 
 def test_a_pasted_qr_text_is_read_with_the_codec(trusted_service: Service) -> None:
-    text = encode_presentation(presentation(signed_credential()))
+    text = encode_presentation(one_way(signed_credential()))
     status, html = paste(trusted_service, text)
     assert status == 200
     assert 'data-verdict="VALID"' in html
@@ -166,7 +166,7 @@ def test_the_pages_judge_trust_even_without_a_trust_list(verifier_service: Servi
     assert (
         verifier_service.post("/credentials/verify", {"verifiableCredential": credential}).status_code == 200
     )
-    status, html = paste(verifier_service, json.dumps(credential))
+    status, html = paste(verifier_service, json.dumps(one_way(credential)))
     assert status == 200
     assert 'data-verdict="CANNOT CONFIRM"' in html
     assert "No trust list is loaded" in html
@@ -204,7 +204,7 @@ def test_every_page_string_is_in_both_catalogues() -> None:
     for lang, entries in catalogues().items():
         assert used <= set(entries), (lang, used - set(entries))
         for prefix, names in (
-            ("fact.", FACTS),
+            ("fact.", FACT_TERMS),
             ("document.", vcdm.IDENTITY_DOCUMENT_TYPES),
             ("verdict.", [v.value for v in Verdict]),
             ("outcome.", [o.value for o in Outcome]),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,10 +17,10 @@ from sqlalchemy import inspect, text
 from nansen import multibase
 from nansen.ipfs import EmbeddedStore
 from nansen.qr import encode_presentation
-from tests.helpers import HOLDER, PARTNER, presentation, signed_credential
+from tests.helpers import HOLDER, ISSUED, PARTNER, presentation, signed_credential
 from tests.verifier.issuing import presentation_at, store_document, trust_settings
 from tests.verifier.pictures import camera_jpeg
-from tests.verifier.support import service
+from tests.verifier.support import one_way, service
 from verifier.db import create_db_engine
 from verifier.dependencies import get_store
 
@@ -63,13 +64,13 @@ def test_no_personal_data_in_the_database_or_the_logs(
         challenged = presentation(credential, challenge=nonce)
         assert running.verify_presentation(challenged, challenge=nonce).status_code == 200
         assert running.verify_presentation(challenged, challenge=nonce).status_code == 400
-        one_way = presentation(credential, challenge="wallet-chosen")
-        assert running.verify_presentation(one_way).status_code == 200
-        assert running.verify_presentation(one_way).status_code == 400
-        pasted = presentation(credential, challenge="pasted")
+        scanned = one_way(credential)
+        assert running.verify_presentation(scanned).status_code == 200
+        assert running.verify_presentation(scanned).status_code == 400
+        pasted = one_way(credential, moment=ISSUED + timedelta(seconds=1))
         page = running.client.post(running.url + "/verify-page", data={"text": json.dumps(pasted)})
         assert page.status_code == 200
-        secrets += [nonce] + [vp["proof"]["proofValue"] for vp in (challenged, one_way, pasted)]
+        secrets += [nonce] + [vp["proof"]["proofValue"] for vp in (challenged, scanned, pasted)]
     stored = database_text(database_url, tmp_path)
     logs = caplog.text
     assert "A presentation was verified" in logs

@@ -15,7 +15,7 @@ from nansen.qr import encode_presentation, qr_png
 from tests.helpers import presentation, signed_credential
 from tests.verifier.issuing import PARTNER_NAME, trust_settings
 from tests.verifier.pictures import camera_jpeg
-from tests.verifier.support import DOMAIN, Service, service, sqlite_url
+from tests.verifier.support import DOMAIN, Service, one_way, service, sqlite_url
 from verifier import Mode
 from verifier.i18n import catalogues
 from verifier.problems import TYPES
@@ -51,7 +51,7 @@ def png(picture: Image.Image) -> bytes:
 
 
 def test_a_picture_sent_as_a_form_is_verified(trusted_service: Service) -> None:
-    response = scan_form(trusted_service, code_of(presentation(signed_credential())))
+    response = scan_form(trusted_service, code_of(one_way(signed_credential())))
     assert response.status_code == 200, response.text
     assert response.json()["verdict"] == "VALID"
     assert response.headers["cache-control"] == "no-store"
@@ -60,7 +60,7 @@ def test_a_picture_sent_as_a_form_is_verified(trusted_service: Service) -> None:
 
 
 def test_a_camera_frame_sent_as_an_image_body_is_verified_once(trusted_service: Service) -> None:
-    picture = code_of(presentation(signed_credential()))
+    picture = code_of(one_way(signed_credential()))
     assert scan_raw(trusted_service, picture).json()["verdict"] == "VALID"
     again = scan_raw(trusted_service, picture)
     assert again.status_code == 400
@@ -69,7 +69,7 @@ def test_a_camera_frame_sent_as_an_image_body_is_verified_once(trusted_service: 
 
 
 def test_a_browser_gets_the_verdict_page(trusted_service: Service) -> None:
-    response = scan_raw(trusted_service, code_of(presentation(signed_credential())), "?lang=fr", **HTML)
+    response = scan_raw(trusted_service, code_of(one_way(signed_credential())), "?lang=fr", **HTML)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     assert response.headers["content-language"] == "fr"
@@ -79,7 +79,7 @@ def test_a_browser_gets_the_verdict_page(trusted_service: Service) -> None:
 
 
 def test_scanning_always_judges_trust(verifier_service: Service) -> None:
-    response = scan_raw(verifier_service, code_of(presentation(signed_credential())))
+    response = scan_raw(verifier_service, code_of(one_way(signed_credential())))
     assert response.status_code == 400
     assert response.json()["verdict"] == "CANNOT CONFIRM"
     assert result(response, "trust")["outcome"] == "unknown"
@@ -113,7 +113,7 @@ def test_a_challenge_is_honoured_and_spent(tmp_path: Path, send: str) -> None:
 )
 def test_challenge_refusals(tmp_path: Path, overrides: dict[str, Any], query: str, kind: str) -> None:
     with service(sqlite_url(tmp_path), tmp_path, **overrides) as running:
-        picture = code_of(presentation(signed_credential()))
+        picture = code_of(one_way(signed_credential()))
         response = scan_raw(running, picture, query)
         assert response.status_code == 400
         assert response.json()["type"] == TYPES + kind

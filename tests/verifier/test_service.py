@@ -134,8 +134,8 @@ def test_purge_removes_only_what_has_expired(tmp_path: Path) -> None:
     with sessions() as session:
         replay.issue_challenge(session, ISSUED, timedelta(minutes=5))
         replay.issue_challenge(session, ISSUED, timedelta(minutes=10))
-        replay.remember_presentation(session, "a" * 64, ISSUED, ISSUED + timedelta(minutes=5))
-        replay.remember_presentation(session, "b" * 64, ISSUED, ISSUED + timedelta(minutes=10))
+        replay.remember_presentation(session, ["a" * 64], ISSUED, ISSUED + timedelta(minutes=5))
+        replay.remember_presentation(session, ["b" * 64], ISSUED, ISSUED + timedelta(minutes=10))
         assert replay.purge(session, ISSUED + timedelta(minutes=7)) == 2
         assert session.scalar(select(func.count()).select_from(Challenge)) == 1
         assert list(session.scalars(select(SeenPresentation.digest))) == ["b" * 64]

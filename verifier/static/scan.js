@@ -52,8 +52,8 @@
       }
       status("scan-pointing");
       const refusal = answer.querySelector("[data-problem]");
-      // Most frames hold no readable code yet: keep scanning quietly; say anything else.
-      if (refusal && refusal.dataset.problem !== "no-qr-code") {
+      // Most frames hold no readable code yet, or come while others are read: keep scanning quietly.
+      if (refusal && !["no-qr-code", "busy"].includes(refusal.dataset.problem)) {
         problem.textContent = refusal.textContent;
         problem.hidden = false;
       }
