@@ -100,10 +100,10 @@ def serve(
 def migrate_command() -> None:
     """Create or upgrade the database's tables (SQLite or PostgreSQL)."""
     settings = _settings()
-    with _database(settings, migrated=False) as (session, _vault):
+    with _database(settings, migrated=False) as (session, vault):
         bind = session.get_bind()
         assert isinstance(bind, Engine)
-        migrate.upgrade(bind)
+        migrate.upgrade(bind, vault)
     typer.echo("The database is up to date.")
 
 

@@ -16,9 +16,11 @@ from nansen.ipfs import (
     CID,
     CidFormatError,
     ContentNotFound,
+    EmbeddedStore,
     IntegrityError,
     IpfsError,
     NotPinned,
+    ReplicatedStore,
     Store,
     configured_store,
 )
@@ -57,6 +59,14 @@ def release(store: Store, cid: str) -> None:
     """Unpin content this wallet pinned; content already unpinned, or not a CID, is let be."""
     with contextlib.suppress(NotPinned, CidFormatError):
         store.unpin(parse_cid(cid))
+
+
+def collect(store: Store) -> None:
+    """Delete from this device every block no pin reaches (what ``release`` left), so unpinned
+    backups and documents cannot be read back from the device; a store on another machine only
+    unpins, and may keep its copy."""
+    if isinstance(store, EmbeddedStore | ReplicatedStore):
+        store.gc()
 
 
 def fetch_backup(store: Store, cid: CID | None = None, car: Readable | None = None) -> bytes:
