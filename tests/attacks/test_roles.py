@@ -6,7 +6,11 @@ the CLI or the running service and checks the refusal."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -18,6 +22,7 @@ from issuer.audit import GENESIS
 from issuer.cli import app as issuer_cli
 from issuer.db import make_engine
 from nansen.ipfs import CID, EmbeddedStore
+from tests.conftest import REPO
 from tests.issuer.conftest import (  # noqa: F401  (fixtures)
     LiveServer,
     add_partner,
@@ -214,3 +219,49 @@ def test_forget_then_recovering_the_old_backup_on_the_device_fails(phone: Path, 
     # Nothing unpinned is left on the device to collect.
     assert CID.parse(old[1]) not in set(device.pins())
     assert device.gc() == 0
+
+
+# -- file permissions -----------------------------------------------------------------------------
+
+
+def test_everything_the_roles_create_is_the_owners_only(tmp_path: Path) -> None:
+    """Run each role's commands as a person would, in fresh processes with a permissive umask, then
+    look at every file and directory under the data directory."""
+    data = tmp_path / "data"
+    env = {
+        "PATH": os.environ["PATH"],
+        "NANSEN_DATA_DIR": str(data),
+        "NANSEN_ISSUER_DATABASE_URL": f"sqlite:///{data / 'issuer' / 'issuer.db'}",
+        "NANSEN_ISSUER_PUBLIC_HOST": "issuer.example",
+        "NANSEN_VERIFIER_DATABASE_URL": f"sqlite:///{data / 'verifier' / 'verifier.db'}",
+        "NANSEN_WALLET_DIR": str(data / "phone"),
+        "NANSEN_WALLET_KDF": "minimum",
+        "NANSEN_WALLET_PASSPHRASE": PASSPHRASE,
+    }
+    for command in (
+        ["issuer", "migrate"],
+        ["issuer", "partner", "add", "Shelter"],
+        ["verifier", "migrate"],
+        ["wallet", "init", "--no-recovery"],
+        ["wallet", "backup"],
+    ):
+        # The `nansen` command, after a umask that would leave files readable by everyone.
+        script = f"import os, sys; os.umask(0o022); sys.argv = {['nansen', *command]!r}; from nansen.cli.main import run; run()"
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, (command, done.stderr)
+    seen = {path.relative_to(data).as_posix(): stat.S_IMODE(path.stat().st_mode) for path in data.rglob("*")}
+    assert {"issuer/issuer.db", "issuer/master.key", "verifier/verifier.db", "phone/wallet"} <= set(seen)
+    assert any(name.startswith("ipfs/blocks/") for name in seen)
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    opened = {
+        name: oct(mode) for name, mode in seen.items() if mode != (0o700 if (data / name).is_dir() else 0o600)
+    }
+    assert opened == {}
