@@ -87,6 +87,6 @@ def fetch_backup(store: Store, cid: CID | None = None, car: Readable | None = No
         raise BackupNotFound("No backup with this CID can be found in the configured stores.") from error
     except IntegrityError as error:
         raise BackupDamaged("The backup's blocks do not match its CID: it was altered.") from error
-    if len(data) != backup.SIZE:
+    if not backup.is_backup_size(len(data)):
         raise BackupDamaged("The content with this CID is not a Nansen wallet backup.")
     return data

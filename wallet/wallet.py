@@ -41,7 +41,7 @@ from wallet.errors import (
     WrongPassphrase,
 )
 from wallet.identity import Identities
-from wallet.kdf import Argon2Cost, configured_cost
+from wallet.kdf import Argon2Cost, configured_cost, likely_costs
 from wallet.present import document_access, presentation
 from wallet.receive import Issuance, Received, accept
 from wallet.state import MASTER_SIZE, HeldCredential, HeldDocument, WalletState
@@ -120,7 +120,9 @@ class Wallet:
             if state.master != master:
                 raise WalletError("The backup belongs to another wallet than these guardian shares.")
         else:
-            state = WalletState.from_portable(backup.open_with_passphrase(data, passphrase), reserved)
+            state = WalletState.from_portable(
+                backup.open_with_passphrase(data, passphrase, likely_costs()), reserved
+            )
         with _empty_directory(directory):
             yield cls._new(directory, WalletFile.new(configured_cost()), passphrase, own, state)
 

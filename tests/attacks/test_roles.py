@@ -9,6 +9,7 @@ import json
 import os
 import re
 import stat
+import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +22,9 @@ from typer.testing import CliRunner
 from issuer.audit import GENESIS
 from issuer.cli import app as issuer_cli
 from issuer.db import make_engine
-from nansen.ipfs import CID, EmbeddedStore
+from nansen.crypto import BlockReader, DocumentKey, Encryption
+from nansen.crypto.stream import PREFIX
+from nansen.ipfs import CID, EmbeddedStore, dagpb
 from tests.conftest import REPO
 from tests.issuer.conftest import (  # noqa: F401  (fixtures)
     LiveServer,
@@ -34,8 +37,9 @@ from tests.issuer.conftest import (  # noqa: F401  (fixtures)
     store,
 )
 from tests.wallet.cli import run as wallet_run
-from tests.wallet.conftest import PASSPHRASE
+from tests.wallet.conftest import DURESS, PASSPHRASE
 from tests.wallet.issuing import issuance
+from wallet.kdf import LEVELS
 
 runner = CliRunner()
 
@@ -265,3 +269,43 @@ def test_everything_the_roles_create_is_the_owners_only(tmp_path: Path) -> None:
         name: oct(mode) for name, mode in seen.items() if mode != (0o700 if (data / name).is_dir() else 0o600)
     }
     assert opened == {}
+
+
+# -- the wallet: a decoy session must not find the real wallet's backups on disk -----------------
+
+
+def test_nothing_on_disk_tells_a_backup_from_an_encrypted_document(phone: Path, tmp_path: Path) -> None:
+    """What a coercer shown the decoy wallet can do: read every file of the device's IPFS store."""
+    _receive_one(tmp_path, phone)
+    real = _BACKUP_CID.search(wallet_run("backup", passphrase=PASSPHRASE).output)
+    assert real is not None
+    set_duress = wallet_run("duress", passphrase=PASSPHRASE, NANSEN_WALLET_DURESS_PASSPHRASE=DURESS)
+    assert set_duress.exit_code == 0, set_duress.output
+    decoy = _BACKUP_CID.search(wallet_run("backup", passphrase=DURESS).output)
+    assert decoy is not None
+    device = EmbeddedStore(phone / "ipfs")
+    # A scan of the size a backup is shaped as (5 chunks), encrypted as the issuer does.
+    with DocumentKey.generate() as key:
+        scan = device.put(BlockReader(Encryption([b"%PDF-1.7 a long scan " * 14_000], key)))
+
+    files = [path for path in device.root.rglob("*") if path.is_file()]
+    assert len(files) > 6
+    costs = [struct.pack(">IQ", cost.opslimit, cost.memlimit) for cost in LEVELS.values()]
+    for path in files:
+        content = path.read_bytes()
+        assert b"NSBACKUP" not in content, path
+        assert not any(cost in content for cost in costs), path
+        assert b"NSBACKUP" not in path.name.encode()
+
+    def shape(cid: CID) -> tuple[list[int], bytes]:
+        """The sizes of the DAG's blocks, and how its first leaf (the file's first bytes) starts."""
+        blocks = [block.data for block in device.blocks(cid)]
+        return [len(block) for block in blocks], blocks[1][: len(PREFIX) + 2]
+
+    assert shape(CID.parse(real[1]))[0] == shape(CID.parse(decoy[1]))[0] == shape(scan)[0]
+    assert {shape(CID.parse(c))[1][: len(PREFIX)] for c in (real[1], decoy[1], str(scan))} == {PREFIX}
+    roots = [
+        dagpb.decode(next(iter(device.blocks(CID.parse(c)))).data) for c in (real[1], decoy[1], str(scan))
+    ]
+    # The roots differ only in their links' CIDs (random content): sizes and UnixFS data are the same.
+    assert len({(root.data, tuple((link.name, link.tsize) for link in root.links)) for root in roots}) == 1
