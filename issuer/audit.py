@@ -6,11 +6,17 @@ CID or a claim. Its ``hash`` is
 HMAC-SHA256, under a subkey of the master key, of its own fields and the previous entry's hash,
 so changing or deleting an entry breaks the chain from there on, and without the master key the
 chain cannot be recomputed to hide it. The database refuses UPDATE and DELETE on the table
-(triggers), and ``issuer_audit_head`` remembers the last entry, so cutting entries off the end shows too.
+(triggers), and ``issuer_audit_head`` remembers the last entry under a seal (an HMAC of its sequence
+number and hash under another subkey of the master key), so cutting entries off the end, deleting the
+whole log or rewinding the head to an earlier state that was never seen shows too. What this cannot
+show: someone holding the master key and the database can rewrite everything; and someone who copied
+the head row at an earlier moment can cut the log back to that moment (the issuer README says how to
+anchor the head outside the database).
 """
 
 from __future__ import annotations
 
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -45,6 +51,16 @@ def _digest(vault: Vault, entry: AuditEntry) -> str:
     return vault.mac("audit", message).hex()
 
 
+def _seal(vault: Vault, seq: int, chain_hash: str) -> str:
+    return vault.mac("audit-head", json.dumps([seq, chain_hash], separators=(",", ":")).encode()).hex()
+
+
+def seal_head(session: Session, vault: Vault) -> None:
+    """Seal the head as it stands: only when the seal is first introduced (``issuer.migrate``)."""
+    head = session.execute(select(AuditHead).where(AuditHead.id == _HEAD_ID).with_for_update()).scalar_one()
+    head.seal = _seal(vault, head.seq, head.hash)
+
+
 def append(
     session: Session, vault: Vault, partner_id: str | None, action: Action, target: str | None = None
 ) -> AuditEntry:
@@ -60,7 +76,7 @@ def append(
     )
     entry.hash = _digest(vault, entry)
     session.add(entry)
-    head.seq, head.hash = entry.seq, entry.hash
+    head.seq, head.hash, head.seal = entry.seq, entry.hash, _seal(vault, entry.seq, entry.hash)
     return entry
 
 
@@ -88,6 +104,8 @@ def verify(session: Session, vault: Vault) -> ChainReport:
             return ChainReport(count, entry.seq, f"Entry {entry.seq} has been altered.")
         expected_seq, previous = entry.seq + 1, entry.hash
     head = session.execute(select(AuditHead).where(AuditHead.id == _HEAD_ID)).scalar_one()
+    if head.seal is None or not hmac.compare_digest(head.seal, _seal(vault, head.seq, head.hash)):
+        return ChainReport(count, head.seq, "The chain's head was altered: entries may have been removed.")
     if head.seq >= expected_seq:
         return ChainReport(count, expected_seq, f"Entry {expected_seq} is missing.")
     if head.seq != expected_seq - 1 or head.hash != previous:

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -28,12 +27,21 @@ from nansen.cli.io import EXIT_REFUSED, fail
 from nansen.errors import InvalidInput
 from nansen.ipfs import IpfsError
 from nansen.logs import configure_service_logging
+from service.files import keep_private
+from service.serve import check_port
+from service.serve import serve as run_service
 
 app = typer.Typer(help="The partner's issuer service.", no_args_is_help=True)
 partner_app = typer.Typer(help="Partners: create them, rotate or retire their keys.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
 app.add_typer(partner_app, name="partner")
 app.add_typer(audit_app, name="audit")
+
+
+@app.callback()
+def _private_files() -> None:
+    """Everything the commands create is the owner's only (service.files)."""
+    keep_private()
 
 
 def _settings() -> Settings:
@@ -74,7 +82,8 @@ def serve(
         Path | None, typer.Option(exists=True, dir_okay=False, help="The certificate's private key (PEM).")
     ] = None,
 ) -> None:
-    """Run the service (uvicorn)."""
+    """Run the service (uvicorn, with bounded request heads: service.serve)."""
+    check_port(port)
     if (ssl_certfile is None) != (ssl_keyfile is None):
         fail("Give both --ssl-certfile and --ssl-keyfile, or neither.")
     settings = _settings()
@@ -85,25 +94,18 @@ def serve(
     except (InvalidInput, IpfsError) as error:
         fail(str(error))
     configure_service_logging("%(asctime)s %(name)s %(levelname)s %(message)s")
-    # uvicorn's own access log prints paths, which may carry identifiers; issuer.access logs routes.
-    uvicorn.run(
-        service,
-        host=host,
-        port=port,
-        access_log=False,
-        ssl_certfile=ssl_certfile,
-        ssl_keyfile=ssl_keyfile,
-    )
+    # service.serve turns uvicorn's access log off (paths may carry identifiers); issuer.access logs routes.
+    run_service(service, host=host, port=port, ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
 
 
 @app.command("migrate")
 def migrate_command() -> None:
     """Create or upgrade the database's tables (SQLite or PostgreSQL)."""
     settings = _settings()
-    with _database(settings, migrated=False) as (session, _vault):
+    with _database(settings, migrated=False) as (session, vault):
         bind = session.get_bind()
         assert isinstance(bind, Engine)
-        migrate.upgrade(bind)
+        migrate.upgrade(bind, vault)
     typer.echo("The database is up to date.")
 
 

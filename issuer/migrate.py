@@ -2,6 +2,10 @@
 
 The issuer's revisions are recorded in a table of their own, ``issuer_alembic_version``, so the
 issuer and the verifier (whose revisions are recorded in ``alembic_version``) can share a database.
+
+The audit head's seal is an HMAC under the master key, which revisions cannot compute: it is made
+here, once, in the transaction that applies the revision introducing it (:data:`SEAL_REVISION`).
+Never later: a head whose seal an attacker removed must stay broken, not be sealed again.
 """
 
 from __future__ import annotations
@@ -12,10 +16,16 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session
+
+from issuer import audit
+from issuer.vault import Vault
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "issuer_alembic_version"
+#: The revision that added the audit head's seal.
+SEAL_REVISION = "r0003"
 
 
 def config() -> Config:
@@ -25,17 +35,32 @@ def config() -> Config:
     return alembic_config
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the database to the newest revision (idempotent)."""
+def upgrade(engine: Engine, vault: Vault) -> None:
+    """Bring the database to the newest revision (idempotent), sealing the audit head on the way."""
     settings = config()
+    unsealed = {
+        revision.revision
+        for revision in ScriptDirectory.from_config(settings).iterate_revisions(SEAL_REVISION, "base")
+        if revision.revision != SEAL_REVISION
+    }
     with engine.begin() as connection:
+        before = _revision(connection)
         settings.attributes["connection"] = connection
         command.upgrade(settings, "head")
+        if before is None or before in unsealed:
+            with Session(bind=connection) as session:
+                audit.seal_head(session, vault)
+                session.flush()
+
+
+def _revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(
+        connection, opts={"version_table": VERSION_TABLE}
+    ).get_current_revision()
 
 
 def is_current(engine: Engine) -> bool:
     """Whether the database is at the newest revision."""
     head = ScriptDirectory.from_config(config()).get_current_head()
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
-        return context.get_current_revision() == head
+        return _revision(connection) == head

@@ -186,3 +186,16 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     seq: Mapped[int]
     hash: Mapped[str] = mapped_column(String(64))
+    #: HMAC of (seq, hash) under the master key's "audit-head" subkey; None only before it is sealed.
+    seal: Mapped[str | None] = mapped_column(String(64))
+
+
+class ConsoleSessionRecord(Base):
+    """A signed-in console session; signing out deletes it, so its cookie opens nothing any more."""
+
+    __tablename__ = "issuer_console_sessions"
+
+    #: SHA-256 of the session id the cookie carries (the id itself is never stored).
+    id_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    partner_id: Mapped[str] = mapped_column(ForeignKey("issuer_partners.id"), index=True)
+    expires_at: Mapped[datetime]

@@ -67,9 +67,14 @@ def parse_status_change(body: Any) -> StatusChange:
 
 
 def _record(session: Session, partner_id: str, credential_id: str) -> IssuedCredential:
-    record = session.scalar(
-        select(IssuedCredential).where(
-            IssuedCredential.partner_id == partner_id, IssuedCredential.credential_id == credential_id
+    # PostgreSQL refuses NUL in a text parameter (a 500); no credential id holds one anyway.
+    record = (
+        None
+        if "\x00" in credential_id
+        else session.scalar(
+            select(IssuedCredential).where(
+                IssuedCredential.partner_id == partner_id, IssuedCredential.credential_id == credential_id
+            )
         )
     )
     if record is None:

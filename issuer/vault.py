@@ -25,6 +25,7 @@ import nacl.bindings
 import nacl.exceptions
 
 from issuer.settings import Settings
+from service.files import private_directory
 
 KEY_SIZE = 32
 _NONCE_SIZE = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
@@ -38,7 +39,7 @@ def _read_or_create(path: Path) -> bytes:
     try:
         key = path.read_bytes()
     except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_directory(path.parent)
         key = secrets.token_bytes(KEY_SIZE)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

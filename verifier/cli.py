@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from nansen.logs import configure_service_logging
+from service.files import keep_private
+from service.serve import check_port
+from service.serve import serve as run_service
 from verifier.app import create_app
 from verifier.checking import PresentationOptions, check_scanned, judging_trust
 from verifier.db import create_db_engine
@@ -21,6 +23,12 @@ from verifier.services import build_services
 from verifier.settings import Settings, SettingsError
 
 app = typer.Typer(help="The verifier's service: verify credentials and presentations.", no_args_is_help=True)
+
+
+@app.callback()
+def _private_files() -> None:
+    """Everything the commands create is the owner's only (service.files)."""
+    keep_private()
 
 
 def _settings() -> Settings:
@@ -39,8 +47,9 @@ def serve(
     port: Annotated[int, typer.Option(envvar="NANSEN_VERIFIER_PORT", help="Port to listen on.")] = 8082,
 ) -> None:
     """Serve the VC-API endpoints and the pages (migrating the database first, unless turned off)."""
+    check_port(port)
     configure_service_logging("%(levelname)s:     %(name)s: %(message)s")
-    uvicorn.run(create_app(_settings()), host=host, port=port, access_log=False, server_header=False)
+    run_service(create_app(_settings()), host=host, port=port)
 
 
 @app.command("migrate")

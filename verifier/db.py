@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from service.files import private_sqlite
 
 #: How long a SQLite writer waits for another writer (concurrent requests) before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -23,12 +24,11 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 
 
 def create_db_engine(url: str) -> Engine:
-    """An engine for the URL; a SQLite file's directory is created (readable by its owner only)."""
+    """An engine for the URL; a SQLite file and its directory are created its owner's only (0600, 0700)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(parsed, pool_pre_ping=True)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_sqlite(url)
     # One connection, handed from request to request: SQLite has one writer at a time anyway, and
     # waiting for the pool wakes at once where SQLite's busy handler sleeps for milliseconds.
     engine = create_engine(parsed, pool_size=1, max_overflow=0)

@@ -3,8 +3,9 @@
 **From a passphrase: Argon2id** (RFC 9106), libsodium's ``crypto_pwhash`` with
 ``crypto_pwhash_ALG_ARGON2ID13``. The passphrase is normalised to Unicode NFC first, so the same
 words typed on another keyboard or phone give the same key. The cost is chosen by
-``NANSEN_WALLET_KDF`` when a wallet or backup is made, and written in its header, so opening always
-uses the cost it was made with:
+``NANSEN_WALLET_KDF`` when a wallet or backup is made; the wallet file writes it in its header, so
+opening always uses the cost it was made with; a backup does not (it must carry no constant that tells
+it from other ciphertext), so opening one tries :func:`likely_costs` in turn:
 
 | level | libsodium constants | memory | time here |
 |---|---|---|---|
@@ -74,6 +75,15 @@ def configured_cost(environ: Mapping[str, str] | None = None) -> Argon2Cost:
     if name not in LEVELS:
         raise InvalidInput(f"NANSEN_WALLET_KDF must be one of: {', '.join(LEVELS)}.")
     return LEVELS[name]
+
+
+def likely_costs(environ: Mapping[str, str] | None = None) -> list[Argon2Cost]:
+    """The costs to try on a backup (which records none, :mod:`wallet.backup`): the configured
+    level, then each cheaper one. A backup made at a dearer level than this device's opens once
+    ``NANSEN_WALLET_KDF`` names that level (a wrong passphrase would otherwise cost ``sensitive``'s
+    1 GiB and seconds every time)."""
+    first = configured_cost(environ)
+    return [first, *(cost for cost in LEVELS.values() if cost.memlimit < first.memlimit)]
 
 
 def passphrase_key(passphrase: str, salt: bytes, cost: Argon2Cost) -> bytes:

@@ -16,9 +16,11 @@ from nansen.ipfs import (
     CID,
     CidFormatError,
     ContentNotFound,
+    EmbeddedStore,
     IntegrityError,
     IpfsError,
     NotPinned,
+    ReplicatedStore,
     Store,
     configured_store,
 )
@@ -59,6 +61,14 @@ def release(store: Store, cid: str) -> None:
         store.unpin(parse_cid(cid))
 
 
+def collect(store: Store) -> None:
+    """Delete from this device every block no pin reaches (what ``release`` left), so unpinned
+    backups and documents cannot be read back from the device; a store on another machine only
+    unpins, and may keep its copy."""
+    if isinstance(store, EmbeddedStore | ReplicatedStore):
+        store.gc()
+
+
 def fetch_backup(store: Store, cid: CID | None = None, car: Readable | None = None) -> bytes:
     """A backup's bytes, by CID from the store, or from a CAR file (imported into the store first,
     and required to hold ``cid`` when one is given). Every block is checked against the CID."""
@@ -77,6 +87,6 @@ def fetch_backup(store: Store, cid: CID | None = None, car: Readable | None = No
         raise BackupNotFound("No backup with this CID can be found in the configured stores.") from error
     except IntegrityError as error:
         raise BackupDamaged("The backup's blocks do not match its CID: it was altered.") from error
-    if len(data) != backup.SIZE:
+    if not backup.is_backup_size(len(data)):
         raise BackupDamaged("The content with this CID is not a Nansen wallet backup.")
     return data

@@ -41,7 +41,7 @@ from wallet.errors import (
     WrongPassphrase,
 )
 from wallet.identity import Identities
-from wallet.kdf import Argon2Cost, configured_cost
+from wallet.kdf import Argon2Cost, configured_cost, likely_costs
 from wallet.present import document_access, presentation
 from wallet.receive import Issuance, Received, accept
 from wallet.state import MASTER_SIZE, HeldCredential, HeldDocument, WalletState
@@ -58,6 +58,10 @@ class Forgotten:
     backup: CID | None
     #: Why no new backup could be made, when the wallet had backups.
     backup_error: str | None = None
+    #: Earlier backups unpinned and deleted from this device's store (they held the forgotten keys).
+    backups_destroyed: int = 0
+    #: Encrypted documents this wallet had pinned, unpinned and deleted from this device's store.
+    documents_destroyed: int = 0
 
 
 def check_new_passphrase(passphrase: str) -> None:
@@ -116,7 +120,9 @@ class Wallet:
             if state.master != master:
                 raise WalletError("The backup belongs to another wallet than these guardian shares.")
         else:
-            state = WalletState.from_portable(backup.open_with_passphrase(data, passphrase), reserved)
+            state = WalletState.from_portable(
+                backup.open_with_passphrase(data, passphrase, likely_costs()), reserved
+            )
         with _empty_directory(directory):
             yield cls._new(directory, WalletFile.new(configured_cost()), passphrase, own, state)
 
@@ -222,7 +228,8 @@ class Wallet:
 
     def backup(self, store: Store, passphrase: str, *, replace: bool = False) -> CID:
         """Put an encrypted backup of everything in the store (pinned); return its CID. With
-        ``replace``, unpin the earlier backups this wallet made (they may hold forgotten keys)."""
+        ``replace``, unpin the earlier backups this wallet made (they may hold forgotten keys) and
+        delete their blocks from this device's store, so nothing on the device opens them again."""
         data = backup.seal(
             self.state.portable(),
             passphrase,
@@ -235,6 +242,8 @@ class Wallet:
         self.save()
         for stale in older:
             stores.release(store, stale)
+        if older:
+            stores.collect(store)
         return cid
 
     def guardian_shares(self, threshold: int, shares: int) -> list[str]:
@@ -258,20 +267,25 @@ class Wallet:
 
     def forget(self, idents: Sequence[str] | None, store: Store, passphrase: str) -> Forgotten:
         """Destroy credentials and their document keys (all with ``idents`` None), unpin what this
-        wallet pinned for them, and replace the backups, which hold the keys, by a new one."""
+        wallet pinned for them, and replace the backups, which hold the keys, by a new one; then
+        delete from this device's store every block no pin reaches any more."""
         doomed = list(self.state.credentials) if idents is None else [self.find(i) for i in idents]
         doomed_ids = {id(c) for c in doomed}
         self.state.credentials = [c for c in self.state.credentials if id(c) not in doomed_ids]
         self.save()
-        for document in (d for c in doomed for d in c.documents if d.pinned):
+        pinned = [d for c in doomed for d in c.documents if d.pinned]
+        for document in pinned:
             stores.release(store, document.cid)
-        if not self.state.backups or not doomed:
-            return Forgotten(len(doomed), None)
+        earlier = list(self.state.backups)
+        if not earlier or not doomed:
+            stores.collect(store)
+            return Forgotten(len(doomed), None, documents_destroyed=len(pinned))
         try:
             made = self.backup(store, passphrase, replace=True)
         except IpfsError as error:
             return Forgotten(len(doomed), None, str(error))
-        return Forgotten(len(doomed), made)
+        replaced = sum(1 for cid in earlier if cid != str(made))
+        return Forgotten(len(doomed), made, None, replaced, len(pinned))
 
     def _document(self, held: HeldCredential, cid: str | None) -> HeldDocument:
         documents = [d for d in held.documents if cid is None or d.cid == cid.strip()]

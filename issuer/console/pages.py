@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import AsyncIterator, Callable, Coroutine
+from dataclasses import replace
 from http import HTTPStatus
 from pathlib import Path
 from typing import Annotated, Any
@@ -157,7 +158,7 @@ def get_state(request: Request, vault: VaultDep) -> ConsoleSession:
     state = session.load(request, vault)
     chosen = request.query_params.get("lang")
     if chosen in i18n.catalogues() and chosen != state.lang:
-        return ConsoleSession(state.csrf, state.partner_id, state.key_check, chosen)
+        return replace(state, lang=chosen)
     return state
 
 
@@ -170,7 +171,7 @@ def get_partner(state: StateDep, db: SessionDep, vault: VaultDep, settings: Sett
         raise SignInRequired
     with db.begin():
         partner = partners.locked(db, state.partner_id)
-        if partner is None or not state.is_of(vault, partner):
+        if partner is None or not state.is_of(vault, partner) or not state.is_live(db, partner):
             raise SignInRequired
         admit(partner, settings)
     return partner
@@ -237,13 +238,16 @@ def sign_in(
 ) -> Response:
     with db.begin():
         partner = partners.authenticate(db, _text(form, "api_key"))
-    if partner is None:
+        signed_in = None if partner is None else state.signed_in(db, vault, partner)
+    if signed_in is None:
         return render(request, state, "sign_in.html", 401, error=_translator(request, state)("sign_in.wrong"))
-    return redirect(request, state.signed_in(vault, partner), f"{PREFIX}/credentials")
+    return redirect(request, signed_in, f"{PREFIX}/credentials")
 
 
 @router.post("/sign-out")
-def sign_out(request: Request, state: StateDep, _form: AnonymousFormDep) -> Response:
+def sign_out(request: Request, state: StateDep, _form: AnonymousFormDep, db: SessionDep) -> Response:
+    with db.begin():
+        state.end(db)
     return redirect(request, ConsoleSession.new(state.lang), f"{PREFIX}/sign-in")
 
 

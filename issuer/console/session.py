@@ -1,7 +1,11 @@
 """The console's session: a signed cookie, with a CSRF token for every form.
 
-The cookie holds the session's CSRF token, the language chosen and, once signed in, the partner's id
-and a check value derived from its API key's hash (so a session ends when the key changes). It is
+The cookie holds the session's CSRF token, the language chosen and, once signed in, the partner's id,
+a check value derived from its API key's hash (so a session ends when the key changes) and a random
+session id. A signed-in session also lives on the server (``issuer_console_sessions``, keyed by the
+SHA-256 of its id, expiring :data:`MAX_AGE` after it was last used): signing out deletes that row, so
+a copy of the cookie taken before signing out opens nothing afterwards (OWASP Session Management
+Cheat Sheet, "Session expiration"). The cookie is
 signed and timed with ``itsdangerous`` under a subkey of the master key, and sent ``HttpOnly``,
 ``SameSite=Strict``, on ``/console`` only, and ``Secure`` when the request came over https (directly
 or, with uvicorn's ``--proxy-headers``, through a trusted proxy). A session lasts :data:`MAX_AGE`.
@@ -13,15 +17,19 @@ with a new token.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime, timedelta
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
-from issuer.models import Partner
+from issuer.models import ConsoleSessionRecord, Partner
 from issuer.vault import Vault
 
 COOKIE = "nansen_console"
@@ -38,16 +46,40 @@ class ConsoleSession:
     #: Derived from the partner's API key hash: the session ends when the key changes.
     key_check: str | None = None
     lang: str | None = None
+    #: The server-side session's id (see the module's docstring); None until signed in.
+    sid: str | None = None
 
     @classmethod
     def new(cls, lang: str | None = None) -> ConsoleSession:
         return cls(csrf=secrets.token_urlsafe(32), lang=lang)
 
-    def signed_in(self, vault: Vault, partner: Partner) -> ConsoleSession:
-        """A new session (new CSRF token) for the partner."""
+    def signed_in(self, db: Session, vault: Vault, partner: Partner) -> ConsoleSession:
+        """A new session (new CSRF token, new server-side record) for the partner, in ``db``'s transaction."""
+        now = datetime.now(UTC)
+        db.execute(delete(ConsoleSessionRecord).where(ConsoleSessionRecord.expires_at <= now))
+        sid = secrets.token_urlsafe(32)
+        db.add(ConsoleSessionRecord(id_hash=_hash(sid), partner_id=partner.id, expires_at=_expiry(now)))
         return replace(
-            ConsoleSession.new(self.lang), partner_id=partner.id, key_check=key_check(vault, partner)
+            ConsoleSession.new(self.lang), partner_id=partner.id, key_check=key_check(vault, partner), sid=sid
         )
+
+    def is_live(self, db: Session, partner: Partner) -> bool:
+        """Whether the server still holds this session for the partner; if so, extend it (sliding)."""
+        if self.sid is None:
+            return False
+        now = datetime.now(UTC)
+        record = db.execute(
+            select(ConsoleSessionRecord).where(ConsoleSessionRecord.id_hash == _hash(self.sid))
+        ).scalar_one_or_none()
+        if record is None or record.partner_id != partner.id or record.expires_at <= now:
+            return False
+        record.expires_at = _expiry(now)
+        return True
+
+    def end(self, db: Session) -> None:
+        """Sign out: delete the server-side session, in ``db``'s transaction."""
+        if self.sid is not None:
+            db.execute(delete(ConsoleSessionRecord).where(ConsoleSessionRecord.id_hash == _hash(self.sid)))
 
     def is_of(self, vault: Vault, partner: Partner) -> bool:
         return self.key_check is not None and hmac.compare_digest(self.key_check, key_check(vault, partner))
@@ -55,6 +87,14 @@ class ConsoleSession:
     def accepts(self, token: object) -> bool:
         """Whether a form's CSRF token is this session's."""
         return isinstance(token, str) and hmac.compare_digest(token.encode(), self.csrf.encode())
+
+
+def _hash(sid: str) -> bytes:
+    return hashlib.sha256(sid.encode()).digest()
+
+
+def _expiry(now: datetime) -> datetime:
+    return now + timedelta(seconds=MAX_AGE)
 
 
 def key_check(vault: Vault, partner: Partner) -> str:

@@ -108,6 +108,10 @@ class ReplicatedStore:
         self.primary.unpin(cid)
         self._spread(cid, "unpin")
 
+    def gc(self) -> int:
+        """Collect the primary (:meth:`EmbeddedStore.gc`); nodes and services collect on their own terms."""
+        return self.primary.gc()
+
     def get(self, cid: CID) -> Iterator[bytes]:
         return self._source(cid).get(cid)
 

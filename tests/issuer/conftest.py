@@ -75,33 +75,38 @@ def _postgres_database(request: pytest.FixtureRequest) -> Iterator[str]:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
+@pytest.fixture
+def master_key() -> bytes:
+    return secrets.token_bytes(32)
+
+
 @pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, master_key: bytes) -> Iterator[str]:
     """A migrated, empty database: a SQLite file, then a PostgreSQL schema of its own."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'issuer.db'}"
-        yield from _migrated(url)
+        yield from _migrated(url, master_key)
     else:
         for url in _postgres_database(request):
-            yield from _migrated(url)
+            yield from _migrated(url, master_key)
 
 
-def _migrated(url: str) -> Iterator[str]:
+def _migrated(url: str, master_key: bytes) -> Iterator[str]:
     engine = make_engine(url)
     try:
-        migrate.upgrade(engine)
+        migrate.upgrade(engine, Vault(master_key))
     finally:
         engine.dispose()
     yield url
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
+def settings(database_url: str, tmp_path: Path, master_key: bytes) -> Settings:
     return Settings(
         database_url=database_url,
         public_host="localhost%3A8081",
         data_dir=tmp_path / "data",
-        master_key=secrets.token_bytes(32),
+        master_key=master_key,
         rate_per_second=1000.0,
         rate_burst=1000,
     )

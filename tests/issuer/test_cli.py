@@ -27,9 +27,10 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def env(database_url: str, tmp_path: Path) -> dict[str, str]:
+def env(database_url: str, tmp_path: Path, master_key: bytes) -> dict[str, str]:
     return {
         "NANSEN_DATA_DIR": str(tmp_path / "data"),
+        "NANSEN_ISSUER_MASTER_KEY": master_key.hex(),
         "NANSEN_ISSUER_DATABASE_URL": database_url,
         "NANSEN_ISSUER_PUBLIC_HOST": "issuer.example",
     }

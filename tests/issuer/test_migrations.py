@@ -3,6 +3,8 @@ database with another role's migrations (the verifier's keep their revision in `
 
 from __future__ import annotations
 
+import secrets
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -11,6 +13,7 @@ from sqlalchemy import inspect, text
 from issuer import migrate
 from issuer.db import make_engine
 from issuer.models import Base
+from issuer.vault import Vault
 
 
 def test_migrations_match_the_models(database_url: str) -> None:
@@ -44,8 +47,8 @@ def test_downgrade_and_upgrade_again(database_url: str) -> None:
             command.downgrade(config, "base")
         assert not migrate.is_current(engine)
         assert set(inspect(engine).get_table_names()) <= {migrate.VERSION_TABLE}
-        migrate.upgrade(engine)
-        migrate.upgrade(engine)
+        migrate.upgrade(engine, Vault(secrets.token_bytes(32)))
+        migrate.upgrade(engine, Vault(secrets.token_bytes(32)))
         assert migrate.is_current(engine)
     finally:
         engine.dispose()
@@ -61,7 +64,7 @@ def test_another_roles_migrations_in_the_same_database_are_left_alone(database_u
             connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
             connection.execute(text("INSERT INTO alembic_version VALUES ('r0001')"))
             connection.execute(text("CREATE TABLE challenges (id INTEGER PRIMARY KEY)"))
-        migrate.upgrade(engine)
+        migrate.upgrade(engine, Vault(secrets.token_bytes(32)))
         assert migrate.is_current(engine)
         with engine.connect() as connection:
             assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [

@@ -21,8 +21,12 @@ from wallet import (
     Issuance,
     Wallet,
     WalletExists,
+    aead,
+    payload,
 )
 from wallet import backup as backup_format
+from wallet.header import Header
+from wallet.kdf import LEVELS
 from wallet.store import fetch_backup
 
 NEW_PASSPHRASE = "a brand new passphrase"
@@ -181,3 +185,25 @@ def test_forget_replaces_the_backups_that_hold_the_keys(
         tmp_path / "after", fetch_backup(store, done.backup), passphrase=PASSPHRASE
     ) as restored:
         assert restored.state.credentials == []
+
+
+def test_a_version_1_backup_still_opens_by_passphrase_and_by_master() -> None:
+    """Backups made before format 2 (``NSBACKUP`` and the Argon2id cost in a clear header)."""
+    state = {"credentials": [], "master": "x"}
+    master = b"m" * 32
+    cost = LEVELS["minimum"]
+    top = Header.new(backup_format.V1_MAGIC, 1, cost)
+    raw, key = top.raw, b"k" * 32
+    data = b"".join(
+        (
+            raw,
+            aead.seal(top.key_for(PASSPHRASE), key, raw + b"p"),
+            aead.seal(master, key, raw + b"m"),
+            aead.seal(key, payload.pack(state), raw + b"b"),
+        )
+    )
+    assert backup_format.is_backup_size(len(data))
+    assert backup_format.open_with_passphrase(data, PASSPHRASE, [LEVELS["moderate"]]) == state
+    assert backup_format.open_with_master(data, master) == state
+    with pytest.raises(BackupLocked):
+        backup_format.open_with_passphrase(data, NEW_PASSPHRASE, [cost])

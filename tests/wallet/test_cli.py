@@ -172,8 +172,9 @@ def test_forget_then_open(wallet_dir: Path, tmp_path: Path, store: EmbeddedStore
     run("backup", passphrase=PASSPHRASE)
     result = run("forget", ident, "--yes", passphrase=PASSPHRASE)
     assert result.exit_code == 0, result.output
-    assert "Forgot 1 credential(s)" in result.output
-    assert "replaced by a new one" in result.output
+    assert "Destroyed: 1 credential(s) and their document keys" in result.output
+    assert "1 earlier backup(s)" in result.output
+    assert "The new backup below holds none of the forgotten keys." in result.output
     opened = run("document", "open", ident, "--out", str(tmp_path / "x"), passphrase=PASSPHRASE)
     assert opened.exit_code == 1
     assert opened.stderr == "Error: No credential in the wallet has this identifier.\n"

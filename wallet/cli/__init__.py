@@ -9,11 +9,20 @@ from __future__ import annotations
 
 import typer
 
+from service.files import keep_private
 from wallet.cli import holding, presenting, recovery, setup
 
 app = typer.Typer(
     help="The holder's wallet: keys, credentials and documents, kept safe.", no_args_is_help=True
 )
+
+
+@app.callback()
+def _private_files() -> None:
+    """Everything the commands create is the owner's only (service.files)."""
+    keep_private()
+
+
 app.command("init")(setup.init)
 app.command("duress")(setup.duress)
 app.command("did")(holding.did)

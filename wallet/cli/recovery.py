@@ -55,8 +55,19 @@ def print_shares(shares: list[str], threshold: int) -> None:
     typer.echo("\nKeep no copy of the shares on this phone.")
 
 
+#: What forgetting and replacing backups cannot reach, said each time (wallet/README.md, "Forget").
+BEYOND_REACH = (
+    "Not reachable from this device: other IPFS nodes and pinning services were asked to unpin, but "
+    "they, or anyone who fetched the content or kept a CAR file, may still hold copies. A copy of an "
+    "earlier backup still opens with your passphrase or guardian shares and holds the keys it held then; "
+    "the forgotten documents' ciphertext stays unreadable only while no such copy survives and no "
+    "verifier you shared a document with kept its key."
+)
+
+
 def make_backup(wallet: Wallet, secret: str, car: Path | None, replace: bool = False) -> None:
     target = store()
+    earlier = len(wallet.state.backups) if replace else 0
     try:
         cid = wallet.backup(target, secret, replace=replace)
         if car is not None:
@@ -66,6 +77,9 @@ def make_backup(wallet: Wallet, secret: str, car: Path | None, replace: bool = F
         fail(f"Cannot write the CAR file: {error.strerror}.")
     except NansenError as error:
         refuse(error)
+    if earlier:
+        typer.echo(f"{earlier} earlier backup(s) were unpinned and deleted from this device's store.")
+        typer.echo(BEYOND_REACH, err=True)
     print_sheet(cid)
 
 
@@ -155,9 +169,13 @@ def forget(
             done = held.forget(None if everything else ids, store(), secret)
         except IpfsError as error:
             refuse(error)
-        typer.echo(f"Forgot {done.removed} credential(s); their document keys are destroyed.")
+        typer.echo(
+            f"Destroyed: {done.removed} credential(s) and their document keys (in the wallet file); "
+            f"{done.backups_destroyed} earlier backup(s) and {done.documents_destroyed} encrypted "
+            "document(s), unpinned and deleted from this device's store."
+        )
         if done.backup is not None:
-            typer.echo("Earlier backups held those keys: they were unpinned and replaced by a new one.")
+            typer.echo("The new backup below holds none of the forgotten keys.")
             print_sheet(done.backup)
         elif done.backup_error is not None:
             typer.echo(
@@ -166,3 +184,4 @@ def forget(
                 "can be reached.",
                 err=True,
             )
+        typer.echo(BEYOND_REACH, err=True)
