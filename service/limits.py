@@ -51,12 +51,21 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self._refused = False
 
     def data_received(self, data: bytes) -> None:
-        if not self._in_body:
-            self._head_bytes += len(data)
-            if self._head_bytes > MAX_HEAD_BYTES:
-                self._refuse()
-                return
-        super().data_received(data)
+        if self._in_body:
+            super().data_received(data)
+            return
+        # Feed the parser no more of the head than is allowed; what follows in the same read is the
+        # body (or the next pipelined request) only if the head ended within the allowance.
+        allowance = MAX_HEAD_BYTES - self._head_bytes
+        head, rest = data[:allowance], data[allowance:]
+        self._head_bytes += len(head)
+        super().data_received(head)
+        if not rest or self.transport.is_closing():
+            return
+        if self._in_body or self._head_bytes == 0:  # the head ended: the body, or a new request
+            self.data_received(rest)
+        else:
+            self._refuse()
 
     def on_header(self, name: bytes, value: bytes) -> None:
         if len(self.headers) >= MAX_HEADERS:

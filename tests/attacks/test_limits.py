@@ -92,6 +92,16 @@ def _send(port: int, head: bytes, filler: int = 0) -> bytes:
     return answer
 
 
+def _send_raw(port: int, request: bytes) -> bytes:
+    """Write ``request`` in one piece; everything the server answers until it closes."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as conn:
+        conn.sendall(request)
+        answer = b""
+        while piece := conn.recv(65536):
+            answer += piece
+    return answer
+
+
 def _refused(answer: bytes) -> bool:
     return answer == b"" or answer.startswith(b"HTTP/1.1 431 ")
 
@@ -118,6 +128,19 @@ def test_oversized_heads_are_refused_without_memory_growth(role: str, tmp_path: 
             assert _refused(_send(port, b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: ", filler=8 * 1024 * 1024))
         grown = _rss(process.pid) - before
         assert grown < ALLOWED_GROWTH, f"the {role} service grew by {grown:,} bytes"
+        # A body larger than the bound, written in the same read as a small head, is no oversized head;
+        # nor are two requests written at once.
+        body = b"{" + b" " * (4 * MAX_HEAD_BYTES) + b"}"
+        posted = _send_raw(
+            port,
+            b"POST /credentials/verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body,
+        )
+        assert not posted.startswith(b"HTTP/1.1 431 "), posted[:200]
+        assert posted.startswith(b"HTTP/1.1 "), posted[:200]
+        two = b"GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n" * 2
+        pipelined = _send_raw(port, two + b"GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert pipelined.count(b"HTTP/1.1 404 ") == 3, pipelined[:300]
         fine = httpx.get(
             f"http://127.0.0.1:{port}/", headers={f"X-{i}": "v" for i in range(MAX_HEADERS - 10)}, timeout=30
         )

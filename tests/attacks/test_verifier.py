@@ -125,7 +125,9 @@ def test_a_one_way_presentation_is_not_made_new_by_rewrapping_its_proof(tmp_path
 def test_a_presentation_accepted_with_two_proofs_cannot_come_back_with_one(tmp_path: Path) -> None:
     with trusted(tmp_path) as running:
         vp = one_way(signed_credential())
-        both = add_proof(vp, HOLDER, ProofOptions(purpose="authentication", created=ISSUED))
+        # A second proof made a second later (the same instant would give the same signature, a repeat).
+        later = ISSUED + timedelta(seconds=1)
+        both = add_proof(vp, HOLDER, ProofOptions(purpose="authentication", created=later))
         assert verdict(running.verify_presentation(both)) == "VALID"
         for proof in both["proof"]:
             assert verdict(running.verify_presentation(with_proofs(vp, [proof]))) == "NOT VALID"
