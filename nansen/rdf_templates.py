@@ -29,15 +29,22 @@ real value joins the cache key and the template is rebuilt with that value in pl
 template that pyld refuses (a class-B placeholder as a node identifier, for instance) is
 rebuilt with real values for the class-B slots whose placeholder expanded into an ``@id`` or
 ``@type``; failing that, for those that contain ``:``; failing that, for all class-B slots.
-These assumptions are about pyld 3.3.0's code: re-run tests/test_canonical_fastpath.py when
-pyld changes.
+These assumptions are about pyld 3.3.0's code (``_expand_iri``, ``_create_node_map``,
+``_graph_to_rdf``, ``_object_to_rdf``), which is why ``pyproject.toml`` pins ``pyld==3.3.0``:
+re-read them and re-run tests/test_canonical_fastpath.py and tests/attacks before moving it.
 
 Equal values. Two slots with the same value can make two nodes one (same ``id``) or two values
-one: pyld merges node objects and drops a value that equals one already there. A merged node's
-triples are the union of the triples of its parts, and a dropped value is a quad equal to
-another; so the substituted dataset is pyld's unless two of its quads are equal, and then the
-plain path answers instead. Documents with ``@index`` (which pyld compares when merging) are
-never cached.
+one: pyld merges node objects and drops a value it judges equal to one already there, by a test
+coarser than RDF's (``compare_values`` ignores ``@direction`` and compares ``@json`` values with
+Python's ``==``, for which ``true`` is ``1``). The plain path refuses every such document
+(``jsonld.check_nothing_merged``: fewer quads than statements, two equal quads, or one node
+described twice), so a recipe is only ever built from a document with nothing merged. A later
+document of its shape differs only in non-sensitive slots, so pyld could merge something in it
+only where substitution makes two things equal that the template kept apart: two nodes with
+statements (identifiers from slots), or two literals of one node's property with the same text
+(the only part pyld compares that a slot fills). ``_Recipe.canonical`` declines then, as it does
+when two lines come out equal, and the plain path answers (and refuses). Documents with
+``@index`` (which pyld compares when merging) are never cached.
 
 Canonicalisation. When every blank node has its own first-degree hash (RDFC-1.0 §4.6), pyld's
 URDNA2015 issues ``_:c14n0``, ``_:c14n1``... in the order of those hashes and never runs Hash
