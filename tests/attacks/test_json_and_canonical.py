@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import ssl
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -35,12 +36,16 @@ from nansen.errors import InvalidInput, NansenError
 from nansen.ipfs import EmbeddedStore
 from nansen.proofs import ProofOptions, add_proof
 from nansen.verify import Verifier
+from tests.did.test_web_resolver import partner_document, refusal, resolver, server_did
 from tests.helpers import HOLDER, ISSUED, PARTNER, presentation, signed_credential
+from tests.httpsserver import Route, Server
 from tests.issuer.conftest import _migrated, add_partner, app_with_store
 from tests.issuer.payloads import document_fields, png
 from tests.issuer.payloads import identity_credential as issuable_credential
 from tests.servers import loopback_socket, serving
 from tests.verifier.support import Service, service, sqlite_url
+
+pytest_plugins = ["tests.httpsserver"]
 
 V2 = jsonld.CREDENTIALS_V2
 EXAMPLES = "https://www.w3.org/ns/credentials/examples/v2"
@@ -170,6 +175,19 @@ def test_issuer_refuses_a_cryptosuite_that_is_not_a_name(
     body = {"credential": issuable_credential(), "options": {"cryptosuite": suite}}
     response = httpx.post(url + "/credentials/issue", json=body, headers=headers, timeout=60)
     assert_problem(response, "cryptosuite")
+
+
+def test_a_fetched_did_document_with_a_duplicate_key_is_refused(
+    https: Server, client_tls: ssl.SSLContext, tmp_path: Path
+) -> None:
+    did = server_did(https)
+    genuine = json.dumps(partner_document(did))
+    https.routes["/.well-known/did.json"] = Route(body=genuine.encode())
+    assert resolver(tmp_path / "first", client_tls).resolve(did).id == did
+    # The same document with a second verification method list after the first: the last won.
+    doubled = genuine[:-1] + ', "assertionMethod": []}'
+    https.routes["/.well-known/did.json"] = Route(body=doubled.encode())
+    assert "not valid JSON" in refusal(resolver(tmp_path / "second", client_tls), did)
 
 
 # ---------------------------------------------------------------------------------------------
