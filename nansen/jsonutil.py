@@ -26,7 +26,8 @@ def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise InvalidInput(f"The JSON has the key {json.dumps(key)} twice.")
+                shown = key if len(key) <= 40 else key[:40] + "…"
+                raise InvalidInput(f"The JSON has the key {json.dumps(shown, ensure_ascii=False)} twice.")
             seen.add(key)
     return value
 
