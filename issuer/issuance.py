@@ -91,7 +91,7 @@ def parse_request(body: Any) -> IssueRequest:
     if not isinstance(options, dict) or set(options) - set(_OPTIONS):
         raise Problem(400, "The options may hold only 'cryptosuite' and 'statusPurposes'.")
     suite = options.get("cryptosuite", DEFAULT_SUITE)
-    if suite not in SUITES:
+    if not isinstance(suite, str) or suite not in SUITES:
         raise Problem(400, "The cryptosuite must be eddsa-rdfc-2022 or eddsa-jcs-2022.")
     purposes = options.get("statusPurposes", list(statuslists.PURPOSES))
     if (

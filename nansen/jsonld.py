@@ -168,10 +168,106 @@ def to_rdf(document: dict[str, Any], store: ContextStore | None = None) -> Datas
     try:
         expanded = processor.expand(document, options)
         _check_expanded(expanded)
+        statements = count_statements(expanded)
         dataset: Dataset = processor.to_rdf(expanded, options)
     except pyld.JsonLdError as cause:
         raise _explain(cause) from cause
+    check_nothing_merged(statements, dataset)
     return dataset
+
+
+def check_nothing_merged(statements: int, dataset: Dataset) -> None:
+    """Refuse a document whose RDF has fewer quads than it makes statements, or two equal quads.
+
+    pyld merges the values of a node it judges equal (JSON-LD 1.1 API §7.2, Node Map Generation,
+    step 4.2.3 and 6.5), and its test is coarser than RDF's: it ignores ``@direction``, and inside
+    ``@json`` it takes ``true`` for ``1``. The dropped value is then covered by no signature and
+    could be changed freely; a value stated twice could be removed. Either way the document would
+    mean less than it says, so it is refused (on every path: ``nansen.rdf_templates`` answers only
+    what this function accepted).
+    """
+    quads = 0
+    distinct: set[tuple[Any, ...]] = set()
+    for name, triples in dataset.items():
+        quads += len(triples)
+        for triple in triples:
+            object_ = triple["object"]
+            distinct.add(
+                (
+                    name,
+                    triple["subject"]["value"],
+                    triple["predicate"]["value"],
+                    object_["type"],
+                    object_["value"],
+                    object_.get("datatype"),
+                    object_.get("language"),
+                )
+            )
+    if quads != statements or len(distinct) != quads:
+        raise InvalidInput(_MERGED)
+
+
+_MERGED = (
+    "The document states a value twice, or two values that JSON-LD processing would merge "
+    "(such as text that differs only in its direction, or a node described in two places)."
+)
+
+
+def count_statements(expanded: Any) -> int:
+    """The quads that expanded JSON-LD states, before any merging (JSON-LD 1.1 API §8.2, Deserialize
+    JSON-LD to RDF): one per type and per property value, a list one more plus two per item.
+
+    A node (same ``@id`` in the same graph) described in two places is refused here: pyld would merge
+    the two into one, whose values no longer say which place they came from.
+    """
+    described: set[tuple[object, str]] = set()
+    total = 0
+    # Node objects to visit, each with its graph: the default graph, a named graph's @id, or
+    # for a graph without one, its graph object (never equal to another).
+    stack: list[tuple[Any, object]] = [(item, "@default") for item in _as_list(expanded)]
+    while stack:
+        node, graph = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        node_id = node.get("@id")
+        own = len(_as_list(node.get("@type", [])))
+        for key, values in node.items():
+            if key == "@graph":
+                inner = node_id if isinstance(node_id, str) else object()
+                stack.extend((item, inner) for item in _as_list(values))
+            elif key == "@included":
+                stack.extend((item, graph) for item in _as_list(values))
+            elif key == "@reverse":
+                for items in values.values():
+                    for item in _as_list(items):
+                        own += 1
+                        stack.append((item, graph))
+            elif not key.startswith("@"):
+                for value in _as_list(values):
+                    own += 1 + _value_statements(value, graph, stack)
+        if isinstance(node_id, str) and own:
+            if (graph, node_id) in described:
+                raise InvalidInput(_MERGED)
+            described.add((graph, node_id))
+        total += own
+    return total
+
+
+def _value_statements(value: Any, graph: object, stack: list[tuple[Any, object]]) -> int:
+    """The quads a property value adds beyond the one that states it: a list's links and items;
+    a node object's own statements are counted when ``stack`` is visited."""
+    if isinstance(value, dict) and "@list" in value:
+        extra = 0
+        for item in value["@list"]:
+            extra += 2 + _value_statements(item, graph, stack)
+        return extra
+    if isinstance(value, dict) and "@value" not in value:
+        stack.append((value, graph))
+    return 0
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
 
 
 def _explain(error: pyld.JsonLdError) -> Exception:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
@@ -17,8 +18,42 @@ def _reject_constant(name: str) -> Any:
     raise InvalidInput(f"JSON does not allow {name}.")
 
 
+def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object whose keys are all different. RFC 8259 §4 leaves duplicate names to each
+    parser (Python keeps the last, others the first), so two readers could see two documents."""
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                shown = key if len(key) <= 40 else key[:40] + "…"
+                raise InvalidInput(f"The JSON has the key {json.dumps(shown, ensure_ascii=False)} twice.")
+            seen.add(key)
+    return value
+
+
+def _parse_int(text: str) -> int:
+    """An integer, refusing one beyond Python's digit limit (a ValueError the caller would not expect)."""
+    if len(text) > _MAX_INT_DIGITS:
+        raise InvalidInput("A number in the JSON has too many digits.")
+    return int(text)
+
+
+def _parse_float(text: str) -> float:
+    """A finite number: ``1e400`` would otherwise become infinity, which JSON cannot write back."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise InvalidInput("A number in the JSON is too large.")
+    return value
+
+
+#: Below ``sys.get_int_max_str_digits()``'s default (4,300), and far beyond any exact JSON integer.
+_MAX_INT_DIGITS = 4000
+
+
 def parse(data: bytes | str, limits: Limits | None = None) -> Any:
-    """Parse JSON, refusing input over the size limit or nested over the depth limit."""
+    """Parse JSON, refusing input over the size limit or nested over the depth limit, duplicate
+    keys, NaN and Infinity, and integers too long to convert."""
     limits = limits or Limits()
     size = len(data.encode("utf-8") if isinstance(data, str) else data)
     if size > limits.max_document_bytes:
@@ -28,11 +63,19 @@ def parse(data: bytes | str, limits: Limits | None = None) -> Any:
     except UnicodeDecodeError as cause:
         raise InvalidInput("The input is not UTF-8 text.") from cause
     try:
-        value = json.loads(text, parse_constant=_reject_constant)
+        value = json.loads(
+            text,
+            parse_constant=_reject_constant,
+            parse_int=_parse_int,
+            parse_float=_parse_float,
+            object_pairs_hook=_refuse_duplicates,
+        )
     except RecursionError as cause:
         raise InvalidInput("The JSON is nested too deeply.") from cause
     except json.JSONDecodeError as cause:
         raise InvalidInput(f"The input is not JSON (line {cause.lineno}, column {cause.colno}).") from cause
+    except ValueError as cause:  # a number Python cannot convert
+        raise InvalidInput("The JSON has a number that cannot be read.") from cause
     check_depth(value, limits.max_json_depth)
     return value
 

@@ -17,7 +17,7 @@ import nacl.bindings
 import nacl.exceptions
 import nacl.signing
 
-from nansen import multibase
+from nansen import jsonutil, multibase
 from nansen.errors import InvalidInput, KeyFormatError
 
 SEED_SIZE = 32
@@ -138,11 +138,11 @@ class SigningKey:
     @classmethod
     def read(cls, path: Path) -> SigningKey:
         try:
-            text = path.read_text(encoding="utf-8")
+            text = path.read_bytes()
         except OSError as cause:
             raise InvalidInput(f"Cannot read the key file {path}: {cause.strerror}.") from cause
         try:
-            data = json.loads(text)
-        except ValueError as cause:
-            raise InvalidInput(f"The key file {path} is not JSON.") from cause
+            data = jsonutil.parse(text)
+        except InvalidInput as cause:
+            raise InvalidInput(f"The key file {path} is not usable: {cause}") from cause
         return cls.from_json(data)

@@ -29,15 +29,22 @@ real value joins the cache key and the template is rebuilt with that value in pl
 template that pyld refuses (a class-B placeholder as a node identifier, for instance) is
 rebuilt with real values for the class-B slots whose placeholder expanded into an ``@id`` or
 ``@type``; failing that, for those that contain ``:``; failing that, for all class-B slots.
-These assumptions are about pyld 3.3.0's code: re-run tests/test_canonical_fastpath.py when
-pyld changes.
+These assumptions are about pyld 3.3.0's code (``_expand_iri``, ``_create_node_map``,
+``_graph_to_rdf``, ``_object_to_rdf``), which is why ``pyproject.toml`` pins ``pyld==3.3.0``:
+re-read them and re-run tests/test_canonical_fastpath.py and tests/attacks before moving it.
 
 Equal values. Two slots with the same value can make two nodes one (same ``id``) or two values
-one: pyld merges node objects and drops a value that equals one already there. A merged node's
-triples are the union of the triples of its parts, and a dropped value is a quad equal to
-another; so the substituted dataset is pyld's unless two of its quads are equal, and then the
-plain path answers instead. Documents with ``@index`` (which pyld compares when merging) are
-never cached.
+one: pyld merges node objects and drops a value it judges equal to one already there, by a test
+coarser than RDF's (``compare_values`` ignores ``@direction`` and compares ``@json`` values with
+Python's ``==``, for which ``true`` is ``1``). The plain path refuses every such document
+(``jsonld.check_nothing_merged``: fewer quads than statements, two equal quads, or one node
+described twice), so a recipe is only ever built from a document with nothing merged. A later
+document of its shape differs only in non-sensitive slots, so pyld could merge something in it
+only where substitution makes two things equal that the template kept apart: two nodes with
+statements (identifiers from slots), or two literals of one node's property with the same text
+(the only part pyld compares that a slot fills). ``_Recipe.canonical`` declines then, as it does
+when two lines come out equal, and the plain path answers (and refuses). Documents with
+``@index`` (which pyld compares when merging) are never cached.
 
 Canonicalisation. When every blank node has its own first-degree hash (RDFC-1.0 §4.6), pyld's
 URDNA2015 issues ``_:c14n0``, ``_:c14n1``... in the order of those hashes and never runs Hash
@@ -465,6 +472,39 @@ class _Recipe:
             _SEPARATOR.join(self.templates[q] for q in quads) for quads in self.quads_of_blank
         ]
         self.usable = not any(_SEPARATOR in template for template in self.templates)
+        self._prepare_merge_checks()
+
+    def _prepare_merge_checks(self) -> None:
+        """What ``_would_merge`` compares: the nodes that have statements (graph and subject),
+        when one of them is a slot, and the literals stated by one node for one property, when
+        two or more are and one is a slot."""
+        nodes: dict[tuple[Any, ...], None] = {}
+        literals: dict[tuple[Any, ...], list[_Component]] = {}
+        for subject, predicate, object_, graph in self.quads:
+            node = (_identity(graph), _identity(subject))
+            nodes[node] = None
+            if object_[0] in ("l", "c") and (object_[0] == "l" or object_[2]["type"] == "literal"):
+                literals.setdefault((*node, predicate[1]), []).append(object_)
+        slot_nodes = [node for node in nodes if any(part[0] == "i" for part in node if part)]
+        self.merge_nodes = list(nodes) if slot_nodes else []
+        self.merge_literals = [
+            group for group in literals.values() if len(group) > 1 and any(c[0] == "l" for c in group)
+        ]
+
+    def _would_merge(self, slots: list[str]) -> bool:
+        """Whether pyld could merge two nodes, or two values of one node's property, for these
+        slots where it merged nothing for the document that built the recipe: two nodes whose
+        identifiers became equal, or two literals with the same text (pyld ignores
+        ``@direction``). Then pyld answers, and refuses (``jsonld.check_nothing_merged``)."""
+        if self.merge_nodes:
+            resolved = {tuple(_resolve(part, slots) for part in node) for node in self.merge_nodes}
+            if len(resolved) != len(self.merge_nodes):
+                return True
+        for group in self.merge_literals:
+            texts = {slots[c[1]] if c[0] == "l" else c[2]["value"] for c in group}
+            if len(texts) != len(group):
+                return True
+        return False
 
     def _values(self, slots: list[str]) -> list[str]:
         return [
@@ -473,7 +513,10 @@ class _Recipe:
         ]
 
     def canonical(self, slots: list[str], limits: Limits) -> str | None:
-        """The canonical N-Quads, or None when pyld must answer (two quads became equal)."""
+        """The canonical N-Quads, or None when pyld must answer (two quads became equal, or
+        pyld could merge two values)."""
+        if self._would_merge(slots):
+            return None
         values = self._values(slots)
         if self.n_blank:
             hashes = []
@@ -520,6 +563,17 @@ class _Recipe:
             seen.add(identity)
             dataset.setdefault(name, []).append(triple)
         return dataset
+
+
+def _identity(component: _Component | None) -> tuple[Any, ...] | None:
+    """A node component without its raw dict: what tells two nodes apart."""
+    return None if component is None else component[:2]
+
+
+def _resolve(part: tuple[Any, ...] | None, slots: list[str]) -> Any:
+    if part is None or part[0] != "i":
+        return part
+    return ("c", "<" + slots[part[1]] + ">")
 
 
 def _component_dict(component: _Component, slots: list[str]) -> dict[str, Any]:

@@ -117,15 +117,24 @@ def test_verify_refuses_a_tampered_credential(keys: dict[str, Path]) -> None:
         pytest.param(b'{"a": NaN}', id="nan"),
     ],
 )
-def test_verify_refuses_malformed_input_with_a_report(payload: bytes) -> None:
+def test_verify_refuses_input_that_is_not_json_as_a_usage_error(payload: bytes) -> None:
     process = subprocess.run(
         [*NANSEN, "credential", "verify", "-"], input=payload, capture_output=True, timeout=60, check=False
     )
+    assert process.returncode == 2
+    assert process.stdout == b""
+    assert process.stderr.startswith(b"Error: ")
+    assert process.stderr.count(b"\n") == 1
+    assert b"Traceback" not in process.stderr
+
+
+def test_verify_refuses_json_that_is_not_a_credential_with_a_report() -> None:
+    process = run("credential", "verify", "-", stdin="[]")
     assert process.returncode == 1
     report = json.loads(process.stdout)
     assert report["verified"] is False
     assert report["checks"][0]["check"] == "format"
-    assert b"Traceback" not in process.stderr
+    assert_no_traceback(process)
 
 
 def test_usage_error_exits_2() -> None:
@@ -135,7 +144,7 @@ def test_usage_error_exits_2() -> None:
 
 def test_missing_file_is_one_sentence(tmp_path: Path) -> None:
     process = run("credential", "sign", "--key", str(tmp_path / "missing.json"), "-", stdin="{}")
-    assert process.returncode == 1
+    assert process.returncode == 2
     assert process.stderr.startswith("Error: Cannot read the key file")
     assert_no_traceback(process)
 

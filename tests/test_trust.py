@@ -415,7 +415,6 @@ def test_cli_show_reports_a_tampered_list(keys: dict[str, Path], tmp_path: Path)
         (("remove", "{list}", STRANGER.controller), "not on the trust list"),
         (("sign", "{list}", "--key", "{stranger}"), "does not belong to the governance"),
         (("init", "--key", "{governance}", "--out", "{list}"), "exists already"),
-        (("show", "{missing}"), "Cannot read"),
         (("show", "{key}"), "not a trust list"),
     ],
 )
@@ -438,3 +437,10 @@ def test_cli_refusals_are_one_sentence_with_exit_1(
     assert result.output.startswith("Error: ")
     assert result.output.count("\n") == 1
     assert "Traceback" not in result.output
+
+
+def test_cli_unreadable_list_is_a_usage_error(tmp_path: Path) -> None:
+    result = cli("show", tmp_path / "missing.json")
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: Cannot read")
+    assert result.output.count("\n") == 1

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from nansen.cli.io import fail
+from nansen.cli.io import fail, usage_error
 from nansen.did import key as did_key
 from nansen.keys import Ed25519KeyPair
 
@@ -33,11 +33,13 @@ def new(
         key_pair = Ed25519KeyPair.from_seed(seed_bytes)
     else:
         key_pair = Ed25519KeyPair.generate()
+    if out.is_dir():
+        usage_error(f"{out} is a directory; give the path of the key file to write.")
     if out.exists() and not force:
         fail(f"{out} exists already; choose another path or pass --force.")
     signer = did_key.signing_key(key_pair)
     try:
         signer.write(out)
     except OSError as error:
-        fail(f"Cannot write {out}: {error.strerror}.")
+        usage_error(f"Cannot write {out}: {error.strerror}.")
     typer.echo(signer.controller)

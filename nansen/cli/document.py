@@ -24,7 +24,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, Trans
 
 from nansen import jsonutil
 from nansen.cli.credential import DidDocOption
-from nansen.cli.io import fail, load_key, print_json, read_bytes, resolver
+from nansen.cli.io import fail, load_key, print_json, read_bytes, resolver, usage_error
 from nansen.cli.ipfs import report_pending
 from nansen.crypto import (
     CHUNK_SIZE,
@@ -78,7 +78,7 @@ def _read(source: str, description: str) -> Iterator[Iterable[bytes]]:
     try:
         handle = Path(source).open("rb")  # noqa: SIM115 - closed below, after the caller is done
     except OSError as error:
-        fail(f"Cannot read the input file: {error.strerror}.")
+        usage_error(f"Cannot read the input file: {error.strerror}.")
     with handle:
         size = os.fstat(handle.fileno()).st_size
         yield with_progress(iter(partial(handle.read, CHUNK_SIZE), b""), size, description)
@@ -95,7 +95,7 @@ def _write(out: Path, chunks: Iterable[bytes]) -> int:
     try:
         fd, part = tempfile.mkstemp(dir=out.parent, prefix=".nansen-", suffix=".part")
     except OSError as error:
-        fail(f"Cannot write the output file: {error.strerror}.")
+        usage_error(f"Cannot write the output file: {error.strerror}.")
     written = 0
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -127,6 +127,9 @@ def _sealed_keys(value: str) -> list[SealedKey]:
     of them, or the output of ``nansen document encrypt``."""
     try:
         data: Any = jsonutil.parse(value if value.lstrip()[:1] in ("{", "[") else read_bytes(value))
+    except NansenError as error:
+        usage_error(str(error))
+    try:
         if isinstance(data, dict) and "sealedKeys" in data:
             data = data["sealedKeys"]
         records = [SealedKey.from_json(item) for item in (data if isinstance(data, list) else [data])]

@@ -18,13 +18,20 @@ from nansen.errors import InvalidInput, NansenError
 from nansen.keys import SigningKey
 from nansen.verify import StaticStatusLists, VerificationResult, Verifier
 
-#: Exit codes: 0 success, 1 refused (bad input, failed verification), 2 usage error (Click's).
+#: Exit codes: 0 success; 1 refused (a check failed, the input says something not accepted);
+#: 2 usage error, as Click's own: a bad option, or an input file that cannot be read or is not
+#: JSON (missing, a directory, empty, duplicate keys, a number too long, nested too deeply).
 EXIT_REFUSED = 1
+EXIT_USAGE = 2
 
 
-def fail(message: str) -> NoReturn:
+def fail(message: str, code: int = EXIT_REFUSED) -> NoReturn:
     typer.echo(f"Error: {message}", err=True)
-    raise typer.Exit(EXIT_REFUSED)
+    raise typer.Exit(code)
+
+
+def usage_error(message: str) -> NoReturn:
+    fail(message, EXIT_USAGE)
 
 
 def read_bytes(source: str) -> bytes:
@@ -46,26 +53,40 @@ def read_json(source: str) -> Any:
 
 
 def load_json_or_fail(source: str) -> Any:
+    """The JSON of FILE (or standard input); one that cannot be read or parsed is a usage error."""
     try:
         return read_json(source)
     except NansenError as error:
-        fail(str(error))
+        usage_error(str(error))
 
 
 def load_key(path: Path) -> SigningKey:
     try:
         return SigningKey.read(path)
     except NansenError as error:
-        fail(str(error))
+        usage_error(str(error))
+
+
+def load_identified(paths: list[Path], what: str) -> list[dict[str, Any]]:
+    """The JSON objects of ``--did-doc`` or ``--status-list`` files, each with a string ``id``."""
+    documents = [load_json_or_fail(str(path)) for path in paths]
+    for document in documents:
+        if not (isinstance(document, dict) and isinstance(document.get("id"), str)):
+            usage_error(f"A {what} file must hold one JSON object with an 'id'.")
+    return documents
 
 
 def resolver(did_docs: list[Path]) -> Resolver:
     """did:key locally; did:web from ``--did-doc`` files first, else over HTTPS with a cache."""
-    return Resolver(documents=[load_json_or_fail(str(p)) for p in did_docs], web=WebResolver())
+    documents = load_identified(did_docs, "--did-doc")
+    try:
+        return Resolver(documents=documents, web=WebResolver())
+    except NansenError as error:
+        usage_error(f"A --did-doc file is not a usable DID document: {error}")
 
 
 def offline_status_lists(paths: list[Path]) -> StaticStatusLists:
-    return StaticStatusLists(load_json_or_fail(str(p)) for p in paths)
+    return StaticStatusLists(load_identified(paths, "--status-list"))
 
 
 def print_json(value: Any) -> None:
@@ -79,10 +100,12 @@ def report_verification(
     status_lists: list[Path],
     verify: Callable[[Verifier, Any], VerificationResult],
 ) -> None:
-    """Read the input, verify it, print the report as JSON; exit 1 unless it verified."""
+    """Read the input, verify it, print the report as JSON; exit 1 unless it verified (2 when the
+    input or an offline file cannot be read as JSON)."""
     verifier = Verifier(resolver=resolver(did_docs), status_lists=offline_status_lists(status_lists))
+    document = load_json_or_fail(source)
     try:
-        result = verify(verifier, read_json(source))
+        result = verify(verifier, document)
     except NansenError as error:
         result = VerificationResult.malformed(kind, str(error))
     print_json(result.to_json())

@@ -14,7 +14,7 @@ import typer
 
 from nansen import trust, vcdm
 from nansen.cache import write_json_atomically
-from nansen.cli.io import fail, load_json_or_fail, load_key, resolver
+from nansen.cli.io import fail, load_json_or_fail, load_key, resolver, usage_error
 from nansen.errors import NansenError
 from nansen.timeutil import parse_datetime
 from nansen.verify import Outcome, Verifier
@@ -49,7 +49,7 @@ def _write(path: Path, document: dict[str, Any]) -> None:
     try:
         write_json_atomically(path, document, mode=0o644, indent=2)
     except OSError as error:
-        fail(f"Cannot write {path}: {error.strerror}.")
+        usage_error(f"Cannot write {path}: {error.strerror}.")
 
 
 def _date(value: str | None, option: str) -> datetime | None:

@@ -123,9 +123,9 @@ def invoke(*args: str, stdin: bytes | None = None) -> Any:
     return CliRunner().invoke(app, list(args), input=stdin)
 
 
-def invoke_refused(reason: str, *args: str) -> None:
+def invoke_refused(reason: str, *args: str, code: int = 1) -> None:
     result = invoke(*args)
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == code, result.output
     assert result.stderr.startswith("Error: ")
     assert reason in result.stderr
     assert result.stdout == ""
@@ -205,18 +205,18 @@ def test_a_digest_mismatch_is_refused_and_leaves_no_output(
 
 
 @pytest.mark.parametrize(
-    ("value", "reason"),
+    ("value", "reason", "code"),
     [
-        ("{", "not JSON"),
-        ("[]", "No sealed key was given."),
-        ('{"recipient": "x"}', "needs 'recipient' and 'sealedKey'"),
-        ("/nonexistent/sealed.json", "Cannot read"),
+        ("{", "not JSON", 2),
+        ("[]", "No sealed key was given.", 1),
+        ('{"recipient": "x"}', "needs 'recipient' and 'sealedKey'", 1),
+        ("/nonexistent/sealed.json", "Cannot read", 2),
     ],
 )
 def test_a_bad_sealed_key_is_refused(
-    tmp_path: Path, keys: dict[str, Path], encrypted: dict[str, Any], value: str, reason: str
+    tmp_path: Path, keys: dict[str, Path], encrypted: dict[str, Any], value: str, reason: str, code: int
 ) -> None:
-    invoke_refused(reason, *decrypt_args(tmp_path, keys, encrypted, **{"--sealed-key": value}))
+    invoke_refused(reason, *decrypt_args(tmp_path, keys, encrypted, **{"--sealed-key": value}), code=code)
 
 
 def test_the_encrypt_output_is_accepted_as_sealed_keys(
@@ -232,14 +232,25 @@ def test_the_encrypt_output_is_accepted_as_sealed_keys(
         ({"--digest": "uA"}, "not valid multibase"),
         ({"--cid": "not-a-cid"}, "base32 ('b')"),
         ({"--cid": "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"}, "not in the store"),
-        ({"--out": "/nonexistent/out.jpg"}, "Cannot write the output file"),
-        ({"--key": "/nonexistent/holder.key"}, "Cannot read the key file"),
     ],
 )
 def test_bad_decrypt_options_are_refused(
     tmp_path: Path, keys: dict[str, Path], encrypted: dict[str, Any], changes: dict[str, str], reason: str
 ) -> None:
     invoke_refused(reason, *decrypt_args(tmp_path, keys, encrypted, **changes))
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"--out": "/nonexistent/out.jpg"}, "Cannot write the output file"),
+        ({"--key": "/nonexistent/holder.key"}, "Cannot read the key file"),
+    ],
+)
+def test_unusable_decrypt_paths_are_usage_errors(
+    tmp_path: Path, keys: dict[str, Path], encrypted: dict[str, Any], changes: dict[str, str], reason: str
+) -> None:
+    invoke_refused(reason, *decrypt_args(tmp_path, keys, encrypted, **changes), code=2)
 
 
 def test_an_existing_output_is_kept_unless_forced(
@@ -267,7 +278,7 @@ def test_a_bad_recipient_is_refused_before_anything_is_written(data_dir: Path, t
 
 def test_a_missing_document_is_refused(data_dir: Path) -> None:
     invoke_refused(
-        "Cannot read the input file", "encrypt", "--to", SIGNERS["holder"].controller, "/nonexistent"
+        "Cannot read the input file", "encrypt", "--to", SIGNERS["holder"].controller, "/nonexistent", code=2
     )
     assert list(store(data_dir).pins()) == []
 

@@ -12,7 +12,7 @@ import segno
 import typer
 
 from nansen import jsonutil, vcdm
-from nansen.cli.io import fail, load_json_or_fail, print_json, read_json
+from nansen.cli.io import fail, load_identified, print_json, read_json
 from nansen.config import Limits
 from nansen.errors import NansenError
 from nansen.ipfs import Store
@@ -59,11 +59,11 @@ def did(
 def _verifier(did_docs: list[Path], status_lists: list[Path]) -> Iterator[Verifier]:
     """The pipeline, with DID documents and status lists given as files, or fetched over HTTPS into
     a scratch directory."""
-    documents = [load_json_or_fail(str(p)) for p in did_docs]
+    documents = load_identified(did_docs, "--did-doc")
     source = trust_source()
     with scratch() as directory:
         lists: StatusListSource = (
-            StaticStatusLists(load_json_or_fail(str(p)) for p in status_lists)
+            StaticStatusLists(load_identified(status_lists, "--status-list"))
             if status_lists
             else CachedStatusLists(directory / "status-lists")
         )
