@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,8 +14,8 @@ from nansen.did import key as did_key
 from nansen.keys import Ed25519KeyPair, SigningKey
 
 REPO = Path(__file__).resolve().parent.parent
-#: The W3C vectors live in shared/ beside the repository (``NANSEN_VECTORS_DIR`` overrides).
-VECTORS = Path(os.environ.get("NANSEN_VECTORS_DIR", REPO.parent / "shared" / "vectors" / "w3c-vc-di-eddsa"))
+#: The W3C vc-di-eddsa vectors, kept in the repository (tests/vectors/README.md: source and licence).
+VECTORS = REPO / "tests" / "vectors" / "w3c-vc-di-eddsa"
 
 
 def load_json(path: Path) -> Any:
@@ -30,7 +29,7 @@ def did_key_signer(seed_byte: int) -> SigningKey:
 @pytest.fixture
 def vectors() -> Path:
     if not VECTORS.is_dir():
-        pytest.fail(f"The W3C test vectors are missing at {VECTORS}; set NANSEN_VECTORS_DIR.")
+        pytest.fail(f"The W3C test vectors are missing at {VECTORS} (see tests/vectors/README.md).")
     return VECTORS
 
 
