@@ -33,7 +33,10 @@ def vectors() -> Path:
     return VECTORS
 
 
-CHROMIUM = Path("/usr/bin/chromium")
+DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
+#: Debian's Chromium where there is one; otherwise None, Playwright's own build (``./dev test``
+#: installs one or the other: see its ``setup_browser``).
+CHROMIUM = str(DEBIAN_CHROMIUM) if DEBIAN_CHROMIUM.exists() else None
 #: Headless, as root, and quiet: without the background-networking flags Chromium keeps trying
 #: hosts this machine's closed network refuses.
 CHROMIUM_ARGS = [
@@ -50,11 +53,12 @@ CHROMIUM_ARGS = [
 def playwright() -> Iterator[Playwright]:
     """The one Playwright driver of the test session: a second sync driver cannot start while one
     runs in the same process, so every browser test (issuer console, verifier pages) shares it.
-    It drives Debian's Chromium; Playwright's own browser downloads are never used."""
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"Chromium is missing at {CHROMIUM}: apt-get update && apt-get install -y chromium chromium-driver",
-            pytrace=False,
-        )
+    It drives Debian's Chromium, or Playwright's own where Debian's is missing."""
     with sync_playwright() as driver:
+        if CHROMIUM is None and not Path(driver.chromium.executable_path).exists():
+            pytest.fail(
+                f"Chromium is missing (neither {DEBIAN_CHROMIUM} nor Playwright's own): ./dev test installs it "
+                "(as root: apt-get install chromium; otherwise .venv/bin/playwright install chromium).",
+                pytrace=False,
+            )
         yield driver
