@@ -4,7 +4,8 @@ Builds the wheel (``pip wheel --no-deps``), installs it into a fresh virtual env
 temporary directory (dependencies from the same registries as ``./dev``, cached after the first
 run), and there, with the clone out of reach: signs and verifies a credential with both cryptosuites
 through the public API (the bundled JSON-LD contexts must ship inside the package), then starts
-``nansen issuer serve`` and ``nansen verifier serve`` on free loopback ports and fetches a page of each.
+``nansen issuer serve`` and ``nansen verifier serve`` on free loopback ports and fetches a page and
+the API docs' start script of each.
 """
 
 from __future__ import annotations
@@ -124,6 +125,9 @@ def test_the_installed_wheel_signs_verifies_and_serves(tmp_path: Path) -> None:
             response = fetch_when_up(f"http://127.0.0.1:{port}{page}", process)
             assert response.status_code == 200, (role, response.text)
             assert "<html" in response.text
+            docs_script = httpx.get(f"http://127.0.0.1:{port}/docs/start.js")  # package data
+            assert docs_script.status_code == 200, role
+            assert "SwaggerUIBundle" in docs_script.text
         finally:
             process.terminate()
             output, _ = process.communicate(timeout=30)
