@@ -33,9 +33,18 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(settings, "head")
 
 
-def is_current(engine: Engine) -> bool:
-    """Whether the database is at the newest revision."""
-    head = ScriptDirectory.from_config(config()).get_current_head()
+def head_revision() -> str | None:
+    """The newest revision of the migrations."""
+    return ScriptDirectory.from_config(config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at; None for a database without the issuer's tables."""
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
-        return context.get_current_revision() == head
+        return context.get_current_revision()
+
+
+def is_current(engine: Engine) -> bool:
+    """Whether the database is at the newest revision."""
+    return current_revision(engine) == head_revision()
