@@ -1,8 +1,10 @@
 """Packaging: the wheel, installed outside the source tree, signs, verifies and serves.
 
-Builds the wheel (``pip wheel --no-deps``), installs it into a fresh virtual environment in a
-temporary directory (dependencies from the same registries as ``./dev``, cached after the first
-run), and there, with the clone out of reach: signs and verifies a credential with both cryptosuites
+Builds the wheel (``pip wheel --no-deps``, with this environment's setuptools), installs it alone
+into a fresh virtual environment in a temporary directory, whose dependencies are this environment's
+installed packages (a ``.pth`` line after its own site-packages: offline, and no copy of the source
+tree among them, an editable install being a finder that ``.pth`` paths do not load), and there, with
+the clone out of reach: signs and verifies a credential with both cryptosuites
 through the public API (the bundled JSON-LD contexts must ship inside the package), then starts
 ``nansen issuer serve`` and ``nansen verifier serve`` on free loopback ports and fetches a page and
 the API docs' start script of each.
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import sysconfig
 import textwrap
 import time
 import zipfile
@@ -84,18 +87,9 @@ def fetch_when_up(url: str, process: subprocess.Popen[str]) -> httpx.Response:
 def test_the_installed_wheel_signs_verifies_and_serves(tmp_path: Path) -> None:
     assert not tmp_path.is_relative_to(REPO)
     python = sys.executable
-    run(
-        python,
-        "-m",
-        "pip",
-        "wheel",
-        "--quiet",
-        "--no-deps",
-        "--wheel-dir",
-        tmp_path / "dist",
-        REPO,
-        cwd=tmp_path,
-    )
+    wheel_dir = tmp_path / "dist"
+    build = ["-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "--wheel-dir", wheel_dir]
+    run(python, *build, REPO, cwd=tmp_path)
     (wheel,) = (tmp_path / "dist").glob("nansen-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert package_folders() <= names, "pyproject.toml's package list misses a folder"
@@ -104,7 +98,11 @@ def test_the_installed_wheel_signs_verifies_and_serves(tmp_path: Path) -> None:
 
     run(python, "-m", "venv", tmp_path / "venv", cwd=tmp_path)
     bin_dir = tmp_path / "venv" / "bin"
-    run(bin_dir / "python", "-m", "pip", "install", "--quiet", wheel, cwd=tmp_path)
+    run(bin_dir / "python", "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", wheel, cwd=tmp_path)
+    (site_packages,) = (tmp_path / "venv" / "lib").glob("python3*/site-packages")
+    (site_packages / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    imported = "import nansen, issuer, verifier, wallet; print(nansen.__file__)"
+    assert Path(run(bin_dir / "python", "-c", imported, cwd=tmp_path).strip()).is_relative_to(site_packages)
 
     printed = run(bin_dir / "python", "-c", SIGN_AND_VERIFY, cwd=tmp_path).splitlines()
     assert printed == ["eddsa-rdfc-2022 VALID 0.1.0", "eddsa-jcs-2022 VALID 0.1.0"]
