@@ -89,15 +89,15 @@ def test_the_demo_tells_the_whole_story(tmp_path: Path) -> None:
     assert_services_stopped(out, root)
 
 
-def interrupt_when_services_are_up(process: subprocess.Popen[str]) -> tuple[str, str]:
-    """SIGINT once both services are up; everything the demo printed (output, errors)."""
+def interrupt_when_services_are_up(process: subprocess.Popen[str], signum: int) -> tuple[str, str]:
+    """``signum`` once both services are up; everything the demo printed (output, errors)."""
     assert process.stdout is not None
     seen = []
     for line in process.stdout:
         seen.append(line)
         if line.startswith("3. "):  # both services are up
             break
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signum)
     rest, errors = process.communicate(timeout=60)
     return "".join(seen) + rest, errors
 
@@ -106,7 +106,8 @@ def test_a_run_is_removed_unless_kept(tmp_path: Path) -> None:
     process = subprocess.Popen(
         DEMO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=environment(tmp_path)
     )
-    output, _ = interrupt_when_services_are_up(process)
+    # SIGTERM, which the demo treats as Ctrl-C: a shell's background job ignores SIGINT.
+    output, _ = interrupt_when_services_are_up(process, signal.SIGTERM)
     assert process.returncode == 130, output
     root = run_folder(output)
     assert root.parent == tmp_path / "demo"
@@ -122,7 +123,7 @@ def test_an_interrupted_demo_stops_its_services(tmp_path: Path) -> None:
         text=True,
         env=environment(tmp_path),
     )
-    output, errors = interrupt_when_services_are_up(process)
+    output, errors = interrupt_when_services_are_up(process, signal.SIGINT)
     assert process.returncode == 130, output + errors
     assert "Interrupted: the services are stopped." in errors
     assert "Traceback" not in errors
