@@ -17,6 +17,12 @@ answer should be 200; anything else counts as an error. After a warm-up, it prin
 second, median and 99th-percentile latency, the error count, and the CPU time the server and
 the load generator used per request (``--seconds 0`` skips this part).
 
+Two kinds of credential are measured, one after the other: *issued-like* (the headline), with the
+two BitstringStatusListEntry entries (revocation, suspension) every credential the issuer makes
+carries, their status list credentials signed by the issuer and served over HTTPS by a server on
+loopback (a CA made for the run, which the verifier trusts), fetched and cached by the verifier as
+in production; and *without status*, the same credential without ``credentialStatus``.
+
 "QR scan to rendered verdict" (``--scans N``, 0 to skip): N presentations, each drawn as a camera
 would film a phone showing its QR code (a 1280x720 grey JPEG, as the scan page sends every frame),
 are posted one at a time to ``POST /scan`` as a browser does (``Accept: text/html``); the time
@@ -30,44 +36,83 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import multiprocessing
 import os
 import re
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
+import trustme
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from common import HOLDER, ISSUER, identity_credential
 
-from nansen import trust, vcdm
+from nansen import status, trust, vcdm
 from nansen.did import key as did_key
 from nansen.keys import Ed25519KeyPair
 from nansen.proofs import SUITES, ProofOptions, add_proof
 from nansen.qr import encode_presentation
+from tests.httpsserver import Route, Server
 from tests.verifier.pictures import camera_jpeg
 
 GOVERNANCE = did_key.signing_key(Ed25519KeyPair.from_seed(b"\x33" * 32))
 DOMAIN = "bench.example"
 
 
-def credential(suite: str) -> dict[str, Any]:
-    """An identity credential without a status entry (no status list server runs in the bench)."""
+#: The status lists' index of the bench's credential (any index; the lists are all clear).
+STATUS_INDEX = 94567
+
+
+def credential(suite: str, status_base: str | None) -> dict[str, Any]:
+    """An identity credential; issued-like (two status entries) when ``status_base`` is given."""
+    entries = (
+        [status.build_entry(f"{status_base}/{p}", STATUS_INDEX, p) for p in ("revocation", "suspension")]
+        if status_base
+        else None
+    )
     unsigned = identity_credential(
-        valid_from=datetime.now(UTC) - timedelta(days=1),
+        valid_from=datetime.now(UTC) - timedelta(days=1), credential_status=entries
     )
     return add_proof(unsigned, ISSUER, ProofOptions(cryptosuite=suite))
+
+
+@contextlib.contextmanager
+def status_list_server(directory: Path) -> Iterator[tuple[str, Path]]:
+    """The issuer's revocation and suspension lists (signed by it, all clear) over HTTPS on loopback,
+    as ``GET /status/{list}`` serves them; yields their base URL and the PEM of the CA to trust."""
+    ca = trustme.CA()
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("localhost", "127.0.0.1").configure_cert(tls)
+    server = Server(tls)
+    base = server.url("/status")
+    for purpose in ("revocation", "suspension"):
+        unsigned = status.build_list_credential(
+            f"{base}/{purpose}", ISSUER.controller, purpose, status.StatusList()
+        )
+        body = json.dumps(add_proof(unsigned, ISSUER, ProofOptions())).encode()
+        server.routes[f"/status/{purpose}"] = Route(
+            body=body, headers={"Content-Type": "application/vc+ld+json"}
+        )
+    ca_file = directory / "status-ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+    try:
+        yield base, ca_file
+    finally:
+        server.stop()
 
 
 def presentation(signed: dict[str, Any], suite: str, challenge: str | None) -> dict[str, Any]:
@@ -97,11 +142,15 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(directory: Path, mode: str, database_url: str | None) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    directory: Path, mode: str, database_url: str | None, ca_file: Path
+) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {
         **os.environ,
         "NANSEN_DATA_DIR": str(directory),
+        "NANSEN_ALLOW_PRIVATE_ADDRESSES": "1",  # the status lists are served on loopback
+        "NANSEN_TLS_CA_FILE": str(ca_file),
         "NANSEN_VERIFIER_MODE": mode,
         "NANSEN_VERIFIER_DOMAIN": DOMAIN,
         "NANSEN_VERIFIER_TRUST_LIST": str(trust_list(directory)),
@@ -137,8 +186,8 @@ def challenges(url: str, mode: str, size: int) -> list[str | None]:
         return [client.post("/challenges").json()["challenge"] for _ in range(size)]
 
 
-def build_pool(url: str, mode: str, suite: str, size: int) -> list[bytes]:
-    signed = credential(suite)
+def build_pool(url: str, mode: str, suite: str, size: int, status_base: str | None) -> list[bytes]:
+    signed = credential(suite, status_base)
     return [presentation_body(signed, suite, challenge) for challenge in challenges(url, mode, size)]
 
 
@@ -151,9 +200,10 @@ def summary(latencies: list[float]) -> dict[str, float]:
     }
 
 
-def scan_pictures(url: str, mode: str, suite: str, count: int) -> list[tuple[str, bytes]]:
-    """Camera-like JPEGs of fresh presentations' QR codes, with the query each is posted with."""
-    signed = credential(suite)
+def scan_pictures(url: str, mode: str, suite: str, count: int, status_base: str) -> list[tuple[str, bytes]]:
+    """Camera-like JPEGs of fresh presentations' QR codes (issued-like credentials), with the query
+    each is posted with."""
+    signed = credential(suite, status_base)
     pictures = []
     for challenge in challenges(url, mode, count):
         query = "" if challenge is None else f"?challenge={challenge}&domain={DOMAIN}"
@@ -258,10 +308,14 @@ def cpu_seconds(pid: int) -> float:
 
 
 def load_test(
-    args: argparse.Namespace, directory: Path, server: subprocess.Popen[bytes], url: str
+    args: argparse.Namespace,
+    directory: Path,
+    server: subprocess.Popen[bytes],
+    url: str,
+    status_base: str | None,
 ) -> dict[str, Any]:
     began = time.perf_counter()
-    bodies = build_pool(url, args.mode, args.suite, args.pool)
+    bodies = build_pool(url, args.mode, args.suite, args.pool, status_base)
     pool_seconds = time.perf_counter() - began
     pool = directory / "pool.jsonl"
     pool.write_bytes(b"\n".join(bodies))
@@ -302,14 +356,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "mode": args.mode,
         "database": "postgresql" if args.database_url else "sqlite",
     }
-    with tempfile.TemporaryDirectory(prefix="nansen-bench-") as tmp:
+    with (
+        tempfile.TemporaryDirectory(prefix="nansen-bench-") as tmp,
+        status_list_server(Path(tmp)) as (status_base, ca_file),
+    ):
         directory = Path(tmp)
-        server, url = start_server(directory, args.mode, args.database_url)
+        server, url = start_server(directory, args.mode, args.database_url, ca_file)
         try:
             if args.seconds > 0:
-                figures |= load_test(args, directory, server, url)
+                figures["issued"] = load_test(args, directory, server, url, status_base)
+                figures["without_status"] = load_test(args, directory, server, url, None)
             if args.scans > 0:
-                figures["scan"] = measure_scans(url, scan_pictures(url, args.mode, args.suite, args.scans))
+                pictures = scan_pictures(url, args.mode, args.suite, args.scans, status_base)
+                figures["scan"] = measure_scans(url, pictures)
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -337,30 +396,33 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(figures, indent=2))
         return 0
     if args.seconds > 0:
-        print_load(figures, args)
+        print_load(
+            figures, "issued-like credentials (two status entries, lists cached)", figures["issued"], args
+        )
+        print_load(figures, "credentials without status entries", figures["without_status"], args)
     if args.scans > 0:
         scan = figures["scan"]
         latency = scan["latency_ms"]
         print(
             f"QR scan to rendered verdict ({scan['scans']} camera-like 1280x720 JPEGs of "
-            f"{scan['picture_kib']} KiB, one at a time, {figures['mode']}):\n"
+            f"{scan['picture_kib']} KiB, issued-like credentials, one at a time, {figures['mode']}):\n"
             f"  p50 {latency['p50']} ms, p99 {latency['p99']} ms, max {latency['max']} ms (target: under 1000 ms)\n"
             f"  verdicts: {', '.join(f'{v} {n}' for v, n in scan['verdicts'].items())}"
         )
     return 0
 
 
-def print_load(figures: dict[str, Any], args: argparse.Namespace) -> None:
-    latency = figures["latency_ms"]
+def print_load(figures: dict[str, Any], kind: str, load: dict[str, Any], args: argparse.Namespace) -> None:
+    latency = load["latency_ms"]
     print(
-        f"{figures['suite']}, {figures['mode']}, {figures['database']}, "
-        f"{figures['concurrency']} connections, "
-        f"{f'{args.rate:g} requests/s offered' if args.rate else 'closed loop'}, {figures['seconds']} s measured:\n"
-        f"  {figures['requests_per_second']} presentations/s ({figures['requests']} requests, "
-        f"{figures['errors']} errors{', pool exhausted' if figures['pool_exhausted'] else ''})\n"
+        f"{kind}: {figures['suite']}, {figures['mode']}, {figures['database']}, "
+        f"{load['concurrency']} connections, "
+        f"{f'{args.rate:g} requests/s offered' if args.rate else 'closed loop'}, {load['seconds']} s measured:\n"
+        f"  {load['requests_per_second']} presentations/s ({load['requests']} requests, "
+        f"{load['errors']} errors{', pool exhausted' if load['pool_exhausted'] else ''})\n"
         f"  latency p50 {latency['p50']} ms, p99 {latency['p99']} ms, max {latency['max']} ms\n"
-        f"  CPU per request: server {figures['cpu_ms_per_request']['server']} ms, "
-        f"load generator {figures['cpu_ms_per_request']['load_generator']} ms"
+        f"  CPU per request: server {load['cpu_ms_per_request']['server']} ms, "
+        f"load generator {load['cpu_ms_per_request']['load_generator']} ms"
     )
 
 

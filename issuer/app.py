@@ -14,6 +14,7 @@ from issuer.console.pages import UPLOAD_PATH
 from issuer.db import make_engine, session_factory
 from issuer.settings import Settings
 from issuer.vault import Vault
+from nansen import apidocs
 
 #: The routes that take a scan, and so have the larger body limit.
 UPLOAD_PATHS = ("/documents", UPLOAD_PATH)
@@ -32,8 +33,11 @@ def create_app(settings: Settings) -> FastAPI:
         title="Nansen issuer",
         summary="Partners issue, revoke and suspend W3C Verifiable Credentials (VC-API).",
         version="0.1.0",
+        docs_url=None,  # FastAPI's page loads Swagger UI from a CDN; apidocs serves it offline
+        redoc_url=None,
         lifespan=lifespan,
     )
+    apidocs.install(app)
     app.state.settings = settings
     app.state.vault = Vault.open(settings)
     app.state.sessions = session_factory(engine)

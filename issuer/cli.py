@@ -105,8 +105,15 @@ def migrate_command() -> None:
     with _database(settings, migrated=False) as (session, vault):
         bind = session.get_bind()
         assert isinstance(bind, Engine)
+        before = migrate.current_revision(bind)
         migrate.upgrade(bind, vault)
-    typer.echo("The database is up to date.")
+    head = migrate.head_revision()
+    if before is None:
+        typer.echo(f"Created the database's tables (revision {head}).")
+    elif before == head:
+        typer.echo(f"The database was already current (revision {head}); nothing to do.")
+    else:
+        typer.echo(f"Migrated the database from revision {before} to {head}.")
 
 
 @partner_app.command("add")
@@ -132,7 +139,11 @@ def partner_add(
 
 
 @partner_app.command("rotate-key")
-def partner_rotate_key(partner_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
+def partner_rotate_key(
+    partner_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The partner's id, as `partner add` printed it.")
+    ],
+) -> None:
     """Give the partner a new signing key; the old one stays in its DID document, retired."""
     settings = _settings()
     with _database(settings) as (session, vault), session.begin():
@@ -142,7 +153,9 @@ def partner_rotate_key(partner_id: Annotated[str, typer.Argument(metavar="ID")])
 
 @partner_app.command("compromised")
 def partner_compromised(
-    partner_id: Annotated[str, typer.Argument(metavar="ID")],
+    partner_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The partner's id, as `partner add` printed it.")
+    ],
     key_id: Annotated[str, typer.Argument(metavar="KEYID", help="key-N, #key-N or the key's DID URL.")],
 ) -> None:
     """Mark a key compromised: nothing it ever signed verifies any more. Rotate if it was current."""
@@ -154,7 +167,9 @@ def partner_compromised(
 
 @partner_app.command("escrow")
 def partner_escrow(
-    partner_id: Annotated[str, typer.Argument(metavar="ID")],
+    partner_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The partner's id, as `partner add` printed it.")
+    ],
     did: Annotated[
         str | None, typer.Argument(metavar="DID", help="The escrow recipient's did:key.", show_default=False)
     ] = None,

@@ -59,8 +59,17 @@ def _revision(connection: Connection) -> str | None:
     ).get_current_revision()
 
 
+def head_revision() -> str | None:
+    """The newest revision of the migrations."""
+    return ScriptDirectory.from_config(config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at; None for a database without the issuer's tables."""
+    with engine.connect() as connection:
+        return _revision(connection)
+
+
 def is_current(engine: Engine) -> bool:
     """Whether the database is at the newest revision."""
-    head = ScriptDirectory.from_config(config()).get_current_head()
-    with engine.connect() as connection:
-        return _revision(connection) == head
+    return current_revision(engine) == head_revision()

@@ -11,8 +11,17 @@ import platformdirs
 
 from nansen.errors import InvalidInput
 
-#: Where the bundled data (contexts, schemas) lives: ``schemas/`` beside the package.
-SCHEMAS_DIR = Path(os.environ.get("NANSEN_SCHEMAS_DIR", Path(__file__).resolve().parent.parent / "schemas"))
+
+def _bundled_schemas() -> Path:
+    """The bundled data (contexts, vocabulary, JSON Schemas). The repository keeps it in the top-level
+    ``schemas/`` folder; the wheel maps that folder into the package as ``nansen/schemas``
+    (pyproject.toml, ``package-dir``), so an installed copy finds it inside the package."""
+    package = Path(__file__).resolve().parent
+    installed = package / "schemas"
+    return installed if installed.is_dir() else package.parent / "schemas"
+
+
+SCHEMAS_DIR = Path(os.environ.get("NANSEN_SCHEMAS_DIR") or _bundled_schemas())
 
 
 def data_dir() -> Path:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,8 +14,8 @@ from nansen.did import key as did_key
 from nansen.keys import Ed25519KeyPair, SigningKey
 
 REPO = Path(__file__).resolve().parent.parent
-#: The W3C vectors live in shared/ beside the repository (``NANSEN_VECTORS_DIR`` overrides).
-VECTORS = Path(os.environ.get("NANSEN_VECTORS_DIR", REPO.parent / "shared" / "vectors" / "w3c-vc-di-eddsa"))
+#: The W3C vc-di-eddsa vectors, kept in the repository (tests/vectors/README.md: source and licence).
+VECTORS = REPO / "tests" / "vectors" / "w3c-vc-di-eddsa"
 
 
 def load_json(path: Path) -> Any:
@@ -30,11 +29,14 @@ def did_key_signer(seed_byte: int) -> SigningKey:
 @pytest.fixture
 def vectors() -> Path:
     if not VECTORS.is_dir():
-        pytest.fail(f"The W3C test vectors are missing at {VECTORS}; set NANSEN_VECTORS_DIR.")
+        pytest.fail(f"The W3C test vectors are missing at {VECTORS} (see tests/vectors/README.md).")
     return VECTORS
 
 
-CHROMIUM = Path("/usr/bin/chromium")
+DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
+#: Debian's Chromium where there is one; otherwise None, Playwright's own build (``./dev test``
+#: installs one or the other: see its ``setup_browser``).
+CHROMIUM = str(DEBIAN_CHROMIUM) if DEBIAN_CHROMIUM.exists() else None
 #: Headless, as root, and quiet: without the background-networking flags Chromium keeps trying
 #: hosts this machine's closed network refuses.
 CHROMIUM_ARGS = [
@@ -51,11 +53,12 @@ CHROMIUM_ARGS = [
 def playwright() -> Iterator[Playwright]:
     """The one Playwright driver of the test session: a second sync driver cannot start while one
     runs in the same process, so every browser test (issuer console, verifier pages) shares it.
-    It drives Debian's Chromium; Playwright's own browser downloads are never used."""
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"Chromium is missing at {CHROMIUM}: apt-get update && apt-get install -y chromium chromium-driver",
-            pytrace=False,
-        )
+    It drives Debian's Chromium, or Playwright's own where Debian's is missing."""
     with sync_playwright() as driver:
+        if CHROMIUM is None and not Path(driver.chromium.executable_path).exists():
+            pytest.fail(
+                f"Chromium is missing (neither {DEBIAN_CHROMIUM} nor Playwright's own): ./dev test installs it "
+                "(as root: apt-get install chromium; otherwise .venv/bin/playwright install chromium).",
+                pytrace=False,
+            )
         yield driver

@@ -44,3 +44,10 @@ def serving(
         server.should_exit = True
         thread.join(timeout=30)
         sock.close()
+
+
+def free_port() -> int:
+    """A loopback port free at the time of asking, for a service started in another process."""
+    sock, port = loopback_socket()
+    sock.close()
+    return port

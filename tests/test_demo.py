@@ -48,9 +48,19 @@ def assert_services_stopped(output: str, root: Path) -> None:
             os.kill(pid, 0)
 
 
+def assert_private(root: Path) -> None:
+    """Every file of the run is the user's alone: 0600 files in 0700 folders, the roles' too."""
+    paths = [root, *root.rglob("*")]
+    assert len(paths) > 10
+    for path in paths:
+        mode = path.stat().st_mode & 0o777
+        assert mode & 0o077 == 0, f"{path.relative_to(root.parent)} is {mode:o}"
+    assert root.parent.stat().st_mode & 0o077 == 0
+
+
 def test_the_demo_tells_the_whole_story(tmp_path: Path) -> None:
     process = subprocess.run(
-        DEMO, capture_output=True, text=True, env=environment(tmp_path), timeout=540, check=False
+        [*DEMO, "--keep"], capture_output=True, text=True, env=environment(tmp_path), timeout=540, check=False
     )
     assert process.returncode == 0, process.stdout + process.stderr
     out = process.stdout
@@ -70,6 +80,8 @@ def test_the_demo_tells_the_whole_story(tmp_path: Path) -> None:
 
     root = run_folder(out)
     assert root.parent == tmp_path / "demo"
+    assert f"Its files are in {root}." in out
+    assert_private(root)
     assert (root / "original.png").read_bytes() == (root / "birth-certificate.png").read_bytes()
     presentation = qr.decode_presentation(qr.decode_image(root / "vp.png"))
     assert presentation["verifiableCredential"][0]["issuer"].startswith("did:web:localhost%3A")
@@ -77,19 +89,41 @@ def test_the_demo_tells_the_whole_story(tmp_path: Path) -> None:
     assert_services_stopped(out, root)
 
 
-def test_an_interrupted_demo_stops_its_services(tmp_path: Path) -> None:
-    process = subprocess.Popen(
-        DEMO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment(tmp_path)
-    )
+def interrupt_when_services_are_up(process: subprocess.Popen[str], signum: int) -> tuple[str, str]:
+    """``signum`` once both services are up; everything the demo printed (output, errors)."""
     assert process.stdout is not None
     seen = []
     for line in process.stdout:
         seen.append(line)
         if line.startswith("3. "):  # both services are up
             break
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signum)
     rest, errors = process.communicate(timeout=60)
-    output = "".join(seen) + rest
+    return "".join(seen) + rest, errors
+
+
+def test_a_run_is_removed_unless_kept(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        DEMO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=environment(tmp_path)
+    )
+    # SIGTERM, which the demo treats as Ctrl-C: a shell's background job ignores SIGINT.
+    output, _ = interrupt_when_services_are_up(process, signal.SIGTERM)
+    assert process.returncode == 130, output
+    root = run_folder(output)
+    assert root.parent == tmp_path / "demo"
+    assert not root.exists()
+    assert list((tmp_path / "demo").iterdir()) == []
+
+
+def test_an_interrupted_demo_stops_its_services(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [*DEMO, "--keep"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment(tmp_path),
+    )
+    output, errors = interrupt_when_services_are_up(process, signal.SIGINT)
     assert process.returncode == 130, output + errors
     assert "Interrupted: the services are stopped." in errors
     assert "Traceback" not in errors

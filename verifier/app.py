@@ -11,6 +11,7 @@ from anyio import to_thread
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
+from nansen import apidocs
 from nansen.timeutil import now
 from verifier import api, pages, problems, replay, scan
 from verifier.body import BodyLimit
@@ -63,10 +64,11 @@ def create_app(settings: Settings) -> FastAPI:
         title="Nansen verifier",
         summary="Verifies credentials and presentations (W3C VC-API verifier endpoints).",
         version="0.1.0",
-        docs_url=None,  # the interactive docs load scripts from a CDN; /openapi.json stays
+        docs_url=None,  # FastAPI's page loads Swagger UI from a CDN; apidocs serves it offline
         redoc_url=None,
         lifespan=lifespan,
     )
+    apidocs.install(app)
     services = build_services(settings, engine)
     app.state.services = services
     problems.install(app)

@@ -145,7 +145,11 @@ def encrypt(
     source: Annotated[str, typer.Argument(help="The document (a scan), or - for standard input.")],
     to: Annotated[
         list[str],
-        typer.Option("--to", help="A recipient's DID: the holder, and any escrow or guardian. Repeatable."),
+        typer.Option(
+            "--to",
+            metavar="DID",
+            help="A recipient's DID: the holder, and any escrow or guardian. Repeatable.",
+        ),
     ],
     did_doc: DidDocOption = None,
 ) -> None:

@@ -7,6 +7,7 @@
 //   node dbvc.mjs verify-presentation --challenge C [--domain D] [--now DATE]           < presentation
 //   node dbvc.mjs canonize [--suite S]                                                < document
 //   node dbvc.mjs batch                                                                  < [request, ...]
+//   node dbvc.mjs time --suite S --key KEYFILE [--created DATE] [--n N]                < credential
 //
 // S is eddsa-rdfc-2022 or eddsa-jcs-2022. KEYFILE holds a Multikey JSON object with its
 // secretKeyMultibase (Nansen's key file). Every command prints one JSON object; `batch` reads a
@@ -245,6 +246,28 @@ const COMMANDS = {
     };
   },
 
+  // For bench/proofs.py: issue and verify the credential N times each (after N/10 untimed, so
+  // contexts are cached as a long-running verifier caches them); milliseconds per operation. The
+  // proof alone is judged: status entries are taken as good (no status list is fetched).
+  async time({suite, key, created, n = '100', document}) {
+    const count = Number(n);
+    const signing = await signingSuite({suite, key, created});
+    const sign = () => vc.issue({credential: structuredClone(document), suite: signing, documentLoader});
+    const signed = await sign();
+    const verify = async () => {
+      const result = await vc.verifyCredential({
+        credential: signed,
+        suite: verifyingSuites(),
+        documentLoader,
+        checkStatus: async () => ({verified: true})
+      });
+      if(result.verified !== true) {
+        throw new Error(messages(result.error).join(' / ') || 'The credential did not verify.');
+      }
+    };
+    return {sign: await timings(sign, count), verify: await timings(verify, count)};
+  },
+
   // For diagnosing a mismatch: the document (no proof removed) as eddsa-rdfc-2022 hashes it
   // (RDFC-1.0 N-Quads) or as eddsa-jcs-2022 does (JCS).
   async canonize({suite = 'eddsa-rdfc-2022', document}) {
@@ -253,6 +276,22 @@ const COMMANDS = {
     return {canonical};
   }
 };
+
+// Median, 10th and 90th percentile milliseconds of `n` runs of `operation`, after n/10 untimed.
+async function timings(operation, n) {
+  for(let i = 0; i < Math.max(5, Math.floor(n / 10)); i++) {
+    await operation();
+  }
+  const samples = [];
+  for(let i = 0; i < n; i++) {
+    const start = process.hrtime.bigint();
+    await operation();
+    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  samples.sort((a, b) => a - b);
+  const at = fraction => samples[Math.min(n - 1, Math.floor(fraction * n))];
+  return {median: at(0.5), p10: at(0.1), p90: at(0.9)};
+}
 
 async function run(request) {
   const command = COMMANDS[request.command];
@@ -273,7 +312,7 @@ function parseArguments(argv) {
   const options = {command};
   const names = {
     '--suite': 'suite', '--key': 'keyFile', '--challenge': 'challenge',
-    '--domain': 'domain', '--created': 'created', '--now': 'now'
+    '--domain': 'domain', '--created': 'created', '--now': 'now', '--n': 'n'
   };
   for(let i = 0; i < rest.length; i += 2) {
     const name = names[rest[i]];

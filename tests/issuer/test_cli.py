@@ -149,7 +149,9 @@ def test_unmigrated_database_is_named(tmp_path: Path) -> None:
     assert code == 1
     assert "run `nansen issuer migrate` first" in err
     assert run(env, "migrate")[0] == 0
-    assert run(env, "migrate")[1].strip() == "The database is up to date."
+    assert (
+        run(env, "migrate")[1].strip() == "The database was already current (revision r0002); nothing to do."
+    )
     assert run(env, "partner", "add", "Early")[0] == 0
 
 

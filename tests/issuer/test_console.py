@@ -38,7 +38,7 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "issuer" / "console" / "templa
 
 @pytest.fixture(scope="session")
 def browser(playwright: Playwright) -> Iterator[Browser]:
-    launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
     yield launched
     launched.close()
 

@@ -1,6 +1,6 @@
 """The scan page in a real headless Chromium whose fake camera films a generated QR code.
 
-Chromium (the Debian package, driven by Playwright through its ``executable_path``) plays a
+Chromium (Debian's, or Playwright's own: tests/conftest.py), driven by Playwright, plays a
 YUV4MPEG2 video of the code as its camera; the page's script sends frames to ``POST /scan`` on a
 real uvicorn server, which verifies against a trust list naming PARTNER and status lists served
 over HTTPS on loopback. Screenshots of each result are written to ``$NANSEN_TEST_ARTIFACTS`` (or
@@ -54,7 +54,7 @@ def chromium(playwright: Playwright, camera: Path | None) -> Iterator[Page]:
         if camera
         else []
     )
-    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[*ARGS, *video])
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[*ARGS, *video])
     try:
         yield browser.new_context(viewport=PHONE).new_page()
     finally:

@@ -15,8 +15,10 @@ The ``NANSEN_IPFS_*`` variables choose the document store (:func:`nansen.ipfs.co
 from __future__ import annotations
 
 import contextlib
+import getpass
 import os
 import tempfile
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -35,6 +37,8 @@ from wallet.wallet import Wallet, check_new_passphrase
 
 PHRASE_VARIABLE = "NANSEN_WALLET_PASSPHRASE"
 DURESS_VARIABLE = "NANSEN_WALLET_DURESS_PASSPHRASE"
+#: What is missing is the person's to give (as click's own usage errors).
+EXIT_USAGE = 2
 
 
 def default_directory() -> Path:
@@ -73,13 +77,25 @@ def duress_passphrase() -> str:
 def _secret(variable: str, prompt: str, new: bool) -> str:
     value = os.environ.get(variable)
     if value is None:
-        value = str(typer.prompt(prompt, hide_input=True, confirmation_prompt=new))
+        value = _prompt_hidden(variable, prompt, new)
     if new:
         try:
             check_new_passphrase(value)
         except NansenError as error:
             refuse(error)
     return value
+
+
+def _prompt_hidden(variable: str, prompt: str, new: bool) -> str:
+    """Ask on the terminal. Without one, getpass would warn (naming its own file), read standard
+    input with echo and end in "Aborted."; instead, say which variable to set."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", getpass.GetPassWarning)
+        try:
+            return str(typer.prompt(prompt, hide_input=True, confirmation_prompt=new))
+        except getpass.GetPassWarning:
+            typer.echo(f"Error: No terminal to ask for the passphrase on: set {variable}.", err=True)
+            raise typer.Exit(EXIT_USAGE) from None
 
 
 @contextlib.contextmanager

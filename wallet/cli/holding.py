@@ -89,10 +89,16 @@ def receive(
     ],
     wallet: WalletOption = None,
     did_doc: Annotated[
-        list[Path] | None, typer.Option("--did-doc", help="The issuer's DID document, to verify offline.")
+        list[Path] | None,
+        typer.Option(
+            "--did-doc", metavar="FILE", help="The issuer's DID document, to verify offline. Repeatable."
+        ),
     ] = None,
     status_list: Annotated[
-        list[Path] | None, typer.Option("--status-list", help="A status list credential, to verify offline.")
+        list[Path] | None,
+        typer.Option(
+            "--status-list", metavar="FILE", help="A status list credential, to verify offline. Repeatable."
+        ),
     ] = None,
 ) -> None:
     """Verify a credential (and the key of its document) and keep it, if it is for this wallet."""
@@ -156,7 +162,12 @@ def list_credentials(
         typer.echo(f"{row['id']}  {row['summary']} (valid from {row['validFrom']}{documents})")
 
 
-def show(ident: Annotated[str, typer.Argument(metavar="ID")], wallet: WalletOption = None) -> None:
+def show(
+    ident: Annotated[
+        str, typer.Argument(metavar="ID", help="The credential's id, as `nansen wallet list` prints it.")
+    ],
+    wallet: WalletOption = None,
+) -> None:
     """Print a credential, and where its original documents are (never their keys)."""
     with opened(wallet) as held:
         found = held.find(ident)
@@ -171,7 +182,9 @@ def show(ident: Annotated[str, typer.Argument(metavar="ID")], wallet: WalletOpti
 
 
 def document_open(
-    ident: Annotated[str, typer.Argument(metavar="ID")],
+    ident: Annotated[
+        str, typer.Argument(metavar="ID", help="The credential's id, as `nansen wallet list` prints it.")
+    ],
     out: Annotated[Path, typer.Option("--out", help="Where to write the original document.")],
     cid: Annotated[
         str | None, typer.Option("--cid", help="Which document, if the credential has several.")

@@ -18,7 +18,9 @@ from wallet.trustcheck import standing
 
 
 def present(
-    ident: Annotated[str, typer.Argument(metavar="ID")],
+    ident: Annotated[
+        str, typer.Argument(metavar="ID", help="The credential's id, as `nansen wallet list` prints it.")
+    ],
     challenge: Annotated[
         str | None, typer.Option("--challenge", help="The verifier's one-time challenge, if it gave one.")
     ] = None,
