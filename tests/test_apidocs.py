@@ -22,6 +22,7 @@ from issuer import migrate
 from issuer.app import create_app as issuer_app
 from issuer.db import make_engine
 from issuer.settings import Settings as IssuerSettings
+from issuer.vault import Vault
 from nansen import apidocs
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.servers import loopback_socket, serving
@@ -31,12 +32,11 @@ from verifier.app import create_app as verifier_app
 
 def issuer(directory: Path) -> FastAPI:
     url = f"sqlite:///{directory / 'issuer.db'}"
+    master_key = secrets.token_bytes(32)
     engine = make_engine(url)
-    migrate.upgrade(engine)
+    migrate.upgrade(engine, Vault(master_key))
     engine.dispose()
-    return issuer_app(
-        IssuerSettings(database_url=url, data_dir=directory, master_key=secrets.token_bytes(32))
-    )
+    return issuer_app(IssuerSettings(database_url=url, data_dir=directory, master_key=master_key))
 
 
 def verifier(directory: Path) -> FastAPI:

@@ -125,13 +125,14 @@ def test_verify_page_refuses_a_credential_with_a_duplicate_key(verifier_service:
 @pytest.fixture
 def issuer_service(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
     """The issuer on a real uvicorn server (SQLite), and a partner's authorization header."""
-    url = next(_migrated(f"sqlite:///{tmp_path / 'issuer.db'}"))
+    master_key = os.urandom(32)
+    url = next(_migrated(f"sqlite:///{tmp_path / 'issuer.db'}", master_key))
     sock, port = loopback_socket()
     settings = Settings(
         database_url=url,
         public_host=f"localhost%3A{port}",
         data_dir=tmp_path / "data",
-        master_key=os.urandom(32),
+        master_key=master_key,
         rate_per_second=1000.0,
         rate_burst=1000,
     )
