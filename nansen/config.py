@@ -10,6 +10,7 @@ reads the environment again.
 
 from __future__ import annotations
 
+import json
 import os
 import ssl
 from collections.abc import Mapping
@@ -76,6 +77,7 @@ class CoreSettings:
         """The settings ``environ`` (by default the process's environment) gives; `ConfigurationError`
         for the first value that cannot be used."""
         env = _Environment(os.environ if environ is None else environ)
+        schemas = env.directory("NANSEN_SCHEMAS_DIR", must_exist=True) or _bundled_schemas()
         return cls(
             limits=Limits(
                 max_document_bytes=env.whole("NANSEN_MAX_DOCUMENT_BYTES", 1_000_000, 1, 1_000_000_000),
@@ -84,8 +86,8 @@ class CoreSettings:
                 clock_skew_seconds=env.whole("NANSEN_CLOCK_SKEW_SECONDS", 300, 0, 86_400, " of seconds"),
             ),
             data_dir=env.directory("NANSEN_DATA_DIR") or Path(platformdirs.user_data_dir("nansen")),
-            schemas_dir=env.directory("NANSEN_SCHEMAS_DIR", must_exist=True) or _bundled_schemas(),
-            allowed_contexts=env.urls("NANSEN_JSONLD_CONTEXTS"),
+            schemas_dir=schemas,
+            allowed_contexts=env.contexts("NANSEN_JSONLD_CONTEXTS", schemas / "contexts" / "index.json"),
             shape_cache=env.flag("NANSEN_SHAPE_CACHE", default=True),
             allow_private_addresses=env.flag("NANSEN_ALLOW_PRIVATE_ADDRESSES", default=False),
             extra_ca_file=env.ca_file("NANSEN_TLS_CA_FILE"),
@@ -133,14 +135,25 @@ class _Environment:
         wanted = "an existing directory" if must_exist else "a directory (or a path where one can be made)"
         raise ConfigurationError(f"{name} must be {wanted}, not {raw!r}.")
 
-    def urls(self, name: str) -> frozenset[str] | None:
+    def contexts(self, name: str, index: Path) -> frozenset[str] | None:
+        """Context URLs, each one of those bundled (listed in ``index``): a context that is not
+        would otherwise make every credential using it fail its checks, a verdict on a setting."""
         raw = self._raw(name)
         if not raw:
             return None
-        urls = [url.strip() for url in raw.split(",")]
-        if not all(url.startswith(("https://", "http://")) for url in urls):
-            raise ConfigurationError(f"{name} must be context URLs separated by commas, not {raw!r}.")
-        return frozenset(urls)
+        try:
+            bundled = set(json.loads(index.read_text(encoding="utf-8")))
+        except (OSError, ValueError) as cause:
+            raise ConfigurationError(
+                f"{name} needs the bundled contexts' index, {index}, readable."
+            ) from cause
+        urls = frozenset(url.strip() for url in raw.split(","))
+        unknown = sorted(urls - bundled)
+        if unknown:
+            raise ConfigurationError(
+                f"{name} must be bundled context URLs separated by commas, not {unknown[0]!r}."
+            )
+        return urls
 
     def ca_file(self, name: str) -> str | None:
         raw = self._raw(name)

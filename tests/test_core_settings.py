@@ -91,8 +91,9 @@ BAD = [
     ),
     (
         "NANSEN_JSONLD_CONTEXTS",
-        "credentials-v2",
-        "NANSEN_JSONLD_CONTEXTS must be context URLs separated by commas, not 'credentials-v2'.",
+        "https://www.w3.org/ns/credentials/v2,https://example.org/unbundled",
+        "NANSEN_JSONLD_CONTEXTS must be bundled context URLs separated by commas, "
+        "not 'https://example.org/unbundled'.",
     ),
     (
         "NANSEN_SCHEMAS_DIR",
@@ -188,7 +189,7 @@ def test_importing_reads_nothing_the_first_use_does(tmp_path: Path) -> None:
     assert finished.stderr == ""
     assert finished.stdout.splitlines() == [
         "imported",
-        "NANSEN_MAX_JSON_DEPTH must be a whole number from 1 to 10000, not '-5'.",
+        "NANSEN_SCHEMAS_DIR must be an existing directory, not '/nonexistent'.",  # the first one read
     ]
 
 
