@@ -21,17 +21,22 @@ from issuer.api.deps import get_store
 from issuer.app import create_app
 from issuer.db import make_engine, session_factory
 from issuer.problems import Problem
-from issuer.settings import DEFAULT_PORT, Settings, SettingsError
+from issuer.settings import DEFAULT_PORT, Settings
 from issuer.vault import Vault, VaultError
-from nansen.cli.io import EXIT_REFUSED, fail
+from nansen.cli.io import EXIT_REFUSED, configured, fail
 from nansen.errors import InvalidInput
 from nansen.ipfs import IpfsError
 from nansen.logs import configure_service_logging
 from service.files import keep_private
+from service.migrations import what_was_done
 from service.serve import check_port
 from service.serve import serve as run_service
 
-app = typer.Typer(help="The partner's issuer service.", no_args_is_help=True)
+app = typer.Typer(
+    help="The partner's issuer service.",
+    no_args_is_help=True,
+    rich_markup_mode=None,  # as `nansen` (nansen.cli.main): no Python type labels in the help
+)
 partner_app = typer.Typer(help="Partners: create them, rotate or retire their keys.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
 app.add_typer(partner_app, name="partner")
@@ -45,10 +50,7 @@ def _private_files() -> None:
 
 
 def _settings() -> Settings:
-    try:
-        return Settings.from_env()
-    except SettingsError as error:
-        fail(str(error))
+    return configured(Settings.from_env)
 
 
 @contextmanager
@@ -107,13 +109,7 @@ def migrate_command() -> None:
         assert isinstance(bind, Engine)
         before = migrate.current_revision(bind)
         migrate.upgrade(bind, vault)
-    head = migrate.head_revision()
-    if before is None:
-        typer.echo(f"Created the database's tables (revision {head}).")
-    elif before == head:
-        typer.echo(f"The database was already current (revision {head}); nothing to do.")
-    else:
-        typer.echo(f"Migrated the database from revision {before} to {head}.")
+    typer.echo(what_was_done(before, migrate.head_revision()))
 
 
 @partner_app.command("add")

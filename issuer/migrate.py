@@ -14,13 +14,13 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from issuer import audit
 from issuer.vault import Vault
+from service import migrations
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "issuer_alembic_version"
@@ -44,7 +44,7 @@ def upgrade(engine: Engine, vault: Vault) -> None:
         if revision.revision != SEAL_REVISION
     }
     with engine.begin() as connection:
-        before = _revision(connection)
+        before = migrations.revision_of(connection, VERSION_TABLE)
         settings.attributes["connection"] = connection
         command.upgrade(settings, "head")
         if before is None or before in unsealed:
@@ -53,21 +53,14 @@ def upgrade(engine: Engine, vault: Vault) -> None:
                 session.flush()
 
 
-def _revision(connection: Connection) -> str | None:
-    return MigrationContext.configure(
-        connection, opts={"version_table": VERSION_TABLE}
-    ).get_current_revision()
-
-
 def head_revision() -> str | None:
     """The newest revision of the migrations."""
-    return ScriptDirectory.from_config(config()).get_current_head()
+    return migrations.head_revision(config())
 
 
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at; None for a database without the issuer's tables."""
-    with engine.connect() as connection:
-        return _revision(connection)
+    return migrations.current_revision(engine, VERSION_TABLE)
 
 
 def is_current(engine: Engine) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -18,13 +17,12 @@ from referencing import Registry, Resource
 
 from issuer.problems import Problem
 from nansen import vcdm
-from nansen.config import SCHEMAS_DIR
-
-DIRECTORY = SCHEMAS_DIR / "credentials"
+from nansen.config import schemas_dir
 
 
 @cache
-def _validators(directory: Path = DIRECTORY) -> dict[str, Draft202012Validator]:
+def _validators() -> dict[str, Draft202012Validator]:
+    directory = schemas_dir() / "credentials"
     schemas = {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in directory.glob("*.json")}
     registry: Registry[Any] = Registry().with_resources(
         (schema["$id"], Resource.from_contents(schema)) for schema in schemas.values()

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from issuer.dids import authority
-from nansen.config import Limits, data_dir
-from nansen.errors import InvalidInput
+from nansen.config import Limits, configured_limits, data_dir
+from nansen.errors import ConfigurationError, InvalidInput
 from nansen.status import MIN_ENTRIES
 
 DEFAULT_PORT = 8081
@@ -22,7 +22,7 @@ DEFAULT_PORT = 8081
 DEFAULT_MAX_SCAN_BYTES = 50_000_000
 
 
-class SettingsError(ValueError):
+class SettingsError(ConfigurationError):
     """An environment variable has a value the service cannot use."""
 
 
@@ -73,7 +73,7 @@ class Settings:
     status_list_length: int = MIN_ENTRIES
     #: The largest scan accepted; a document upload's body may be this much larger than the usual limit.
     max_scan_bytes: int = DEFAULT_MAX_SCAN_BYTES
-    limits: Limits = field(default_factory=Limits)
+    limits: Limits = field(default_factory=configured_limits)
 
     @property
     def max_upload_bytes(self) -> int:
@@ -87,6 +87,9 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
+        """The service's settings; `SettingsError` (or the core's `ConfigurationError`, the core's
+        variables being checked here too) names the first variable that cannot be used."""
+        limits = configured_limits()
         directory = data_dir() / "issuer"
         url = (
             environ.get("NANSEN_ISSUER_DATABASE_URL", "").strip()
@@ -112,4 +115,5 @@ class Settings:
             status_max_age=int(_number(environ, "NANSEN_ISSUER_STATUS_MAX_AGE", 300, int)),
             status_list_length=_list_length(environ),
             max_scan_bytes=int(_number(environ, "NANSEN_ISSUER_MAX_SCAN_BYTES", DEFAULT_MAX_SCAN_BYTES, int)),
+            limits=limits,
         )

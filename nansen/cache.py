@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from nansen import jsonutil
-from nansen.config import Limits
+from nansen.config import configured_limits
 from nansen.errors import InvalidInput, NansenError
 
 __all__ = ["Entry", "JsonCache", "Schedule", "ago", "write_json_atomically"]
@@ -74,7 +74,7 @@ class JsonCache:
         self.directory = directory
         self._key_field = key_field
         self._what = what
-        self._limits = Limits(max_document_bytes=max(4 * max_bytes, 1 << 20))
+        self._limits = configured_limits(max_document_bytes=max(4 * max_bytes, 1 << 20))
         self._check = check
         self._memory: OrderedDict[str, Entry] = OrderedDict()
         self._lock = threading.Lock()

@@ -13,29 +13,23 @@ gives the same bytes.
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 import rfc8785
 
 from nansen import jsonld, rdf_templates, rdfc
-from nansen.config import Limits
+from nansen.config import Limits, configured_limits, shape_cache
 from nansen.jsonld import ContextStore
 from nansen.jsonutil import check_strings
-
-#: The shape cache is on unless ``NANSEN_SHAPE_CACHE`` is ``0`` (read once, at import).
-SHAPE_CACHE = os.environ.get("NANSEN_SHAPE_CACHE", "1") != "0"
-
-_DEFAULT_LIMITS = Limits()
 
 
 def canonical_nquads(
     document: dict[str, Any], limits: Limits | None = None, store: ContextStore | None = None
 ) -> str:
     store = store or jsonld.default_store()
-    if not SHAPE_CACHE:
+    if not shape_cache():
         return canonical_nquads_uncached(document, limits, store)
-    return rdf_templates.canonical_nquads(document, limits or _DEFAULT_LIMITS, store)
+    return rdf_templates.canonical_nquads(document, limits or configured_limits(), store)
 
 
 def canonical_nquads_uncached(

@@ -8,6 +8,11 @@ class NansenError(Exception):
     """Base of every error the core raises on bad input or a failed check."""
 
 
+class ConfigurationError(ValueError):
+    """A ``NANSEN_*`` environment variable has a value that cannot be used. Not a `NansenError`:
+    it is the operator's to fix, never a verdict on a document, so nothing may report it as one."""
+
+
 class InvalidInput(NansenError):
     """The input is not well-formed: not JSON, too large, too deep, or of the wrong shape."""
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from pyld import jsonld as pyld
 
-from nansen.config import SCHEMAS_DIR, allowed_contexts
+from nansen.config import allowed_contexts, schemas_dir
 from nansen.errors import ContextError, InvalidInput, UndefinedTermError
 from nansen.jsonutil import check_strings
 
@@ -99,7 +99,7 @@ class ContextStore:
 
 @cache
 def default_store() -> ContextStore:
-    return ContextStore(SCHEMAS_DIR / "contexts", allowed_contexts())
+    return ContextStore(schemas_dir() / "contexts", allowed_contexts())
 
 
 def context_urls(value: Any) -> list[str]:

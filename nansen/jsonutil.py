@@ -7,7 +7,7 @@ import math
 import re
 from typing import Any
 
-from nansen.config import Limits
+from nansen.config import Limits, configured_limits
 from nansen.errors import InvalidInput
 
 #: Control characters that pyld writes raw where RDFC-1.0 escapes them (NOTES.md).
@@ -54,7 +54,7 @@ _MAX_INT_DIGITS = 4000
 def parse(data: bytes | str, limits: Limits | None = None) -> Any:
     """Parse JSON, refusing input over the size limit or nested over the depth limit, duplicate
     keys, NaN and Infinity, and integers too long to convert."""
-    limits = limits or Limits()
+    limits = limits or configured_limits()
     size = len(data.encode("utf-8") if isinstance(data, str) else data)
     if size > limits.max_document_bytes:
         raise InvalidInput(f"The input is {size:,} bytes; the limit is {limits.max_document_bytes:,} bytes.")

@@ -12,7 +12,7 @@ from typing import Any
 
 from pyld.canon import URDNA2015
 
-from nansen.config import Limits
+from nansen.config import Limits, configured_limits
 from nansen.errors import CanonicalizationLimitExceeded
 from nansen.jsonld import Dataset
 
@@ -41,7 +41,7 @@ class _BoundedRdfc(URDNA2015):  # type: ignore[misc]
 
 def canonicalize(dataset: Dataset, limits: Limits | None = None) -> str:
     """Canonical N-Quads of the dataset. The dataset's quads are consumed (pyld mutates them)."""
-    limits = limits or Limits()
+    limits = limits or configured_limits()
     result: str = _BoundedRdfc(limits.max_canonicalization_work).main(
         dataset, {"algorithm": "URDNA2015", "format": "application/n-quads"}
     )

@@ -35,7 +35,7 @@ from typing import Any, Final
 
 from nansen import jsonutil, status, vcdm
 from nansen.cache import Entry, JsonCache, Schedule
-from nansen.config import Limits, data_dir, status_grace
+from nansen.config import configured_limits, data_dir, status_grace
 from nansen.errors import NansenError, StatusListError
 from nansen.safehttp import Fetcher, FetchFailed, FetchRefused, Verify
 from nansen.timeutil import now
@@ -119,7 +119,8 @@ class CachedStatusLists:
                 document = _status_list(
                     url,
                     jsonutil.parse(
-                        self._fetcher.fetch(url), Limits(max_document_bytes=self._fetcher.max_bytes)
+                        self._fetcher.fetch(url),
+                        configured_limits(max_document_bytes=self._fetcher.max_bytes),
                     ),
                 )
             except FetchRefused as refused:

@@ -43,7 +43,7 @@ from typing import Any, Final
 
 from nansen import jsonutil, vcdm
 from nansen.cache import Entry, JsonCache, Schedule, ago
-from nansen.config import Limits, data_dir
+from nansen.config import configured_limits, data_dir
 from nansen.errors import NansenError
 from nansen.jsonld import NANSEN_V1, is_absolute_iri
 from nansen.keys import SigningKey
@@ -457,7 +457,9 @@ class TrustListSource:
     def _refresh(self, held: TrustSnapshot | None, moment: datetime) -> TrustSnapshot | None:
         """Read and verify the list; None (logged) if that fails or it must not replace ``held``."""
         try:
-            document = jsonutil.parse(self._read(), Limits(max_document_bytes=self._fetcher.max_bytes))
+            document = jsonutil.parse(
+                self._read(), configured_limits(max_document_bytes=self._fetcher.max_bytes)
+            )
             trust_list = load(document, self.governance, self.verifier)
             if held is not None and _older(trust_list, held.trust_list):
                 raise TrustListError("The trust list read is older than the one held.")

@@ -25,7 +25,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from nansen import jsonld, status, vcdm
 from nansen.cache import ago
-from nansen.config import Limits
+from nansen.config import Limits, configured_limits
 from nansen.did.resolver import Resolver
 from nansen.errors import NansenError, StatusListError
 from nansen.jsonutil import check_depth, check_strings
@@ -154,7 +154,7 @@ class Verifier:
     resolver: Resolver = field(default_factory=Resolver)
     status_lists: StatusListSource | None = None
     trust: TrustPolicy | None = None
-    limits: Limits = field(default_factory=Limits)
+    limits: Limits = field(default_factory=configured_limits)
     clock: Callable[[], datetime] = now
 
     @property

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Playwright, sync_playwright
 
+from nansen.config import core_settings
 from nansen.did import key as did_key
 from nansen.keys import Ed25519KeyPair, SigningKey
 
@@ -24,6 +25,15 @@ def load_json(path: Path) -> Any:
 
 def did_key_signer(seed_byte: int) -> SigningKey:
     return did_key.signing_key(Ed25519KeyPair.from_seed(bytes([seed_byte]) * 32))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_core_settings() -> Iterator[None]:
+    """Each test's own environment: ``core_settings`` keeps what it first read, as a process should,
+    so a test that changes a core ``NANSEN_*`` variable after a read calls ``cache_clear`` itself."""
+    core_settings.cache_clear()
+    yield
+    core_settings.cache_clear()
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from nansen import jsonld, rdf_templates, rdfc
 from nansen.canonical import canonical_json, canonical_nquads, canonical_nquads_uncached
-from nansen.config import SCHEMAS_DIR, Limits
+from nansen.config import Limits, schemas_dir
 from nansen.errors import (
     CanonicalizationLimitExceeded,
     ContextError,
@@ -567,7 +567,7 @@ def test_disallowed_context_is_an_error_every_time() -> None:
 def test_a_store_with_a_narrower_allow_list_refuses_what_another_store_cached() -> None:
     document = alumni()
     assert canonical_nquads(document) == canonical_nquads(document) == plain(document)
-    narrow = jsonld.ContextStore(SCHEMAS_DIR / "contexts", allowed=[V2])
+    narrow = jsonld.ContextStore(schemas_dir() / "contexts", allowed=[V2])
     for _ in range(2):
         with pytest.raises(ContextError, match="not on the allow-list"):
             canonical_nquads(document, store=narrow)
@@ -674,7 +674,7 @@ CUSTOM_CONTEXT = {
 @pytest.fixture(scope="module")
 def custom_store(tmp_path_factory: pytest.TempPathFactory) -> jsonld.ContextStore:
     directory = tmp_path_factory.mktemp("fastpath") / "contexts"
-    shutil.copytree(SCHEMAS_DIR / "contexts", directory)
+    shutil.copytree(schemas_dir() / "contexts", directory)
     raw = json.dumps(CUSTOM_CONTEXT).encode()
     (directory / "fastpath.jsonld").write_bytes(raw)
     index = json.loads((directory / "index.json").read_text())
@@ -767,7 +767,7 @@ def test_the_cache_is_bounded() -> None:
 
 
 def test_changing_a_stores_allow_list_starts_a_new_cache() -> None:
-    store = jsonld.ContextStore(SCHEMAS_DIR / "contexts")
+    store = jsonld.ContextStore(schemas_dir() / "contexts")
     document = alumni()
     assert canonical_nquads(document, store=store) == canonical_nquads(document, store=store)
     first = rdf_templates.cache_for(store)

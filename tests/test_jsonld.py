@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from nansen import jsonld
-from nansen.config import SCHEMAS_DIR
+from nansen.config import schemas_dir
 from nansen.errors import ContextError, UndefinedTermError
 from nansen.proofs import ProofOptions, add_proof
 from nansen.verify import Outcome, Verdict, Verifier
@@ -66,14 +66,14 @@ def test_scoped_remote_context_deep_inside_is_refused() -> None:
 
 
 def test_context_off_the_configured_allow_list_is_refused() -> None:
-    store = jsonld.ContextStore(SCHEMAS_DIR / "contexts", allowed=[jsonld.CREDENTIALS_V2])
+    store = jsonld.ContextStore(schemas_dir() / "contexts", allowed=[jsonld.CREDENTIALS_V2])
     with pytest.raises(ContextError, match="not on the allow-list"):
         jsonld.to_rdf(alumni(EXAMPLES), store)
 
 
 def _store_with(tmp_path: Path, extra_url: str, extra: dict[str, Any]) -> jsonld.ContextStore:
     directory = tmp_path / "contexts"
-    shutil.copytree(SCHEMAS_DIR / "contexts", directory)
+    shutil.copytree(schemas_dir() / "contexts", directory)
     raw = json.dumps(extra).encode()
     (directory / "extra.jsonld").write_bytes(raw)
     index = json.loads((directory / "index.json").read_text())
@@ -93,7 +93,7 @@ def test_redefined_protected_term_is_refused(tmp_path: Path) -> None:
 
 def test_bundled_context_that_does_not_match_its_pin_is_refused(tmp_path: Path) -> None:
     directory = tmp_path / "contexts"
-    shutil.copytree(SCHEMAS_DIR / "contexts", directory)
+    shutil.copytree(schemas_dir() / "contexts", directory)
     path = directory / "credentials-examples-v2.jsonld"
     path.write_text(path.read_text().replace("examples#", "evil#"))
     store = jsonld.ContextStore(directory)

@@ -9,6 +9,8 @@ import pytest
 import trustme
 
 from nansen import safehttp
+from nansen.config import core_settings
+from nansen.errors import ConfigurationError
 from nansen.safehttp import FetchFailed, FetchRefused
 from tests.httpsserver import Route, Server
 
@@ -28,6 +30,7 @@ def test_defaults_refuse_loopback_and_an_unknown_ca(
     with pytest.raises(FetchRefused, match="private"):
         fetch(https.url("/x"))
     monkeypatch.setenv("NANSEN_ALLOW_PRIVATE_ADDRESSES", "1")
+    core_settings.cache_clear()
     with pytest.raises(FetchFailed):  # now it connects, but the test CA is not trusted
         fetch(https.url("/x"))
     assert https.requests == []
@@ -42,6 +45,8 @@ def test_configured_local_network_and_ca_are_used(
     monkeypatch.setenv("NANSEN_ALLOW_PRIVATE_ADDRESSES", "1")
     monkeypatch.setenv("NANSEN_TLS_CA_FILE", str(bundle))
     assert fetch(https.url("/x")) == b"{}"
-    monkeypatch.setenv("NANSEN_ALLOW_PRIVATE_ADDRESSES", "yes")  # only "1" turns it on
-    with pytest.raises(FetchRefused, match="private"):
+    monkeypatch.setenv("NANSEN_ALLOW_PRIVATE_ADDRESSES", "yes")  # only "1" turns it on; "yes" is refused
+    core_settings.cache_clear()
+    with pytest.raises(ConfigurationError, match="NANSEN_ALLOW_PRIVATE_ADDRESSES must be 1"):
         fetch(https.url("/x"))
+    assert https.requests == ["/x"]  # only the fetch made while it was "1"

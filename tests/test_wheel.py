@@ -33,9 +33,9 @@ SIGN_AND_VERIFY = textwrap.dedent(
     """
     import nansen
     from nansen import SUITES, Ed25519KeyPair, ProofOptions, Verifier, add_proof, did_key
-    from nansen.config import SCHEMAS_DIR
+    from nansen.config import schemas_dir
 
-    assert SCHEMAS_DIR.is_relative_to(nansen.__file__.rsplit("/", 1)[0]), SCHEMAS_DIR
+    assert schemas_dir().is_relative_to(nansen.__file__.rsplit("/", 1)[0]), schemas_dir()
     key = did_key.signing_key(Ed25519KeyPair.from_seed(bytes(32)))
     credential = {
         "@context": ["https://www.w3.org/ns/credentials/v2"],

@@ -8,21 +8,27 @@ from typing import Annotated
 
 import typer
 
+from nansen.cli.io import configured
 from nansen.logs import configure_service_logging
 from service.files import keep_private
+from service.migrations import what_was_done
 from service.serve import check_port
 from service.serve import serve as run_service
 from verifier.app import create_app
 from verifier.checking import PresentationOptions, check_scanned, judging_trust
 from verifier.db import create_db_engine
-from verifier.migrate import upgrade
+from verifier.migrate import current_revision, head_revision, upgrade
 from verifier.problems import Problem
 from verifier.report import vc_api
 from verifier.scanning import read_code
 from verifier.services import build_services
-from verifier.settings import Settings, SettingsError
+from verifier.settings import Settings
 
-app = typer.Typer(help="The verifier's service: verify credentials and presentations.", no_args_is_help=True)
+app = typer.Typer(
+    help="The verifier's service: verify credentials and presentations.",
+    no_args_is_help=True,
+    rich_markup_mode=None,  # as `nansen` (nansen.cli.main): no Python type labels in the help
+)
 
 
 @app.callback()
@@ -32,11 +38,7 @@ def _private_files() -> None:
 
 
 def _settings() -> Settings:
-    try:
-        return Settings.from_env()
-    except SettingsError as error:
-        typer.echo(f"Error: {error}", err=True)
-        raise typer.Exit(1) from error
+    return configured(Settings.from_env)
 
 
 @app.command("serve")
@@ -57,10 +59,11 @@ def migrate() -> None:
     """Apply the database migrations (SQLite or PostgreSQL, from NANSEN_VERIFIER_DATABASE_URL)."""
     engine = create_db_engine(_settings().database_url)
     try:
+        before = current_revision(engine)
         upgrade(engine)
     finally:
         engine.dispose()
-    typer.echo("The verifier's database is up to date.")
+    typer.echo(what_was_done(before, head_revision()))
 
 
 def _fail(message: str) -> typer.Exit:

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from nansen.config import Limits, data_dir
+from nansen.config import Limits, configured_limits, data_dir
+from nansen.errors import ConfigurationError
 
 
 class Mode(StrEnum):
@@ -27,7 +28,7 @@ class Mode(StrEnum):
     ONE_WAY = "one-way"
 
 
-class SettingsError(ValueError):
+class SettingsError(ConfigurationError):
     """An environment variable has a value the service cannot use."""
 
 
@@ -95,7 +96,7 @@ class Settings:
     #: How long a fetched status list answers before it is fetched again: how soon a revocation or
     #: suspension is seen.
     status_ttl_seconds: int = 300
-    limits: Limits = field(default_factory=Limits)
+    limits: Limits = field(default_factory=configured_limits)
 
     def __post_init__(self) -> None:
         if self.trust_list and not self.governance_did:
@@ -103,6 +104,9 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """The service's settings; `SettingsError` (or the core's `ConfigurationError`, the core's
+        variables being checked here too) names the first variable that cannot be used."""
+        limits = configured_limits()
         env = os.environ if environ is None else environ
         directory = Path(env["NANSEN_DATA_DIR"]) if env.get("NANSEN_DATA_DIR") else data_dir()
         return cls(
@@ -122,4 +126,5 @@ class Settings:
             document_ttl_seconds=_int(env, "NANSEN_VERIFIER_DOCUMENT_TTL_SECONDS", 300),
             max_original_bytes=_int(env, "NANSEN_VERIFIER_MAX_ORIGINAL_BYTES", 20_000_000),
             status_ttl_seconds=_int(env, "NANSEN_VERIFIER_STATUS_TTL_SECONDS", 300),
+            limits=limits,
         )

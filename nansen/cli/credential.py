@@ -20,11 +20,14 @@ SuiteOption = Annotated[
 ]
 InputArgument = Annotated[str, typer.Argument(help="A JSON file, or - for standard input.")]
 DidDocOption = Annotated[
-    list[Path] | None, typer.Option("--did-doc", help="A DID document to use offline (did:web). Repeatable.")
+    list[Path] | None,
+    typer.Option("--did-doc", metavar="FILE", help="A DID document to use offline (did:web). Repeatable."),
 ]
 StatusListOption = Annotated[
     list[Path] | None,
-    typer.Option("--status-list", help="A status list credential to use offline. Repeatable."),
+    typer.Option(
+        "--status-list", metavar="FILE", help="A status list credential to use offline. Repeatable."
+    ),
 ]
 
 

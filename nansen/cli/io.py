@@ -6,15 +6,15 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import typer
 
 from nansen import jsonutil
-from nansen.config import Limits
+from nansen.config import configured_limits
 from nansen.did.resolver import Resolver
 from nansen.did.web_resolver import WebResolver
-from nansen.errors import InvalidInput, NansenError
+from nansen.errors import ConfigurationError, InvalidInput, NansenError
 from nansen.keys import SigningKey
 from nansen.verify import StaticStatusLists, VerificationResult, Verifier
 
@@ -34,9 +34,21 @@ def usage_error(message: str) -> NoReturn:
     fail(message, EXIT_USAGE)
 
 
+_Settings = TypeVar("_Settings")
+
+
+def configured(read: Callable[[], _Settings]) -> _Settings:
+    """The settings ``read`` returns; a ``NANSEN_*`` variable it cannot use is a usage error: one
+    line naming the variable, exit 2 (the core's and the roles' settings alike)."""
+    try:
+        return read()
+    except ConfigurationError as error:
+        usage_error(str(error))
+
+
 def read_bytes(source: str) -> bytes:
     """The bytes of FILE, or of standard input for ``-``, bounded by the document size limit."""
-    limit = Limits().max_document_bytes
+    limit = configured_limits().max_document_bytes
     if source == "-":
         data = sys.stdin.buffer.read(limit + 1)
     else:

@@ -12,12 +12,27 @@ from importlib.metadata import entry_points
 import typer
 
 from nansen.cli import credential, demo, did, document, ipfs, presentation, trust
+from nansen.cli.io import configured
+from nansen.config import core_settings
 
 app = typer.Typer(
     help="Nansen: verifiable credentials that keep the identity documents of people at risk safe.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # Click's plain help, for every command below: Typer's Rich panels label each option with a
+    # Python type (``<bool>`` beside every flag, ``--help`` too) and offer no way to turn that off.
+    rich_markup_mode=None,
 )
+
+
+@app.callback()
+def _check_settings() -> None:
+    """Before any command: the core's ``NANSEN_*`` variables, read afresh (nansen.config), or one
+    line naming the one that cannot be used and exit 2."""
+    core_settings.cache_clear()
+    configured(core_settings)
+
+
 app.add_typer(did.app, name="did")
 app.add_typer(credential.app, name="credential")
 app.add_typer(presentation.app, name="presentation")

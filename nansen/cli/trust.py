@@ -14,6 +14,7 @@ import typer
 
 from nansen import trust, vcdm
 from nansen.cache import write_json_atomically
+from nansen.cli.credential import DidDocOption
 from nansen.cli.io import fail, load_json_or_fail, load_key, resolver, usage_error
 from nansen.errors import NansenError
 from nansen.timeutil import parse_datetime
@@ -28,9 +29,6 @@ ListArgument = Annotated[Path, typer.Argument(help="The trust list file (JSON)."
 KeyOption = Annotated[Path, typer.Option("--key", help="The governance key file.")]
 ValidDaysOption = Annotated[
     int, typer.Option("--valid-days", min=1, help="Days the signed list stays valid.", show_default=True)
-]
-DidDocOption = Annotated[
-    list[Path] | None, typer.Option("--did-doc", help="A DID document to use offline (did:web). Repeatable.")
 ]
 #: The checks of the pipeline that say whether a list's signature holds.
 _SIGNATURE = ("format", "proof", "issuer key")
@@ -86,7 +84,8 @@ def add(
     did: Annotated[str, typer.Argument(help="The partner's DID.")],
     name: Annotated[str, typer.Option("--name", help="The partner's display name.")],
     types: Annotated[
-        list[str], typer.Option("--type", help="A credential type the partner may issue. Repeatable.")
+        list[str],
+        typer.Option("--type", metavar="TYPE", help="A credential type the partner may issue. Repeatable."),
     ],
     valid_from: Annotated[
         str | None, typer.Option("--valid-from", help="Trusted from (date-time with a time zone).")

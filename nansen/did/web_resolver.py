@@ -18,7 +18,7 @@ from typing import Any
 
 from nansen import jsonutil
 from nansen.cache import Entry, JsonCache, ago
-from nansen.config import Limits, data_dir, did_max_age
+from nansen.config import configured_limits, data_dir, did_max_age
 from nansen.did.document import DidDocument
 from nansen.did.web import CONTEXTS, did_to_url
 from nansen.errors import DidDocumentUnavailable, DidResolutionError, InvalidInput
@@ -168,7 +168,7 @@ class WebResolver:
 
     def _checked(self, did: str, body: bytes) -> dict[str, Any]:
         try:
-            data = jsonutil.parse(body, Limits(max_document_bytes=self._fetcher.max_bytes))
+            data = jsonutil.parse(body, configured_limits(max_document_bytes=self._fetcher.max_bytes))
         except InvalidInput as cause:
             raise DidResolutionError("The DID document is not valid JSON.") from cause
         return _valid_document(did, data)

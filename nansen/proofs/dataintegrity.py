@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from nansen import multibase
-from nansen.config import Limits
+from nansen.config import Limits, configured_limits
 from nansen.did.resolver import Resolver
 from nansen.errors import DidDocumentUnavailable, KeyFormatError, NansenError, ProofError
 from nansen.keys import SigningKey
@@ -99,7 +99,7 @@ def add_proof(
 ) -> dict[str, Any]:
     """Return a copy of the document with one more proof (a proof set if it had one)."""
     options = options or ProofOptions()
-    limits = limits or Limits()
+    limits = limits or configured_limits()
     suite = suite_named(options.cryptosuite)
     if "@context" not in document:
         raise ProofError("A document to sign must have an '@context'.")
@@ -224,7 +224,7 @@ def verify_proofs(
     limits: Limits | None = None,
 ) -> list[ProofResult]:
     """Verify every proof of the document; an empty list means it carries none."""
-    limits = limits or Limits()
+    limits = limits or configured_limits()
     try:
         proofs = proofs_of(document)
     except ProofError as error:

@@ -274,7 +274,7 @@ def attacks(name: str, monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     appended["proof"] = proof
     with monkeypatch.context() as patch:
         without_checks(patch)
-        patch.setattr(canonical, "SHAPE_CACHE", False)
+        patch.setattr(canonical, "shape_cache", lambda: False)
         forged = sign(credential(merged))
     return [appended, forged]
 
@@ -285,15 +285,14 @@ def verdict(result: Any) -> tuple[bool, tuple[tuple[str, str], ...]]:
 
 def in_process(document: dict[str, Any], cache: bool, warm: dict[str, Any] | None) -> Any:
     rdf_templates.clear_caches()
-    previous = canonical.SHAPE_CACHE
-    canonical.SHAPE_CACHE = cache
     try:
-        if warm is not None:
-            for _ in range(2):  # a miss that builds the recipe, then a hit
-                assert Verifier().verify_credential(copy.deepcopy(warm)).verified
-        return verdict(Verifier().verify_credential(copy.deepcopy(document)))
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(canonical, "shape_cache", lambda: cache)
+            if warm is not None:
+                for _ in range(2):  # a miss that builds the recipe, then a hit
+                    assert Verifier().verify_credential(copy.deepcopy(warm)).verified
+            return verdict(Verifier().verify_credential(copy.deepcopy(document)))
     finally:
-        canonical.SHAPE_CACHE = previous
         rdf_templates.clear_caches()
 
 

@@ -24,7 +24,7 @@ from nansen.did import key as did_key
 from nansen.did.resolver import Resolver
 from nansen.did.web import PartnerKey, build_document, mark_compromised
 from nansen.did.web_resolver import WebResolver
-from nansen.errors import InvalidInput, NansenError
+from nansen.errors import ConfigurationError, NansenError
 from nansen.keys import Ed25519KeyPair, SigningKey
 from nansen.proofs import ProofOptions, add_proof
 from nansen.status_source import CachedStatusLists
@@ -301,7 +301,9 @@ def test_a_did_max_age_below_the_cache_ttl_still_bounds_the_copy(
 @pytest.mark.parametrize("value", ["0", "-5", "a day", "1.5"])
 def test_a_bad_did_max_age_is_refused(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NANSEN_DID_MAX_AGE_SECONDS", value)
-    with pytest.raises(InvalidInput, match="NANSEN_DID_MAX_AGE_SECONDS must be a whole number of seconds"):
+    with pytest.raises(
+        ConfigurationError, match="NANSEN_DID_MAX_AGE_SECONDS must be a whole number of seconds from 1"
+    ):
         config.did_max_age()
 
 
@@ -370,7 +372,8 @@ def test_the_status_grace_is_configurable(
     clock.moment = T0 + timedelta(minutes=6)
     assert verifier.verify_credential(credential).verdict is Verdict.CANNOT_CONFIRM
     monkeypatch.setenv("NANSEN_STATUS_GRACE_SECONDS", "soon")
-    with pytest.raises(InvalidInput, match="NANSEN_STATUS_GRACE_SECONDS"):
+    config.core_settings.cache_clear()
+    with pytest.raises(ConfigurationError, match="NANSEN_STATUS_GRACE_SECONDS"):
         config.status_grace()
 
 

@@ -8,7 +8,7 @@ import hashlib
 import base58
 import pytest
 
-from nansen.config import SCHEMAS_DIR
+from nansen.config import schemas_dir
 from nansen.crypto import DigestCheck, DigestFormatError, DigestMismatch
 from nansen.crypto.digest import ALGORITHMS, DEFAULT_ALGORITHM, Digest, decode
 
@@ -29,7 +29,7 @@ def b64url(data: bytes) -> str:
 )
 def test_the_specification_example_verifies(context: str, expected: str) -> None:
     check = DigestCheck(expected)
-    check.update((SCHEMAS_DIR / "contexts" / context).read_bytes())
+    check.update((schemas_dir() / "contexts" / context).read_bytes())
     check.verify()
     assert check.multibase == expected
 

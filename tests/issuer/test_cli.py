@@ -160,7 +160,7 @@ def test_unmigrated_database_is_named(tmp_path: Path) -> None:
 def test_bad_setting_is_a_clear_error(tmp_path: Path) -> None:
     env = {"NANSEN_DATA_DIR": str(tmp_path), "NANSEN_ISSUER_MASTER_KEY": "short"}
     code, _, err = run(env, "migrate")
-    assert code == 1
+    assert code == 2  # a usage error, as every bad setting (tests/test_core_settings.py)
     assert "NANSEN_ISSUER_MASTER_KEY must be 64 hexadecimal digits" in err
 
 

@@ -66,15 +66,37 @@ def test_the_service_migrates_a_fresh_database_at_start(database_url: str, tmp_p
         engine.dispose()
 
 
-def test_nansen_verifier_migrate(database_url: str, tmp_path: Path) -> None:
-    env = {**os.environ, "NANSEN_DATA_DIR": str(tmp_path), "NANSEN_VERIFIER_DATABASE_URL": database_url}
-    process = subprocess.run(
+def migrate_command(database_url: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NANSEN_DATA_DIR": str(data_dir), "NANSEN_VERIFIER_DATABASE_URL": database_url}
+    return subprocess.run(
         [sys.executable, "-m", "verifier", "migrate"], env=env, capture_output=True, text=True, timeout=120
     )
-    assert process.returncode == 0, process.stderr
-    assert "up to date" in process.stdout
+
+
+def test_nansen_verifier_migrate_says_what_it_did(database_url: str, tmp_path: Path) -> None:
+    """A new database, a current one, and one a revision behind: three different sentences."""
+    created = migrate_command(database_url, tmp_path)
+    assert created.returncode == 0, created.stderr
+    assert created.stdout == "Created the database's tables (revision 0002).\n"
     engine = create_db_engine(database_url)
     try:
+        assert set(inspect(engine).get_table_names()) == TABLES
+        again = migrate_command(database_url, tmp_path)
+        assert again.stdout == "The database was already current (revision 0002); nothing to do.\n"
+
+        from alembic import command
+        from alembic.config import Config
+
+        from verifier.migrate import MIGRATIONS
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0001")
+        assert "document_tickets" not in inspect(engine).get_table_names()
+        upgraded = migrate_command(database_url, tmp_path)
+        assert upgraded.stdout == "Migrated the database from revision 0001 to 0002.\n"
         assert set(inspect(engine).get_table_names()) == TABLES
     finally:
         engine.dispose()

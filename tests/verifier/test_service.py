@@ -87,7 +87,7 @@ def test_bad_settings_are_refused_in_one_sentence(name: str, value: str, message
     with pytest.raises(SettingsError, match=message):
         Settings.from_env({name: value})
     result = CliRunner().invoke(cli, ["migrate"], env={name: value})
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error, as every bad setting (tests/test_core_settings.py)
     assert message in result.output
     assert "Traceback" not in result.output
 

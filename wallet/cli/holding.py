@@ -13,7 +13,7 @@ import typer
 
 from nansen import jsonutil, vcdm
 from nansen.cli.io import fail, load_identified, print_json, read_json
-from nansen.config import Limits
+from nansen.config import configured_limits
 from nansen.errors import NansenError
 from nansen.ipfs import Store
 from nansen.safehttp import fetch
@@ -78,7 +78,7 @@ def _issuance(source: str) -> Any:
     """The JSON of a file, of standard input (``-``) or of an HTTPS URL (fetched with the hardened
     client: public addresses only, bounded in size and time)."""
     if source.startswith("https://"):
-        limit = Limits().max_document_bytes
+        limit = configured_limits().max_document_bytes
         return jsonutil.parse(fetch(source, max_bytes=limit, timeout=30, what="the issuance"))
     return read_json(source)
 

@@ -153,7 +153,7 @@ def recover(
 
 
 def forget(
-    ids: Annotated[list[str] | None, typer.Argument(metavar="ID...", help="Credentials to forget.")] = None,
+    ids: Annotated[list[str] | None, typer.Argument(metavar="ID", help="Credentials to forget.")] = None,
     everything: Annotated[bool, typer.Option("--all", help="Forget every credential and document.")] = False,
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
     wallet: WalletOption = None,
