@@ -1,5 +1,6 @@
 """What every Nansen service shares (DESIGN.md §2): the layer between the core and the roles.
 
 The roles import it; the core does not. It starts small: running a service with bounded request
-heads (:mod:`service.serve`) and the files a service creates kept private (:mod:`service.files`).
+heads (:mod:`service.serve`), large JSON bodies parsed off the event loop one at a time
+(:mod:`service.parsing`) and the files a service creates kept private (:mod:`service.files`).
 """
