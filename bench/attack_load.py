@@ -22,8 +22,8 @@ its own connections, looping until the time is up) send, spread round-robin over
   other bombs of ``tests/attacks/test_verifier.py``);
 - JSON nested 100,000 deep (arrays, objects) to ``POST /presentations/verify`` and the issuer's
   ``POST /credentials/issue``;
-- 1 MB bodies to the same endpoints: one byte over the limit, and just under it a document of
-  about 330,000 empty objects (each one parsed).
+- 1 MB bodies to the same endpoints and, as pasted text, to the scan page's ``POST /verify-page``:
+  one byte over the limit, and just under it about 330,000 empty objects (each one parsed).
 
 The genuine clients: one verifies a genuine one-way presentation, signed afresh for each request
 (``nansen.add_proof``), and expects 200 and VALID; the other issues an identity credential as the
@@ -69,6 +69,7 @@ from nansen import vcdm
 from nansen.config import Limits
 from nansen.proofs import ProofOptions, add_proof
 from service.limits import MAX_HEADERS
+from tests.attacks.test_large_bodies import pasted_form, wide
 from tests.attacks.test_limits import _send as send_head
 from tests.attacks.test_verifier import BOMBS
 from tests.issuer.payloads import issue_request
@@ -281,24 +282,17 @@ def deep_json() -> list[bytes]:
     return [b"[" * DEPTH + b"]" * DEPTH, b'{"a":' * DEPTH + b"1" + b"}" * DEPTH]
 
 
-def one_megabyte(member: bytes) -> list[bytes]:
+def one_megabyte(member: str) -> list[bytes]:
     """A body one byte over the limit, and one just under it: ``{member: [{}, {}, …]}``."""
-    opening = b'{"' + member + b'":['
-    count = (BODY_LIMIT - len(opening) - 1) // 3
-    wide = opening + b",".join([b"{}"] * count) + b"]}"
-    assert len(wide) <= BODY_LIMIT
-    return [b" " * (BODY_LIMIT + 1), wide]
+    return [b" " * (BODY_LIMIT + 1), wide(member)]
 
 
 def pasted_forms(verifier: Address) -> Attack:
-    """The scan page's form with 1 MB of pasted JSON: ``text=[{},{},…]`` (one byte over the limit,
-    and just under it)."""
-    forms = itertools.cycle(one_megabyte(b"x"))
+    """The scan page's form, one byte over the limit and with 1 MB of pasted ``[{},{},…]``."""
+    forms = itertools.cycle([b"text=" + b" " * (BODY_LIMIT - 4), pasted_form()])
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
     return lambda client: str(
-        client.post(
-            verifier.url + "/verify-page", content=b"text=" + next(forms)[5:], headers=headers
-        ).status_code
+        client.post(verifier.url + "/verify-page", content=next(forms), headers=headers).status_code
     )
 
 
@@ -314,8 +308,8 @@ def attack_streams(verifier: Address, issuer: Address, attacker_key: str) -> lis
         ("verifier: picture bombs to POST /scan", picture_bombs(verifier)),
         ("verifier: JSON 100,000 deep", json_bodies(verify, deep_json(), {})),
         ("issuer: JSON 100,000 deep", json_bodies(issue, deep_json(), as_attacker)),
-        ("verifier: 1 MB bodies", json_bodies(verify, one_megabyte(b"verifiablePresentation"), {})),
-        ("issuer: 1 MB bodies", json_bodies(issue, one_megabyte(b"credential"), as_attacker)),
+        ("verifier: 1 MB bodies", json_bodies(verify, one_megabyte("verifiablePresentation"), {})),
+        ("issuer: 1 MB bodies", json_bodies(issue, one_megabyte("credential"), as_attacker)),
         ("verifier: 1 MB forms to POST /verify-page", pasted_forms(verifier)),
     ]
 

@@ -4,9 +4,9 @@ its own, one at a time.
 `nansen.jsonutil.parse` bounds a body's size and depth, not its count of values: a body just under
 the size limit holding some 330,000 empty objects (``[{},{},…]``) takes about a second of CPU and
 some 50 MB to parse and refuse. Parsed on the event loop, as the services' JSON bodies were, it
-stopped every other request for that long (two clients sending such bodies kept genuine
-verifications waiting for seconds); parsed on the request threads, as the scan page's pasted text
-was, twenty at once took twenty times the memory. So a body larger than :data:`INLINE_BYTES`
+stopped every other request for that long (a few clients sending such bodies kept genuine
+verifications waiting for seconds; so did the issuer's document ``facts``); parsed on the request
+threads, as the scan page's pasted text was, sixteen at once took sixteen times the memory. So a body larger than :data:`INLINE_BYTES`
 waits its turn for the single parsing thread: a service parses at most one large body at a time,
 whatever the number of clients, and the event loop stays free for the small bodies genuine requests
 carry (a presentation of one credential is a few kilobytes), which are parsed where they arrive.
@@ -34,7 +34,7 @@ def parse_json(data: bytes | str, limits: Limits) -> Any:
     return _PARSER.submit(jsonutil.parse, data, limits).result()
 
 
-async def parse_json_body(data: bytes, limits: Limits) -> Any:
+async def parse_json_body(data: bytes | str, limits: Limits) -> Any:
     """`nansen.jsonutil.parse` for the event loop: a large body is awaited from the parsing thread."""
     if len(data) <= INLINE_BYTES:
         return jsonutil.parse(data, limits)

@@ -24,7 +24,7 @@ from tests.attacks.test_limits import _env, _running
 from tests.attacks.test_verifier import high_water_kib, served_process
 from tests.conftest import REPO
 from tests.helpers import signed_credential
-from tests.issuer.payloads import issue_request
+from tests.issuer.payloads import document_fields, issue_request, png
 from tests.verifier.support import one_way
 
 
@@ -34,6 +34,12 @@ def wide(member: str, limit: int = Limits().max_document_bytes) -> bytes:
     body = opening + b",".join([b"{}"] * ((limit - len(opening) - 1) // 3)) + b"]}"
     assert limit - 3 < len(body) <= limit
     return body
+
+
+def pasted_form() -> bytes:
+    """The scan page's form with as many empty objects pasted as fit in the body limit: ``text=[{},{},…]``."""
+    prefix = b"text="
+    return prefix + wide("x", Limits().max_document_bytes - len(prefix))[len(b'{"x":') : -1]
 
 
 def genuine_verification(url: str) -> Callable[[httpx.Client], bool]:
@@ -58,33 +64,44 @@ def genuine_issuance(url: str, api_key: str) -> Callable[[httpx.Client], bool]:
 
 
 def answered_while_large_bodies_are_parsed(
-    url: str, headers: dict[str, str], member: str, genuine: Callable[[httpx.Client], bool]
+    send_large: Callable[[httpx.Client], httpx.Response],
+    genuine: Callable[[httpx.Client], bool],
+    refused: int = 400,
 ) -> None:
     """Three large bodies are sent; while the first is being parsed, a genuine request must be
-    answered, as it would be without them (before any of them is)."""
-    large = wide(member)
+    answered, as it would be without them (before any of them is); each large body is refused."""
     with httpx.Client(timeout=60) as client, ThreadPoolExecutor(3) as pool:
         assert genuine(client)  # warm: the first verification or issuance loads what it needs
-        sent = [
-            pool.submit(
-                client.post, url, content=large, headers={"Content-Type": "application/json", **headers}
-            )
-            for _ in range(3)
-        ]
+        sent = [pool.submit(send_large, client) for _ in range(3)]
         time.sleep(0.15)  # the bodies are in (a millisecond on loopback); the first is being parsed
         assert genuine(client)
         assert not any(answer.done() for answer in sent), "the genuine request waited for a large body"
-        assert [answer.result().status_code for answer in sent] == [400, 400, 400]
+        assert [answer.result().status_code for answer in sent] == [refused] * 3
+
+
+def json_body(url: str, member: str, headers: dict[str, str]) -> Callable[[httpx.Client], httpx.Response]:
+    body = wide(member)
+    return lambda client: client.post(
+        url, content=body, headers={"Content-Type": "application/json", **headers}
+    )
+
+
+def large_facts(url: str, headers: dict[str, str]) -> Callable[[httpx.Client], httpx.Response]:
+    """``POST /documents`` whose ``facts`` field is a JSON object of about 330,000 empty objects."""
+    fields = document_fields(facts=wide("x", Limits().max_document_bytes - 1000).decode())
+    files = {"scan": ("scan.png", png(), "image/png")}
+    return lambda client: client.post(url + "/documents", data=fields, files=files, headers=headers)
 
 
 def test_a_genuine_verification_is_not_held_up_by_large_bodies(tmp_path: Path) -> None:
     with served_process(tmp_path) as (_, url):
         answered_while_large_bodies_are_parsed(
-            url + "/presentations/verify", {}, "verifiablePresentation", genuine_verification(url)
+            json_body(url + "/presentations/verify", "verifiablePresentation", {}), genuine_verification(url)
         )
 
 
-def test_a_genuine_issuance_is_not_held_up_by_large_bodies(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("kind", "refused"), [("credential", 400), ("document facts", 422)])
+def test_a_genuine_issuance_is_not_held_up_by_large_bodies(kind: str, refused: int, tmp_path: Path) -> None:
     env = {**_env(tmp_path), "NANSEN_ISSUER_RATE_BURST": "1000"}
     (tmp_path / "data").mkdir(mode=0o700)
 
@@ -96,21 +113,22 @@ def test_a_genuine_issuance_is_not_held_up_by_large_bodies(tmp_path: Path) -> No
         return done.stdout
 
     issuer("migrate")
-    keys = [
+    genuine_key, attacker_key = (
         line.split(":", 1)[1].strip()
         for name in ("Genuine", "Attacker")
         for line in issuer("partner", "add", name).splitlines()
         if line.startswith("API key:")
-    ]
+    )
     log: list[str] = []
     with _running("issuer", env, log) as (_, port):
         url = f"http://127.0.0.1:{port}"
-        answered_while_large_bodies_are_parsed(
-            url + "/credentials/issue",
-            {"Authorization": f"Bearer {keys[1]}"},
-            "credential",
-            genuine_issuance(url, keys[0]),
+        as_attacker = {"Authorization": f"Bearer {attacker_key}"}
+        send_large = (
+            json_body(url + "/credentials/issue", "credential", as_attacker)
+            if kind == "credential"
+            else large_facts(url, as_attacker)
         )
+        answered_while_large_bodies_are_parsed(send_large, genuine_issuance(url, genuine_key), refused)
     assert "Traceback" not in log[0]
 
 
@@ -120,7 +138,7 @@ PASTE_GROWTH_BOUND_KIB = 100 * 1024
 
 
 def test_large_pasted_texts_are_parsed_one_at_a_time(tmp_path: Path) -> None:
-    form = b"text=" + wide("x", Limits().max_document_bytes - len(b"text="))[5:-1]  # [{},{},…]
+    form = pasted_form()
     assert len(form) > INLINE_BYTES
     with served_process(tmp_path) as (process, url), httpx.Client(timeout=120) as client:
 
