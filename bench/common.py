@@ -66,6 +66,16 @@ def timings(operation: Callable[[], object], n: int, warm_up: int = 0) -> dict[s
     return {"median": statistics.median(samples), "p10": deciles[0], "p90": deciles[-1]}
 
 
+def summary(latencies: list[float]) -> dict[str, float]:
+    """Median, 99th percentile and maximum of ``latencies`` (seconds), in milliseconds."""
+    ordered = sorted(latencies)
+    return {
+        "p50": round(statistics.median(ordered) * 1000, 2),
+        "p99": round(ordered[int(0.99 * (len(ordered) - 1))] * 1000, 2),
+        "max": round(ordered[-1] * 1000, 2),
+    }
+
+
 def make_file(directory: Path, size: int) -> Path:
     """A file of ``size`` random bytes (incompressible, like an encrypted scan)."""
     path = directory / f"random-{size}.bin"

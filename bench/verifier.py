@@ -59,7 +59,7 @@ import trustme
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import HOLDER, ISSUER, identity_credential
+from common import HOLDER, ISSUER, identity_credential, summary
 
 from nansen import status, trust, vcdm
 from nansen.did import key as did_key
@@ -189,15 +189,6 @@ def challenges(url: str, mode: str, size: int) -> list[str | None]:
 def build_pool(url: str, mode: str, suite: str, size: int, status_base: str | None) -> list[bytes]:
     signed = credential(suite, status_base)
     return [presentation_body(signed, suite, challenge) for challenge in challenges(url, mode, size)]
-
-
-def summary(latencies: list[float]) -> dict[str, float]:
-    ordered = sorted(latencies)
-    return {
-        "p50": round(statistics.median(ordered) * 1000, 2),
-        "p99": round(ordered[int(0.99 * (len(ordered) - 1))] * 1000, 2),
-        "max": round(ordered[-1] * 1000, 2),
-    }
 
 
 def scan_pictures(url: str, mode: str, suite: str, count: int, status_base: str) -> list[tuple[str, bytes]]:

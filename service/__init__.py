@@ -1,6 +1,7 @@
 """What every Nansen service shares (DESIGN.md §2): the layer between the core and the roles.
 
 The roles import it; the core does not. It starts small: running a service with bounded request
-heads (:mod:`service.serve`), the files a service creates kept private (:mod:`service.files`), and
+heads (:mod:`service.serve`), large JSON bodies parsed off the event loop one at a time
+(:mod:`service.parsing`), the files a service creates kept private (:mod:`service.files`), and
 what a `migrate` command says it did (:mod:`service.migrations`).
 """

@@ -3,7 +3,8 @@
 `BodyLimit` answers 413 at once when a request announces more than the limit, and makes the
 body stream fail once more than the limit has arrived (chunked or lying about its length), so
 a huge body is never read whole. `json_body` then takes the raw bytes (JSON media types only,
-else 415) and parses them with `nansen.jsonutil.parse`, which bounds size and depth (400).
+else 415) and parses them with `nansen.jsonutil.parse`, which bounds size and depth (400), a large
+body off the event loop (`service.parsing`).
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from nansen import jsonutil
 from nansen.errors import InvalidInput
+from service.parsing import parse_json_body
 from verifier.dependencies import get_settings
 from verifier.problems import Problem, problem_response
 from verifier.settings import Settings
@@ -71,6 +72,6 @@ async def json_body(request: Request, settings: Annotated[Settings, Depends(get_
         raise Problem(415, "The request body must be JSON (Content-Type: application/json).")
     raw = await request.body()
     try:
-        return jsonutil.parse(raw, settings.limits)
+        return await parse_json_body(raw, settings.limits)
     except InvalidInput as error:
         raise Problem(400, str(error)) from error

@@ -18,9 +18,9 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from nansen import jsonutil
 from nansen.errors import NansenError
 from nansen.qr import PREFIX
+from service.parsing import parse_json
 from verifier import replay
 from verifier.body import FORM_TYPE, media_type
 from verifier.checking import PresentationOptions, check_scanned, is_a
@@ -77,7 +77,7 @@ FormDep = Annotated[dict[str, str], Depends(form_fields)]
 
 def decode_text(text: str, settings: Settings) -> Any:
     """A QR code's text (``NV1:…``) or JSON, as a document."""
-    return read_text(text) if text.startswith(PREFIX[:2]) else jsonutil.parse(text, settings.limits)
+    return read_text(text) if text.startswith(PREFIX[:2]) else parse_json(text, settings.limits)
 
 
 @router.post("/verify-page", response_class=HTMLResponse)

@@ -25,7 +25,7 @@ from issuer.vault import Vault
 from nansen.errors import InvalidInput
 from nansen.ipfs import Store
 from nansen.ipfs.settings import configured_store
-from nansen.jsonutil import parse
+from service.parsing import parse_json_body
 
 _bearer = HTTPBearer(auto_error=False, description="The partner's API key.")
 _UNAUTHORISED = {"WWW-Authenticate": "Bearer"}
@@ -85,9 +85,10 @@ CallerDep = Annotated[Partner, Depends(get_caller)]
 
 
 async def json_body(request: Request, settings: SettingsDep) -> Any:
-    """The request body as JSON, parsed with the core's bounds on size and depth (400 otherwise)."""
+    """The request body as JSON, parsed with the core's bounds on size and depth (400 otherwise), a
+    large body off the event loop (`service.parsing`)."""
     try:
-        return parse(await request.body(), settings.limits)
+        return await parse_json_body(await request.body(), settings.limits)
     except InvalidInput as error:
         raise Problem(400, str(error)) from error
 

@@ -20,7 +20,7 @@ from issuer.problems import Problem
 from nansen import vcdm
 from nansen.config import Limits
 from nansen.errors import InvalidInput
-from nansen.jsonutil import parse
+from service.parsing import parse_json_body
 
 router = APIRouter(tags=["documents"])
 log = logging.getLogger("issuer")
@@ -96,13 +96,14 @@ class Upload:
     scan: BinaryIO
 
 
-def parse_request(fields: dict[str, str], limits: Limits) -> documents.DocumentRequest:
-    """The API's form fields as a document request (400 for a malformed one)."""
+async def parse_request(fields: dict[str, str], limits: Limits) -> documents.DocumentRequest:
+    """The API's form fields as a document request (400 for a malformed one); large facts are parsed
+    off the event loop (`service.parsing`)."""
     missing = [name for name in _REQUIRED if not fields.get(name)]
     if missing:
         raise Problem(400, f"The form needs the fields: {', '.join(missing)}.")
     try:
-        facts = parse(fields["facts"], limits)
+        facts = await parse_json_body(fields["facts"], limits)
     except InvalidInput as error:
         raise Problem(
             400, "The facts field must be a JSON object, within the size and depth limits."
@@ -128,7 +129,7 @@ async def read_upload(request: Request, _caller: CallerDep, settings: SettingsDe
     form = await uploads.read_form(request, settings, len(_FIELDS))
     try:
         fields = uploads.text_fields(form, _FIELDS, SCAN)
-        yield Upload(parse_request(fields, settings.limits), uploads.scan_file(form, settings, SCAN))
+        yield Upload(await parse_request(fields, settings.limits), uploads.scan_file(form, settings, SCAN))
     finally:
         await form.close()
 
