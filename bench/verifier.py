@@ -117,7 +117,9 @@ def status_list_server(directory: Path) -> Iterator[tuple[str, Path]]:
 
 def presentation(signed: dict[str, Any], suite: str, challenge: str | None) -> dict[str, Any]:
     unsigned = vcdm.build_presentation(holder=HOLDER.controller, credentials=[signed])
-    options = ProofOptions(purpose="authentication", cryptosuite=suite, challenge=challenge, domain=DOMAIN)
+    # A domain binds a proof to a challenge of this verifier (issue 9): one way carries neither.
+    domain = DOMAIN if challenge is not None else None
+    options = ProofOptions(purpose="authentication", cryptosuite=suite, challenge=challenge, domain=domain)
     return add_proof(unsigned, HOLDER, options)
 
 
@@ -400,7 +402,18 @@ def main(argv: list[str] | None = None) -> int:
             f"  p50 {latency['p50']} ms, p99 {latency['p99']} ms, max {latency['max']} ms (target: under 1000 ms)\n"
             f"  verdicts: {', '.join(f'{v} {n}' for v, n in scan['verdicts'].items())}"
         )
-    return 0
+    return 0 if _all_valid(figures) else 1
+
+
+def _all_valid(figures: dict[str, Any]) -> bool:
+    """A figure of refusals measures the wrong path: every answer must have been VALID."""
+    loads = [figures[k] for k in ("issued", "without_status") if k in figures]
+    failed = [load["errors"] for load in loads if load["errors"]]
+    scans = figures.get("scan", {}).get("verdicts", {})
+    if failed or set(scans) - {"VALID"}:
+        print("Not every answer was VALID: these figures do not measure verification.", file=sys.stderr)
+        return False
+    return True
 
 
 def print_load(figures: dict[str, Any], kind: str, load: dict[str, Any], args: argparse.Namespace) -> None:
