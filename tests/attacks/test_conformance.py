@@ -1,0 +1,148 @@
+# ruff: noqa: F811  (the issuer's fixtures are imported, and named as parameters)
+"""W3C conformance rules the issuer must hold (issue 11), sent to the running issuer: credentials whose
+relatedResource (VC Data Model 2.0 §5.3) or typed entries (§4.10, §4.11, §5.4 to §5.6) break the data
+model are refused before anything is signed; what the rules allow is issued and verifies."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from typing import Any
+
+import httpx
+import pytest
+
+from nansen import multibase
+from nansen.did.resolver import Resolver
+from nansen.verify import Verifier
+from tests.issuer.conftest import (  # noqa: F401  (fixtures)
+    LiveServer,
+    PartnerInfo,
+    add_partner,
+    database_url,
+    live_server,
+    master_key,
+    postgres_admin,
+    settings,
+    store,
+)
+from tests.issuer.payloads import generic_credential, issue_request
+
+V2 = "https://www.w3.org/ns/credentials/v2"
+SRI = "sha384-" + base64.b64encode(hashlib.sha384(b"a resource").digest()).decode()
+MULTIHASH = multibase.encode_base64url(b"\x12\x20" + hashlib.sha256(b"a resource").digest())
+SCHEMA = {"id": "https://example.org/schemas/person.json", "type": "JsonSchema"}
+
+#: (what is added to a generic credential, the reason the issuer gives)
+REFUSED: list[tuple[dict[str, Any], str]] = [
+    ({"relatedResource": V2}, "Each relatedResource must be an object"),
+    ({"relatedResource": [V2]}, "Each relatedResource must be an object"),
+    ({"relatedResource": [{"digestSRI": SRI}]}, "Each relatedResource must have an id that is a URL."),
+    (
+        {"relatedResource": [{"id": V2, "digestSRI": SRI}, {"id": V2, "digestMultibase": MULTIHASH}]},
+        "Two relatedResource entries have the same id.",
+    ),
+    ({"relatedResource": [{"id": V2}]}, "Each relatedResource must have a digestSRI or a digestMultibase."),
+    ({"relatedResource": {"id": V2, "digestMultibase": "uAAAA"}}, "digestMultibase value"),
+    ({"relatedResource": {"id": V2, "digestSRI": "sha384-AAAA"}}, "wrong length"),
+    (
+        {"credentialSchema": {"id": SCHEMA["id"]}},
+        "Each credentialSchema entry must be an object with a type.",
+    ),
+    (
+        {"credentialSchema": {"type": "JsonSchema"}},
+        "Each credentialSchema entry must have an id that is a URL.",
+    ),
+    ({"credentialSchema": {**SCHEMA, "id": "schema"}}, "Each credentialSchema entry must have an id that"),
+    ({"refreshService": {"id": "https://example.org/r"}}, "Each refreshService entry must be an object with"),
+    (
+        {"termsOfUse": [{"id": "https://example.org/t"}]},
+        "Each termsOfUse entry must be an object with a type.",
+    ),
+    ({"evidence": [{"id": "https://example.org/e"}]}, "Each evidence entry must be an object with a type."),
+    (
+        {"evidence": [{"id": "evidence 1", "type": "Evidence"}]},
+        "Each evidence entry must have an id that is a",
+    ),
+]
+
+
+@pytest.fixture
+def partner(live_server: LiveServer) -> PartnerInfo:
+    return add_partner(live_server.settings, "Shelter")
+
+
+def _issue(live_server: LiveServer, partner: PartnerInfo, credential: dict[str, Any]) -> httpx.Response:
+    return httpx.post(
+        f"{live_server.url}/credentials/issue",
+        json=issue_request(credential),
+        headers=partner.headers,
+        timeout=60,
+    )
+
+
+def test_the_issuer_refuses_to_sign_what_breaks_the_data_model(
+    live_server: LiveServer, partner: PartnerInfo
+) -> None:
+    for extra, reason in REFUSED:
+        response = _issue(live_server, partner, {**generic_credential(), **extra})
+        assert response.status_code == 422, (extra, response.text)
+        assert response.headers["content-type"] == "application/problem+json"
+        assert reason in response.json()["detail"], (extra, response.json())
+        assert "proof" not in response.text
+
+
+def test_the_issuer_signs_what_the_rules_allow(live_server: LiveServer, partner: PartnerInfo) -> None:
+    related = {"id": V2, "mediaType": "application/ld+json", "digestSRI": SRI}
+    for extra in (
+        {"relatedResource": related},  # one object (the issuer's schema took only a list before)
+        {"relatedResource": [related, {"id": "https://example.org/r", "digestMultibase": MULTIHASH}]},
+        {"credentialSchema": SCHEMA},
+    ):
+        response = _issue(live_server, partner, {**generic_credential(), **extra})
+        assert response.status_code == 201, (extra, response.text)
+        credential = response.json()
+        did_document = httpx.get(f"{live_server.url}/partners/{partner.id}/did.json").json()
+        result = Verifier(resolver=Resolver(documents=[did_document])).verify_credential(
+            credential, check_status=False
+        )
+        assert result.verified, result.to_json()
+        assert {key: credential[key] for key in extra} == extra
+
+
+# -- status lists and DID documents honour Accept ----------------------------------------------------
+
+
+def test_status_lists_and_did_documents_honour_accept(live_server: LiveServer, partner: PartnerInfo) -> None:
+    issued = _issue(live_server, partner, generic_credential()).json()
+    status_url = live_server.local(issued["credentialStatus"][0]["statusListCredential"])
+    did_url = f"{live_server.url}/partners/{partner.id}/did.json"
+    for url, default, asked in (
+        (status_url, "application/vc", ("application/ld+json", "application/json")),
+        (
+            did_url,
+            "application/did+json",
+            ("application/did+ld+json", "application/ld+json", "application/json"),
+        ),
+    ):
+        plain = httpx.get(url, headers={"Accept": ""})
+        assert plain.headers["content-type"] == default
+        assert plain.headers["vary"] == "Accept"
+        assert httpx.get(url, headers={"Accept": "text/html"}).headers["content-type"] == default
+        for media_type in asked:
+            answer = httpx.get(url, headers={"Accept": f"{media_type}, */*;q=0.1"})
+            assert answer.status_code == 200
+            assert answer.headers["content-type"] == media_type
+            assert answer.headers["vary"] == "Accept"
+            assert answer.content == plain.content
+            # A cache holding one representation must not answer for another (RFC 9110 §8.8.3).
+            assert answer.headers["etag"] != plain.headers["etag"]
+            revalidated = httpx.get(
+                url, headers={"Accept": media_type, "If-None-Match": plain.headers["etag"]}
+            )
+            assert revalidated.status_code == 200
+            same = httpx.get(url, headers={"Accept": media_type, "If-None-Match": answer.headers["etag"]})
+            assert same.status_code == 304
+    # What the W3C Bitstring Status List suite's client asks for: a JSON type it can parse.
+    listed = httpx.get(status_url, headers={"Accept": "application/ld+json, application/json"}).json()
+    assert listed["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
