@@ -80,9 +80,13 @@ def partner_document(
     if_none_match: IfNoneMatch = None,
     accept: Accept = None,
 ) -> Response:
-    """The document of ``did:web:HOST:partners:ID``."""
+    """The document of ``did:web:HOST:partners:ID`` (a did:key partner's document is its DID's own)."""
     with session.begin():
-        partner = session.scalar(select(Partner).where(Partner.id == partner_id, Partner.domain.is_(None)))
+        partner = session.scalar(
+            select(Partner).where(
+                Partner.id == partner_id, Partner.domain.is_(None), Partner.did.startswith("did:web:")
+            )
+        )
     return _document(partner, settings.status_max_age, if_none_match, accept)
 
 

@@ -11,10 +11,12 @@ from typing import Any
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 
+from issuer.cli import app as issuer_cli
 from nansen import multibase
 from nansen.did.resolver import Resolver
-from nansen.verify import Verifier
+from nansen.verify import Outcome, StaticStatusLists, Verdict, Verifier
 from tests.issuer.conftest import (  # noqa: F401  (fixtures)
     LiveServer,
     PartnerInfo,
@@ -27,11 +29,13 @@ from tests.issuer.conftest import (  # noqa: F401  (fixtures)
     store,
 )
 from tests.issuer.payloads import generic_credential, issue_request
+from tests.issuer.test_isolation import status_change
 
 V2 = "https://www.w3.org/ns/credentials/v2"
 SRI = "sha384-" + base64.b64encode(hashlib.sha384(b"a resource").digest()).decode()
 MULTIHASH = multibase.encode_base64url(b"\x12\x20" + hashlib.sha256(b"a resource").digest())
 SCHEMA = {"id": "https://example.org/schemas/person.json", "type": "JsonSchema"}
+runner = CliRunner()
 
 #: (what is added to a generic credential, the reason the issuer gives)
 REFUSED: list[tuple[dict[str, Any], str]] = [
@@ -146,3 +150,77 @@ def test_status_lists_and_did_documents_honour_accept(live_server: LiveServer, p
     # What the W3C Bitstring Status List suite's client asks for: a JSON type it can parse.
     listed = httpx.get(status_url, headers={"Accept": "application/ld+json, application/json"}).json()
     assert listed["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+
+
+# -- a partner without a web domain: did:key ----------------------------------------------------------
+
+
+def _cli(live_server: LiveServer, *args: str) -> tuple[int, str, str]:
+    settings = live_server.settings
+    env = {
+        "NANSEN_DATA_DIR": str(settings.data_dir),
+        "NANSEN_ISSUER_MASTER_KEY": settings.master_key.hex(),
+        "NANSEN_ISSUER_DATABASE_URL": settings.database_url,
+        "NANSEN_ISSUER_PUBLIC_HOST": settings.public_host,
+    }
+    result = runner.invoke(issuer_cli, list(args), env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_a_did_key_partner_issues_credentials_that_verify_offline(live_server: LiveServer) -> None:
+    code, out, _ = _cli(live_server, "partner", "add", "Harbour", "--did-key")
+    assert code == 0, out
+    fields = dict(line.split(":", 1) for line in out.splitlines())
+    partner = PartnerInfo(fields["Partner"].strip(), fields["DID"].strip(), fields["API key"].strip())
+    assert partner.did.startswith("did:key:z6Mk")
+
+    issued = _issue(live_server, partner, generic_credential())
+    assert issued.status_code == 201, issued.text
+    credential = issued.json()
+    assert credential["issuer"] == partner.did
+    fingerprint = partner.did.removeprefix("did:key:")
+    assert credential["proof"]["verificationMethod"] == f"{partner.did}#{fingerprint}"
+    status_lists = [
+        httpx.get(live_server.local(entry["statusListCredential"])).json()
+        for entry in credential["credentialStatus"]
+    ]
+    assert all(listed["issuer"] == partner.did for listed in status_lists)
+    # A resolver that knows no document and has no network: did:key resolves from the DID itself.
+    verifier = Verifier(resolver=Resolver(), status_lists=StaticStatusLists(status_lists))
+    result = verifier.verify_credential(credential)
+    assert result.verdict is Verdict.VALID, result.to_json()
+
+    # Revocation still works: through the status list, re-signed with the same key.
+    revoked = httpx.post(
+        f"{live_server.url}/credentials/status",
+        json=status_change(credential["id"]),
+        headers=partner.headers,
+    )
+    assert revoked.status_code == 200, revoked.text
+    lists = [
+        httpx.get(live_server.local(e["statusListCredential"])).json() for e in credential["credentialStatus"]
+    ]
+    after = Verifier(resolver=Resolver(), status_lists=StaticStatusLists(lists)).verify_credential(credential)
+    assert after.verdict is Verdict.NOT_VALID
+    status = after.check("status: revocation")
+    assert status is not None
+    assert status.outcome is Outcome.FAILED
+
+    # No did:web document is served for it, and its key cannot be rotated or marked compromised.
+    assert httpx.get(f"{live_server.url}/partners/{partner.id}/did.json").status_code == 404
+    for command in (("rotate-key", partner.id), ("compromised", partner.id, fingerprint)):
+        code, out, err = _cli(live_server, "partner", *command)
+        assert code == 1
+        assert "did:key partner's key is its DID and cannot be rotated" in err
+        assert "Traceback" not in out + err
+    assert _issue(live_server, partner, generic_credential()).status_code == 201
+
+
+def test_did_web_stays_the_default_and_excludes_did_key(live_server: LiveServer) -> None:
+    code, out, _ = _cli(live_server, "partner", "add", "Shelter")
+    assert code == 0
+    assert f"did:web:{live_server.settings.public_host}:partners:" in out
+    code, out, err = _cli(live_server, "partner", "add", "Both", "--did-key", "--did-web", "both.example")
+    assert code == 1
+    assert "did:web domain or a did:key, not both" in err
+    assert "Traceback" not in out + err
