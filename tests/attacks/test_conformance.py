@@ -68,6 +68,9 @@ REFUSED: list[tuple[dict[str, Any], str]] = [
         {"evidence": [{"id": "evidence 1", "type": "Evidence"}]},
         "Each evidence entry must have an id that is a",
     ),
+    # VC Data Model 2.0 §4.6: a language value object holds @value, @language and @direction only.
+    ({"name": {"@value": "Dog", "@language": "en", "url": "did:example:x"}}, "schema at /name"),
+    ({"description": [{"@value": "Dog", "@language": "en"}, {"@language": "fr"}]}, "schema at /description"),
 ]
 
 
@@ -102,6 +105,9 @@ def test_the_issuer_signs_what_the_rules_allow(live_server: LiveServer, partner:
         {"relatedResource": related},  # one object (the issuer's schema took only a list before)
         {"relatedResource": [related, {"id": "https://example.org/r", "digestMultibase": MULTIHASH}]},
         {"credentialSchema": SCHEMA},
+        # §4.6: one name per language (the issuer's schema took a single language value only).
+        {"name": [{"@value": "Dog", "@language": "en"}, {"@value": "Chien", "@language": "fr"}]},
+        {"description": {"@value": "كلب", "@language": "ar", "@direction": "rtl"}},
     ):
         response = _issue(live_server, partner, {**generic_credential(), **extra})
         assert response.status_code == 201, (extra, response.text)
