@@ -123,11 +123,19 @@ def partner_add(
             help="Use did:web:DOMAIN, served at DOMAIN/.well-known/did.json (point DOMAIN at this service).",
         ),
     ] = None,
+    did_key: Annotated[
+        bool,
+        typer.Option(
+            "--did-key",
+            help="For a partner without a web domain: its DID is its key's did:key. "
+            "That key can never be rotated (see the README).",
+        ),
+    ] = False,
 ) -> None:
     """Create a partner with its own signing key; print its DID and API key (shown only this once)."""
     settings = _settings()
     with _database(settings) as (session, vault), session.begin():
-        created = partners.create(session, vault, settings, name, did_web)
+        created = partners.create(session, vault, settings, name, did_web, use_did_key=did_key)
     typer.echo(f"Partner:  {created.partner.id}")
     typer.echo(f"DID:      {created.partner.did}")
     typer.echo(f"API key:  {created.api_key}")

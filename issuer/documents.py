@@ -40,6 +40,7 @@ from issuer.vault import Vault
 from nansen import vcdm
 from nansen.canonical import canonical_json
 from nansen.crypto import CHUNK_SIZE, BlockReader, DocumentKey, Encryption, Recipient, SealedKey, seal
+from nansen.crypto.digest import Digest
 from nansen.errors import InvalidInput, NansenError
 from nansen.ipfs import IpfsError, Store
 from nansen.jsonutil import check_strings
@@ -54,9 +55,11 @@ CIPHERTEXT_MEDIA_TYPE = "application/octet-stream"
 ABANDONED_AFTER = timedelta(hours=1)
 _MAX_TEXT = 500
 _MAX_DID = 300
+#: Stands in for the encrypted document while the request is checked: well-formed (VC Data Model 2.0
+#: §5.3), so the check is the one the real credential will meet; the digest is of no bytes.
 _PREVIEW_RESOURCE = {
     "id": "ipfs://preview",
-    "digestMultibase": "uPreview",
+    "digestMultibase": Digest().multibase,
     "mediaType": CIPHERTEXT_MEDIA_TYPE,
 }
 

@@ -23,9 +23,15 @@ from nansen.keys import Ed25519KeyPair
 
 
 def _partner(session: Session, partner_id: str) -> Partner:
+    """The partner whose keys change, locked; a did:key partner has one key for good."""
     partner = partners.locked(session, partner_id)
     if partner is None:
         raise InvalidInput("There is no partner with that id.")
+    if partners.is_did_key(partner):
+        raise InvalidInput(
+            "A did:key partner's key is its DID and cannot be rotated or retired: revoke its credentials "
+            "through the status list and issue them again under a new partner."
+        )
     return partner
 
 

@@ -48,7 +48,7 @@ class Base(DeclarativeBase):
 
 
 class Partner(Base):
-    """An organisation that issues credentials under its own did:web."""
+    """An organisation that issues credentials under its own did:web (or, without a domain, a did:key)."""
 
     __tablename__ = "issuer_partners"
 

@@ -1,7 +1,10 @@
 """Partners: their DIDs and documents, API keys and current signing key.
 
 A partner's DID document (``nansen.did.web.build_document``) is stored as JSON and is the record
-of its keys' lifecycle; the seeds are in ``issuer_signing_keys``, sealed by the master key. An API key is
+of its keys' lifecycle; the seeds are in ``issuer_signing_keys``, sealed by the master key. A partner
+without a web domain may instead be a ``did:key`` (``nansen.did.key``): its one key is its DID, the
+stored document is the one the DID resolves to offline, and the key can never be rotated or retired
+(README, "Partners with a did:key"). An API key is
 ``nansen_<partner id>_<secret>``; only SHA-256 of the secret (32 random bytes) is stored, and it is
 compared in constant time.
 """
@@ -25,6 +28,7 @@ from issuer.models import Partner, SigningKey
 from issuer.problems import Problem
 from issuer.settings import Settings
 from issuer.vault import Vault
+from nansen.did import key as did_key
 from nansen.did.web import PartnerKey, build_document, current_key
 from nansen.errors import InvalidInput
 from nansen.keys import Ed25519KeyPair
@@ -57,20 +61,40 @@ def add_signing_key(
     session.add(SigningKey(partner_id=partner_id, fragment=fragment, sealed_seed=sealed, created_at=_now()))
 
 
+def is_did_key(partner: Partner) -> bool:
+    return partner.did.startswith(did_key.PREFIX)
+
+
 def create(
-    session: Session, vault: Vault, settings: Settings, name: str, domain: str | None = None
+    session: Session,
+    vault: Vault,
+    settings: Settings,
+    name: str,
+    domain: str | None = None,
+    *,
+    use_did_key: bool = False,
 ) -> NewPartner:
-    """A partner with a fresh Ed25519 key and API key, in the caller's transaction."""
+    """A partner with a fresh Ed25519 key and API key, in the caller's transaction: its DID is a
+    did:web (on ``domain``, or a path of this service), or with ``use_did_key`` the key's did:key."""
     name = name.strip()
     if not name or len(name) > _MAX_NAME or not name.isprintable():
         raise InvalidInput("A partner's name is 1 to 200 printable characters.")
+    if use_did_key and domain is not None:
+        raise InvalidInput("A partner has a did:web domain or a did:key, not both.")
     partner_id = secrets.token_hex(8)
     if domain is not None:
         domain = authority(domain)
         if session.scalar(select(Partner.id).where(Partner.domain == domain)) is not None:
             raise InvalidInput("Another partner already has that domain.")
-    did = domain_did(domain) if domain else path_did(settings.public_host, partner_id)
     pair = Ed25519KeyPair.generate()
+    if use_did_key:
+        did = did_key.did_from_public_key(pair.public_key)
+        fragment = pair.public_key.multibase
+        document = did_key.resolve(did).data
+    else:
+        did = domain_did(domain) if domain else path_did(settings.public_host, partner_id)
+        fragment = "key-1"
+        document = build_document(did, [PartnerKey(fragment, pair.public_key)])
     secret = secrets.token_urlsafe(32)
     moment = _now()
     partner = Partner(
@@ -78,7 +102,7 @@ def create(
         name=name,
         did=did,
         domain=domain,
-        document=json.dumps(build_document(did, [PartnerKey("key-1", pair.public_key)])),
+        document=json.dumps(document),
         api_key_hash=_hash_secret(secret),
         created_at=moment,
         rate_tokens=float(settings.rate_burst),
@@ -86,7 +110,7 @@ def create(
     )
     session.add(partner)
     session.flush()
-    add_signing_key(session, vault, partner_id, "key-1", pair)
+    add_signing_key(session, vault, partner_id, fragment, pair)
     audit.append(session, vault, partner_id, audit.Action.PARTNER_CREATED)
     return NewPartner(partner, f"{API_KEY_PREFIX}_{partner_id}_{secret}")
 
@@ -128,7 +152,7 @@ def document(partner: Partner) -> dict[str, Any]:
 
 def signer(session: Session, vault: Vault, partner: Partner, fragment: str | None = None) -> Signer:
     """The partner's current signing key (or the one with ``fragment``, if it is still held)."""
-    method = current_key(document(partner))
+    method = did_key.signing_method(partner.did) if is_did_key(partner) else current_key(document(partner))
     wanted = fragment or (method.split("#", 1)[1] if method else None)
     if wanted is None:
         raise Problem(409, "The partner has no current signing key; an operator must rotate its key.")

@@ -1,7 +1,8 @@
 """W3C Verifiable Credentials Data Model v2.0: building and validating credentials and presentations.
 
-Validation here is of the data model's own rules (§4 Basic Concepts): contexts, types, issuer,
-subject, validity dates, identifiers. Proofs, status and trust are checked by `nansen.verify`.
+Validation here is of the data model's own rules (§4 Basic Concepts, §5.3 Integrity of Related
+Resources): contexts, types, issuer, subject, validity dates, identifiers, typed entries, related
+resources. Proofs, status and trust are checked by `nansen.verify`.
 """
 
 from __future__ import annotations
@@ -9,8 +10,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeGuard
 
+from nansen.crypto import digest
 from nansen.errors import InvalidInput
 from nansen.jsonld import CREDENTIALS_V2, NANSEN_V1, context_urls, is_absolute_iri
 from nansen.timeutil import format_datetime, now, parse_datetime
@@ -19,6 +21,17 @@ CREDENTIAL_TYPE = "VerifiableCredential"
 PRESENTATION_TYPE = "VerifiablePresentation"
 IDENTITY_CREDENTIAL_TYPE = "IdentityDocumentCredential"
 IDENTITY_DOCUMENT_TYPES = ("BirthCertificate", "Passport", "NationalIdentityCard", "OtherIdentityDocument")
+
+#: Properties whose every entry MUST specify its ``type`` (VC Data Model 2.0 §4.10 credentialStatus,
+#: §4.11 credentialSchema, §5.4 refreshService, §5.5 termsOfUse, §5.6 evidence), mapped to whether its
+#: ``id`` is required (§4.11: a credentialSchema's is). An ``id``, when present, is a URL (§4.4).
+TYPED_ENTRIES = {
+    "credentialStatus": False,
+    "credentialSchema": True,
+    "refreshService": False,
+    "termsOfUse": False,
+    "evidence": False,
+}
 
 
 def issuer_id(credential: dict[str, Any]) -> str:
@@ -42,6 +55,47 @@ def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def _is_url(value: Any) -> TypeGuard[str]:
+    return isinstance(value, str) and is_absolute_iri(value)
+
+
+def _check_typed_entries(credential: dict[str, Any]) -> None:
+    for name, id_required in TYPED_ENTRIES.items():
+        for entry in as_list(credential.get(name, [])):
+            types = as_list(entry.get("type")) if isinstance(entry, dict) else []
+            if not types or not all(isinstance(t, str) and t for t in types):
+                raise InvalidInput(f"Each {name} entry must be an object with a type.")
+            if (id_required or "id" in entry) and not _is_url(entry.get("id")):
+                raise InvalidInput(f"Each {name} entry must have an id that is a URL.")
+
+
+def _check_related_resources(credential: dict[str, Any]) -> None:
+    """VC Data Model 2.0 §5.3: one or more objects, each with a unique URL ``id`` and at least one
+    digest (``digestSRI``, ``digestMultibase``) of a form `nansen.crypto.digest` reads. Whether a
+    digest matches the resource is for whoever fetches it (`nansen.crypto.digest.DigestCheck`)."""
+    if "relatedResource" not in credential:
+        return
+    resources = as_list(credential["relatedResource"])
+    if not resources:
+        raise InvalidInput("The credential's relatedResource must not be empty.")
+    seen: set[str] = set()
+    for resource in resources:
+        if not isinstance(resource, dict):
+            raise InvalidInput("Each relatedResource must be an object with an id and a digest.")
+        resource_id = resource.get("id")
+        if not _is_url(resource_id):
+            raise InvalidInput("Each relatedResource must have an id that is a URL.")
+        if resource_id in seen:
+            raise InvalidInput("Two relatedResource entries have the same id.")
+        seen.add(resource_id)
+        if "digestSRI" not in resource and "digestMultibase" not in resource:
+            raise InvalidInput("Each relatedResource must have a digestSRI or a digestMultibase.")
+        if "digestSRI" in resource:
+            digest.check_sri(resource["digestSRI"])
+        if "digestMultibase" in resource:
+            digest.check_multibase(resource["digestMultibase"])
+
+
 def _check_common(document: Any, required_type: str, what: str) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise InvalidInput(f"A {what} must be a JSON object.")
@@ -53,7 +107,7 @@ def _check_common(document: Any, required_type: str, what: str) -> dict[str, Any
     types = as_list(document.get("type"))
     if not all(isinstance(t, str) for t in types) or required_type not in types:
         raise InvalidInput(f"The {what}'s type must include {required_type}.")
-    if "id" in document and not (isinstance(document["id"], str) and is_absolute_iri(document["id"])):
+    if "id" in document and not _is_url(document["id"]):
         raise InvalidInput(f"The {what}'s id must be a URL.")
     return document
 
@@ -77,9 +131,8 @@ def validate_credential(document: Any) -> dict[str, Any]:
         and parse_datetime(credential["validUntil"]) < parse_datetime(credential["validFrom"])
     ):
         raise InvalidInput("The credential's validUntil is before its validFrom.")
-    for entry in as_list(credential.get("credentialStatus", [])):
-        if not isinstance(entry, dict) or not isinstance(entry.get("type"), str):
-            raise InvalidInput("Each credentialStatus entry must be an object with a type.")
+    _check_typed_entries(credential)
+    _check_related_resources(credential)
     return credential
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from nansen import capability, vcdm
+from nansen import capability, multibase, vcdm
 from nansen.capability import DOCUMENT_ACCESS, CapabilityError, DocumentAccess, SharedDocument
 from nansen.crypto import DocumentKey, Recipient, seal
 from nansen.ipfs import CID
@@ -18,7 +18,8 @@ from nansen.verify import Verifier
 from tests.helpers import HOLDER, ISSUED, STRANGER, signed_credential
 
 CID_TEXT = "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy"
-DIGEST = "uIDCn" + "A" * 62
+#: A sha2-384 digestMultibase (VC Data Model 2.0 §5.3), of no document in particular.
+DIGEST = multibase.encode_base64url(b"\x20\x30" + bytes(range(48)))
 KEY = bytes(range(32))
 
 
@@ -102,7 +103,7 @@ def test_matching_the_credential() -> None:
     access = DocumentAccess(signed["id"], access.documents)
     assert capability.for_credential(access, signed) == (document(),)
     assert capability.for_credential(DocumentAccess(None, access.documents), signed) == (document(),)
-    signed["relatedResource"][0]["digestMultibase"] = "uIDC" + "B" * 63
+    signed["relatedResource"][0]["digestMultibase"] = multibase.encode_base64url(b"\x20\x30" + bytes(48))
     with pytest.raises(CapabilityError, match="does not describe"):
         capability.for_credential(access, signed)
     del signed["relatedResource"]

@@ -15,8 +15,11 @@ match (VC 2.0 §5.3): `DigestCheck` does so for every digest listed.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -71,6 +74,43 @@ def decode(value: object) -> tuple[HashAlgorithm, bytes]:
     return algorithm, raw[2:]
 
 
+def listed(value: object, name: str) -> list[object]:
+    """The values of a digest property: one string or a non-empty list (Data Integrity 1.0 §2.6)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and value:
+        return list(value)
+    raise DigestFormatError(f"A {name} must be a string or a list of strings, not empty.")
+
+
+def check_multibase(value: object) -> None:
+    """Raise `DigestFormatError` unless ``value`` is a ``digestMultibase`` of a supported algorithm."""
+    for item in listed(value, "digestMultibase"):
+        decode(item)
+
+
+#: Subresource Integrity §3.5 (``hash-expression``): the algorithms it names and their digest sizes.
+_SRI_SIZES = {"sha256": 32, "sha384": 48, "sha512": 64}
+#: ``hash-algo "-" base64-value``; CSP's base64-value admits both the standard and the URL-safe alphabet.
+_SRI = re.compile(r"(sha256|sha384|sha512)-([A-Za-z0-9+/_-]+={0,2})")
+
+
+def check_sri(value: object) -> None:
+    """Raise `DigestFormatError` unless ``value`` is a ``digestSRI`` (VC Data Model 2.0 §5.3): one or
+    more SRI hash expressions, each the digest of the size its algorithm gives."""
+    for item in listed(value, "digestSRI"):
+        match = _SRI.fullmatch(item) if isinstance(item, str) else None
+        if match is None:
+            raise DigestFormatError("A digestSRI value must be sha256-, sha384- or sha512- and base64.")
+        encoded = match[2].replace("-", "+").replace("_", "/")
+        try:
+            raw = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
+        except binascii.Error as cause:
+            raise DigestFormatError("The digestSRI value is not valid base64.") from cause
+        if len(raw) != _SRI_SIZES[match[1]]:
+            raise DigestFormatError("The digestSRI value has the wrong length for its hash algorithm.")
+
+
 class Digest:
     """A running hash of a stream, read as ``digestMultibase``."""
 
@@ -101,15 +141,7 @@ class DigestCheck:
     """
 
     def __init__(self, expected: str | Sequence[str]) -> None:
-        if isinstance(expected, str):
-            values = [expected]
-        elif isinstance(expected, Sequence):
-            values = list(expected)
-        else:
-            raise DigestFormatError("A digestMultibase must be a string or a list of strings.")
-        if not values:
-            raise DigestFormatError("The digestMultibase list is empty.")
-        self._expected = [decode(value) for value in values]
+        self._expected = [decode(value) for value in listed(expected, "digestMultibase")]
         self._digests = {algorithm.name: Digest(algorithm.name) for algorithm, _ in self._expected}
 
     def update(self, data: bytes) -> None:

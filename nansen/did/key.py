@@ -24,8 +24,12 @@ def did_from_public_key(public_key: Ed25519PublicKey) -> str:
 
 def signing_key(key_pair: Ed25519KeyPair) -> SigningKey:
     """The key pair with its did:key verification method (``did:key:z…#z…``)."""
-    fingerprint = key_pair.public_key.multibase
-    return SigningKey(key_pair, f"{PREFIX}{fingerprint}#{fingerprint}")
+    return SigningKey(key_pair, signing_method(did_from_public_key(key_pair.public_key)))
+
+
+def signing_method(did: str) -> str:
+    """The id of a did:key's Ed25519 verification method, ``did:key:z…#z…`` (the DID's own key)."""
+    return f"{did}#{did[len(PREFIX) :]}"
 
 
 def public_key_from_did(did: str) -> Ed25519PublicKey:
