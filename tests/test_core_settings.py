@@ -199,6 +199,16 @@ def test_the_help_still_shows_with_a_bad_value() -> None:
     assert "credential" in finished.stdout
 
 
+@pytest.mark.parametrize(
+    "command", [["did", "--help"], ["did", "new", "--help"], ["credential", "verify", "--help"]]
+)
+def test_a_commands_help_still_shows_with_a_bad_value(command: list[str]) -> None:
+    finished = run(str(NANSEN), *command, env={"NANSEN_MAX_JSON_DEPTH": "-5"})
+    assert finished.returncode == 0, finished.stderr
+    assert finished.stdout.startswith("Usage: nansen ")
+    assert "NANSEN_MAX_JSON_DEPTH" not in finished.stdout + finished.stderr
+
+
 def test_valid_values_act(tmp_path: Path) -> None:
     """The same credential: verified by default; too large under a small NANSEN_MAX_DOCUMENT_BYTES;
     too deep under NANSEN_MAX_JSON_DEPTH=2 (both usage errors: the input cannot be read)."""

@@ -25,10 +25,16 @@ app = typer.Typer(
 )
 
 
+_HELP = "--help"
+
+
 @app.callback()
 def _check_settings() -> None:
     """Before any command: the core's ``NANSEN_*`` variables, read afresh (nansen.config), or one
-    line naming the one that cannot be used and exit 2."""
+    line naming the one that cannot be used and exit 2. A request for help is answered whatever the
+    settings: it is how a person finds out what to set."""
+    if _HELP in sys.argv[1:]:
+        return
     core_settings.cache_clear()
     configured(core_settings)
 
