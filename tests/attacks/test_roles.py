@@ -17,10 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy import text
-from typer.testing import CliRunner
 
 from issuer.audit import GENESIS
-from issuer.cli import app as issuer_cli
 from issuer.db import make_engine
 from nansen.crypto import BlockReader, DocumentKey, Encryption
 from nansen.crypto.stream import PREFIX
@@ -36,30 +34,20 @@ from tests.issuer.conftest import (  # noqa: F401  (fixtures)
     settings,
     store,
 )
+from tests.issuer.test_cli import env  # noqa: F401  (fixture: the issuer command's environment)
+from tests.issuer.test_cli import run as run_issuer
 from tests.wallet.cli import run as wallet_run
 from tests.wallet.conftest import DURESS, PASSPHRASE
 from tests.wallet.issuing import issuance
 from wallet.kdf import LEVELS
 
-runner = CliRunner()
-
-
 # -- the audit chain ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def issuer_env(database_url: str, tmp_path: Path, master_key: bytes) -> dict[str, str]:
-    return {
-        "NANSEN_DATA_DIR": str(tmp_path / "data"),
-        "NANSEN_ISSUER_MASTER_KEY": master_key.hex(),
-        "NANSEN_ISSUER_DATABASE_URL": database_url,
-        "NANSEN_ISSUER_PUBLIC_HOST": "issuer.example",
-    }
-
-
 def _issuer(env: dict[str, str], *args: str) -> tuple[int, str]:
-    result = runner.invoke(issuer_cli, list(args), env=env)
-    return result.exit_code, result.stdout + result.stderr
+    """The issuer's command, as `tests.issuer.test_cli` runs it; what it printed, both streams."""
+    code, out, err = run_issuer(env, *args)
+    return code, out + err
 
 
 def _tamper(database_url: str, *statements: str) -> None:
@@ -88,45 +76,43 @@ def _three_entries(env: dict[str, str], database_url: str) -> list[str]:
     return hashes
 
 
-def test_cutting_the_log_and_rewinding_the_head_is_found(
-    issuer_env: dict[str, str], database_url: str
-) -> None:
-    hashes = _three_entries(issuer_env, database_url)
+def test_cutting_the_log_and_rewinding_the_head_is_found(env: dict[str, str], database_url: str) -> None:
+    hashes = _three_entries(env, database_url)
     _tamper(
         database_url,
         "DELETE FROM issuer_audit_log WHERE seq = 3",
         f"UPDATE issuer_audit_head SET seq = 2, hash = '{hashes[1]}'",
     )
-    code, out = _issuer(issuer_env, "audit", "verify")
+    code, out = _issuer(env, "audit", "verify")
     assert code == 1
     assert "head was altered" in out
 
 
 def test_deleting_the_whole_log_and_resetting_the_head_is_found(
-    issuer_env: dict[str, str],
+    env: dict[str, str],
     database_url: str,
 ) -> None:
-    _three_entries(issuer_env, database_url)
+    _three_entries(env, database_url)
     _tamper(
         database_url,
         "DELETE FROM issuer_audit_log",
         f"UPDATE issuer_audit_head SET seq = 0, hash = '{GENESIS}'",
     )
-    code, out = _issuer(issuer_env, "audit", "verify")
+    code, out = _issuer(env, "audit", "verify")
     assert code == 1
     assert "0 entries checked" in out
     assert "head was altered" in out
 
 
-def test_removing_the_heads_seal_is_found(issuer_env: dict[str, str], database_url: str) -> None:
-    _three_entries(issuer_env, database_url)
+def test_removing_the_heads_seal_is_found(env: dict[str, str], database_url: str) -> None:
+    _three_entries(env, database_url)
     _tamper(
         database_url, "DELETE FROM issuer_audit_log WHERE seq = 3", "UPDATE issuer_audit_head SET seal = NULL"
     )
-    assert _issuer(issuer_env, "audit", "verify")[0] == 1
+    assert _issuer(env, "audit", "verify")[0] == 1
     # `migrate` (idempotent) must not seal a head it did not just introduce the seal for.
-    assert _issuer(issuer_env, "migrate")[0] == 0
-    assert _issuer(issuer_env, "audit", "verify")[0] == 1
+    assert _issuer(env, "migrate")[0] == 0
+    assert _issuer(env, "audit", "verify")[0] == 1
 
 
 def test_an_empty_log_verifies_after_migrate(tmp_path: Path, master_key: bytes) -> None:
