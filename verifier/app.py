@@ -13,11 +13,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from nansen import apidocs
 from nansen.timeutil import now
-from verifier import api, pages, problems, replay, scan
+from verifier import problems, replay
+from verifier.api import scan, vcapi
+from verifier.api.scan import SCAN_PATH
 from verifier.body import BodyLimit
 from verifier.db import create_db_engine
 from verifier.migrate import upgrade
-from verifier.scan import SCAN_PATH
+from verifier.pages import routes
 from verifier.services import build_services
 from verifier.settings import Settings
 
@@ -76,7 +78,7 @@ def create_app(settings: Settings) -> FastAPI:
         BodyLimit, limit=settings.limits.max_document_bytes, limits={SCAN_PATH: settings.max_image_bytes}
     )
     app.add_middleware(problems.CatchAll)
-    app.include_router(api.router)
+    app.include_router(vcapi.router)
     app.include_router(scan.router)
-    app.include_router(pages.router)
+    app.include_router(routes.router)
     return app

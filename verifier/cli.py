@@ -14,15 +14,15 @@ from service.files import keep_private
 from service.migrations import what_was_done
 from service.serve import check_port
 from service.serve import serve as run_service
+from verifier.api.report import vc_api
 from verifier.app import create_app
-from verifier.checking import PresentationOptions, check_scanned, judging_trust
 from verifier.db import create_db_engine
 from verifier.migrate import current_revision, head_revision, upgrade
+from verifier.pictures import read_code
 from verifier.problems import Problem
-from verifier.report import vc_api
-from verifier.scanning import read_code
 from verifier.services import build_services
 from verifier.settings import Settings
+from verifier.verification import PresentationOptions, check_scanned, judging_trust
 
 app = typer.Typer(
     help="The verifier's service: verify credentials and presentations.",

@@ -23,10 +23,10 @@ from nansen.did.resolver import Resolver
 from nansen.ipfs import Store
 from nansen.timeutil import now
 from nansen.verify import StatusListSource, TrustPolicy, Verifier
-from verifier.checking import judging_trust
 from verifier.services import Services
 from verifier.settings import Settings
 from verifier.slots import ScanSlots
+from verifier.verification import judging_trust
 
 Clock = Callable[[], datetime]
 

@@ -184,7 +184,7 @@ def test_the_script_and_the_stylesheet_are_served_from_here(
     assert "http" not in response.text  # nothing is fetched from elsewhere
 
 
-@pytest.mark.parametrize("name", ["other.js", "..%2Fpages.py", "scan.js.map"])
+@pytest.mark.parametrize("name", ["other.js", "..%2Froutes.py", "scan.js.map"])
 def test_nothing_else_is_served_as_static(verifier_service: Service, name: str) -> None:
     response = verifier_service.client.get(f"{verifier_service.url}/static/{name}")
     assert response.status_code == 404
@@ -194,7 +194,7 @@ def test_nothing_else_is_served_as_static(verifier_service: Service, name: str) 
 def test_every_page_string_is_in_both_catalogues() -> None:
     """Every key the templates name literally is in the catalogues (the others are built from
     check names, outcomes, verdicts, kinds of problem and facts, checked below)."""
-    templates = Path(__file__).resolve().parents[2] / "verifier" / "templates"
+    templates = Path(__file__).resolve().parents[2] / "verifier" / "pages" / "templates"
     used = {
         k
         for path in templates.glob("*.html")

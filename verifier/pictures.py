@@ -24,8 +24,8 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 
 from nansen.qr import QRCodeError, decode_image, decode_presentation
 from verifier.body import media_type
-from verifier.checking import PresentationOptions
 from verifier.problems import Problem
+from verifier.verification import PresentationOptions
 
 MULTIPART: Final = "multipart/form-data"
 #: What cameras, phones and screenshots make. A phone's JPEG with extra pictures (MPO: a depth

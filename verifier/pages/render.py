@@ -20,8 +20,8 @@ from verifier import replay
 from verifier.dependencies import PartnerNames
 from verifier.i18n import Translator, catalogues, choose
 from verifier.originals import OriginalUnavailable, shared_documents
+from verifier.pages.verdict import ResultView
 from verifier.problems import Problem
-from verifier.results import ResultView
 from verifier.settings import Settings
 
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")

@@ -11,7 +11,7 @@ VC-API report (200 valid, 400 not) or a problem (RFC 9457) whose ``type`` names 
 ``#several-qr-codes``, ``#not-nansen`` (not our format), ``#other-version``, ``#damaged``,
 ``#challenge-required``, ``#wrong-domain``, ``#unsupported-image`` (422: deeper than 8 bits a
 channel, more than 4 channels, several frames), ``#busy`` (503 with ``Retry-After``: other
-pictures are being decoded; see `verifier.scanning`).
+pictures are being decoded; see `verifier.pictures`).
 """
 
 from __future__ import annotations
@@ -24,13 +24,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from nansen.verify import VerificationResult
-from verifier.api import NO_STORE
-from verifier.checking import check_scanned
+from verifier.api.report import vc_api
+from verifier.api.vcapi import NO_STORE
 from verifier.dependencies import PartnerNamesDep, ScanSlotsDep, ScanVerifierDep, SessionDep, SettingsDep
+from verifier.pages.render import TranslatorDep, problem_page, result_page, wants_html
+from verifier.pictures import MULTIPART, check_picture, read_code, read_scan
 from verifier.problems import Problem
-from verifier.report import vc_api
-from verifier.scanning import MULTIPART, check_picture, read_code, read_scan
-from verifier.views import TranslatorDep, problem_page, result_page, wants_html
+from verifier.verification import check_scanned
 
 SCAN_PATH: Final = "/scan"
 

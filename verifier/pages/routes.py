@@ -1,9 +1,9 @@
 """The pages: scan (camera, photo upload, pasted text), the verdict, and the original document.
 
 ``GET /`` is the scan page: its script (``/static/scan.js``) sends camera frames to ``POST /scan``
-(`verifier.scan`); a photo upload goes there too, and pasted text (a QR code's ``NV1:`` text, or
+(`verifier.api.scan`); a photo upload goes there too, and pasted text (a QR code's ``NV1:`` text, or
 JSON) to ``POST /verify-page``. A presentation is checked as ``POST /scan`` checks it
-(`verifier.checking.check_scanned`): one way (fresh, and accepted once), or with the challenge its
+(`verifier.verification.check_scanned`): one way (fresh, and accepted once), or with the challenge its
 proof carries; the pages always judge trust (with no trust list the verdict is CANNOT CONFIRM). A
 credential on its own is shown as not presented by its holder, never as valid. ``POST /document``
 opens the original document the holder shared, with the single-use ticket the verdict page gave.
@@ -23,7 +23,6 @@ from nansen.qr import PREFIX
 from service.parsing import parse_json
 from verifier import replay
 from verifier.body import FORM_TYPE, media_type
-from verifier.checking import PresentationOptions, check_scanned, is_a
 from verifier.dependencies import (
     ClockDep,
     PartnerNamesDep,
@@ -33,10 +32,11 @@ from verifier.dependencies import (
     StoreDep,
 )
 from verifier.originals import OriginalUnavailable, open_original, shared_documents
+from verifier.pages.render import ORIGINAL_CSP, TranslatorDep, error_page, page, problem_page, result_page
+from verifier.pictures import read_text
 from verifier.problems import Problem
-from verifier.scanning import read_text
 from verifier.settings import Settings
-from verifier.views import ORIGINAL_CSP, TranslatorDep, error_page, page, problem_page, result_page
+from verifier.verification import PresentationOptions, check_scanned, is_a
 
 router = APIRouter(include_in_schema=False)
 

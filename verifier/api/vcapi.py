@@ -1,7 +1,7 @@
 """The VC-API verifier endpoints: ``POST /credentials/verify``, ``/presentations/verify``, ``/challenges``.
 
 Bodies are read by `verifier.body.json_body` (bounded, JSON only), not by FastAPI's parser.
-A verification answers 200 when verified and 400 when not, with the report of `verifier.report`;
+A verification answers 200 when verified and 400 when not, with the report of `verifier.api.report`;
 a request that cannot be verified at all answers a problem (RFC 9457).
 """
 
@@ -17,12 +17,12 @@ from fastapi.responses import JSONResponse
 from nansen.timeutil import format_datetime
 from nansen.verify import VerificationResult
 from verifier import replay
+from verifier.api.report import vc_api
 from verifier.body import json_body
-from verifier.checking import PresentationOptions, check_presentation
 from verifier.dependencies import ClockDep, SessionDep, SettingsDep, VerifierDep
 from verifier.problems import Problem
-from verifier.report import vc_api
 from verifier.settings import Mode
+from verifier.verification import PresentationOptions, check_presentation
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""The HTTP interface: the VC-API verifier endpoints and ``POST /scan``."""

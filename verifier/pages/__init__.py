@@ -1,0 +1,1 @@
+"""The pages: scan, verdict, original document (templates, stylesheet and script beside them)."""
