@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from nansen import apidocs
 from nansen.timeutil import now
-from verifier import problems, replay
+from service import problems
+from verifier import replay
 from verifier.api import scan, vcapi
 from verifier.api.scan import SCAN_PATH
 from verifier.body import BodyLimit

@@ -17,8 +17,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nansen.errors import InvalidInput
 from service.parsing import parse_json_body
+from service.problems import Problem, problem_response
 from verifier.dependencies import get_settings
-from verifier.problems import Problem, problem_response
 from verifier.settings import Settings
 
 JSON_TYPES = frozenset({"application/json", "application/ld+json"})

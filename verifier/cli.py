@@ -12,6 +12,7 @@ from nansen.cli.io import configured
 from nansen.logs import configure_service_logging
 from service.files import keep_private
 from service.migrations import what_was_done
+from service.problems import Problem
 from service.serve import check_port
 from service.serve import serve as run_service
 from verifier.api.report import vc_api
@@ -19,7 +20,6 @@ from verifier.app import create_app
 from verifier.db import create_db_engine
 from verifier.migrate import current_revision, head_revision, upgrade
 from verifier.pictures import read_code
-from verifier.problems import Problem
 from verifier.services import build_services
 from verifier.settings import Settings
 from verifier.verification import PresentationOptions, check_scanned, judging_trust

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Final
 
-from verifier.problems import Problem
+from service.problems import Problem
 
 #: Seconds a client is asked to wait when every slot is taken.
 RETRY_AFTER: Final = "1"

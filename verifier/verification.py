@@ -27,8 +27,8 @@ from nansen.facts import read_facts
 from nansen.proofs.dataintegrity import proofs_of
 from nansen.timeutil import parse_datetime
 from nansen.verify import Check, Outcome, Verdict, VerificationResult, Verifier
+from service.problems import Problem
 from verifier import replay
-from verifier.problems import Problem
 from verifier.replay import ChallengeState
 from verifier.settings import Mode, Settings
 

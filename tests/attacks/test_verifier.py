@@ -33,6 +33,7 @@ from nansen.facts import read_facts
 from nansen.proofs import ProofOptions, add_proof
 from nansen.qr import encode_presentation
 from nansen.timeutil import now
+from service.problems import TYPES
 from tests.helpers import (
     HOLDER,
     ISSUED,
@@ -48,7 +49,6 @@ from tests.verifier.pictures import camera_frame, camera_jpeg
 from tests.verifier.support import DOMAIN, Service, one_way, service, sqlite_url
 from verifier import Mode, replay
 from verifier.cli import app as cli
-from verifier.problems import TYPES
 
 HTML = {"Accept": "text/html"}
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"

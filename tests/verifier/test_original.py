@@ -23,13 +23,13 @@ from nansen.crypto.digest import Digest
 from nansen.crypto.recipients import Recipient, seal
 from nansen.ipfs import EmbeddedStore, Retry, RpcStore
 from nansen.qr import encode_presentation
+from service.i18n import catalogues
 from tests.helpers import STRANGER, signed_credential
 from tests.verifier.issuing import StoredDocument, presentation_at, store_document, trust_settings
 from tests.verifier.pictures import camera_jpeg
 from tests.verifier.support import Service, service, sqlite_url
 from verifier import replay
 from verifier.dependencies import get_store
-from verifier.i18n import catalogues
 
 
 @dataclass

@@ -13,11 +13,11 @@ from nansen import vcdm
 from nansen.facts import FACT_TERMS
 from nansen.qr import encode_presentation
 from nansen.verify import Outcome, Verdict
+from service.i18n import _ranked, catalogues, choose
 from tests.helpers import signed_credential
 from tests.verifier.issuing import PARTNER_NAME
 from tests.verifier.support import Service, one_way, service, sqlite_url
 from verifier import Mode
-from verifier.i18n import _ranked, catalogues, choose
 
 
 def paste(running: Service, text: str, lang: str = "en") -> tuple[int, str]:

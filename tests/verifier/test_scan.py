@@ -12,13 +12,13 @@ import pytest
 from PIL import Image
 
 from nansen.qr import encode_presentation, qr_png
+from service.i18n import catalogues
+from service.problems import TYPES
 from tests.helpers import presentation, signed_credential
 from tests.verifier.issuing import PARTNER_NAME, trust_settings
 from tests.verifier.pictures import camera_jpeg
 from tests.verifier.support import DOMAIN, Service, one_way, service, sqlite_url
 from verifier import Mode
-from verifier.i18n import catalogues
-from verifier.problems import TYPES
 
 JPEG = {"Content-Type": "image/jpeg"}
 HTML = {"Accept": "text/html"}

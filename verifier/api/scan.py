@@ -24,12 +24,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from nansen.verify import VerificationResult
+from service.problems import Problem
 from verifier.api.report import vc_api
 from verifier.api.vcapi import NO_STORE
 from verifier.dependencies import PartnerNamesDep, ScanSlotsDep, ScanVerifierDep, SessionDep, SettingsDep
 from verifier.pages.render import TranslatorDep, problem_page, result_page, wants_html
 from verifier.pictures import MULTIPART, check_picture, read_code, read_scan
-from verifier.problems import Problem
 from verifier.verification import check_scanned
 
 SCAN_PATH: Final = "/scan"

@@ -16,11 +16,11 @@ from fastapi.responses import JSONResponse
 
 from nansen.timeutil import format_datetime
 from nansen.verify import VerificationResult
+from service.problems import Problem
 from verifier import replay
 from verifier.api.report import vc_api
 from verifier.body import json_body
 from verifier.dependencies import ClockDep, SessionDep, SettingsDep, VerifierDep
-from verifier.problems import Problem
 from verifier.settings import Mode
 from verifier.verification import PresentationOptions, check_presentation
 

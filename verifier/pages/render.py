@@ -16,12 +16,12 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from nansen.verify import VerificationResult
+from service.i18n import Translator, catalogues, choose
+from service.problems import Problem
 from verifier import replay
 from verifier.dependencies import PartnerNames
-from verifier.i18n import Translator, catalogues, choose
 from verifier.originals import OriginalUnavailable, shared_documents
 from verifier.pages.verdict import ResultView
-from verifier.problems import Problem
 from verifier.settings import Settings
 
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")

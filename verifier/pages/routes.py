@@ -21,6 +21,7 @@ from fastapi.responses import HTMLResponse, Response
 from nansen.errors import NansenError
 from nansen.qr import PREFIX
 from service.parsing import parse_json
+from service.problems import Problem
 from verifier import replay
 from verifier.body import FORM_TYPE, media_type
 from verifier.dependencies import (
@@ -34,7 +35,6 @@ from verifier.dependencies import (
 from verifier.originals import OriginalUnavailable, open_original, shared_documents
 from verifier.pages.render import ORIGINAL_CSP, TranslatorDep, error_page, page, problem_page, result_page
 from verifier.pictures import read_text
-from verifier.problems import Problem
 from verifier.settings import Settings
 from verifier.verification import PresentationOptions, check_scanned, is_a
 

@@ -13,7 +13,7 @@ from datetime import timedelta
 from functools import cache
 from pathlib import Path
 
-MESSAGES = Path(__file__).resolve().parent / "messages"
+MESSAGES = Path(__file__).resolve().parents[1] / "verifier" / "messages"
 DEFAULT = "en"
 
 
