@@ -45,7 +45,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(credentials.router)
     app.include_router(documents.router)
     app.include_router(public.router)
-    console.install(app)
+    console.install(app, settings.theme)
     app.add_middleware(
         BodyLimit,
         limit=settings.limits.max_document_bytes,

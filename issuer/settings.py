@@ -16,6 +16,8 @@ from issuer.dids import authority
 from nansen.config import Limits, configured_limits, data_dir
 from nansen.errors import ConfigurationError, InvalidInput
 from nansen.status import MIN_ENTRIES
+from service.theme import NEUTRAL, Theme
+from service.theme import from_env as theme_from_env
 
 DEFAULT_PORT = 8081
 #: The largest scan ``POST /documents`` accepts by default (bytes).
@@ -74,6 +76,8 @@ class Settings:
     #: The largest scan accepted; a document upload's body may be this much larger than the usual limit.
     max_scan_bytes: int = DEFAULT_MAX_SCAN_BYTES
     limits: Limits = field(default_factory=configured_limits)
+    #: The organisation's look (``NANSEN_THEME_DIR``, `service.theme`); neutral when unset.
+    theme: Theme = NEUTRAL
 
     @property
     def max_upload_bytes(self) -> int:
@@ -116,4 +120,5 @@ class Settings:
             status_list_length=_list_length(environ),
             max_scan_bytes=int(_number(environ, "NANSEN_ISSUER_MAX_SCAN_BYTES", DEFAULT_MAX_SCAN_BYTES, int)),
             limits=limits,
+            theme=theme_from_env(environ),
         )

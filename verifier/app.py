@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from nansen import apidocs
 from nansen.timeutil import now
 from service import problems
+from service.pages import theme_router
 from verifier import replay
 from verifier.api import scan, vcapi
 from verifier.api.scan import SCAN_PATH
@@ -82,4 +83,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(vcapi.router)
     app.include_router(scan.router)
     app.include_router(routes.router)
+    app.include_router(theme_router(settings.theme))
     return app

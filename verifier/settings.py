@@ -15,6 +15,8 @@ from pathlib import Path
 
 from nansen.config import Limits, configured_limits, data_dir
 from nansen.errors import ConfigurationError
+from service.theme import NEUTRAL, Theme
+from service.theme import from_env as theme_from_env
 
 
 class Mode(StrEnum):
@@ -97,6 +99,8 @@ class Settings:
     #: suspension is seen.
     status_ttl_seconds: int = 300
     limits: Limits = field(default_factory=configured_limits)
+    #: The organisation's look (``NANSEN_THEME_DIR``, `service.theme`); neutral when unset.
+    theme: Theme = NEUTRAL
 
     def __post_init__(self) -> None:
         if self.trust_list and not self.governance_did:
@@ -127,4 +131,5 @@ class Settings:
             max_original_bytes=_int(env, "NANSEN_VERIFIER_MAX_ORIGINAL_BYTES", 20_000_000),
             status_ttl_seconds=_int(env, "NANSEN_VERIFIER_STATUS_TTL_SECONDS", 300),
             limits=limits,
+            theme=theme_from_env(env),
         )

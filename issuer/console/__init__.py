@@ -1,6 +1,6 @@
 """The partner console: server-rendered pages for partner staff (DESIGN.md §6), under ``/console``.
 
-``install(app)`` adds its routes and its stylesheet. See ``issuer.console.pages``.
+``install(app, theme)`` adds its routes, its stylesheet and the deployment's theme (`service.pages`). See ``issuer.console.pages``.
 """
 
 from __future__ import annotations
@@ -11,10 +11,13 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from issuer.console import pages
+from service.pages import theme_router
+from service.theme import Theme
 
 
-def install(app: FastAPI) -> None:
+def install(app: FastAPI, theme: Theme) -> None:
     app.include_router(pages.router)
+    app.include_router(theme_router(theme))
     app.mount(
         f"{pages.PREFIX}/static",
         StaticFiles(directory=Path(__file__).resolve().parent / "static"),

@@ -28,7 +28,8 @@ from starlette.exceptions import HTTPException
 
 from issuer import documents, partners, records, uploads
 from issuer.api.deps import SessionDep, SettingsDep, StoreDep, VaultDep, admit, get_vault
-from issuer.console import i18n, session
+from issuer.console import session
+from issuer.console.i18n import CATALOGUES
 from issuer.console.session import ConsoleSession
 from issuer.models import Partner
 from issuer.problems import Problem
@@ -37,6 +38,9 @@ from issuer.vault import Vault
 from nansen import vcdm
 from nansen.errors import InvalidInput
 from nansen.qr import QRCodeError, encode_presentation, qr_svg
+from service.i18n import Translator
+from service.pages import SECURITY_HEADERS, language_headers, page_context
+from service.theme import Theme
 
 PREFIX = "/console"
 UPLOAD_PATH = f"{PREFIX}/documents"
@@ -77,13 +81,11 @@ _FORM_TYPES = ("application/x-www-form-urlencoded", uploads.MULTIPART)
 
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
 _HEADERS = {
-    "Cache-Control": "no-store",
+    **SECURITY_HEADERS,
     "Content-Security-Policy": (
         "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
         "frame-ancestors 'none'; base-uri 'none'"
     ),
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
 }
 
 
@@ -91,8 +93,14 @@ class SignInRequired(Exception):
     """The page needs a signed-in partner; the answer is the sign-in page."""
 
 
-def _translator(request: Request, state: ConsoleSession) -> i18n.Translator:
-    return i18n.Translator(i18n.choose(state.lang, request.headers.get("accept-language", "")))
+def _theme(request: Request) -> Theme:
+    theme: Theme = request.app.state.settings.theme
+    return theme
+
+
+def _translator(request: Request, state: ConsoleSession) -> Translator:
+    catalogues = CATALOGUES.with_default(_theme(request).default_language)
+    return catalogues.translator(catalogues.choose(state.lang, request.headers.get("accept-language", "")))
 
 
 def _finish(response: Response, request: Request, vault: Vault, state: ConsoleSession) -> Response:
@@ -105,16 +113,15 @@ def render(request: Request, state: ConsoleSession, name: str, status: int = 200
     """A page, in the session's language, with the session's cookie refreshed."""
     vault = get_vault(request)
     t = _translator(request, state)
-    languages = {tag: catalogue["language.name"] for tag, catalogue in i18n.catalogues().items()}
     # A page shown after a POST has no address of its own to show in another language.
     here = request.url.path if request.method == "GET" else f"{PREFIX}/credentials"
     response = templates.TemplateResponse(
         request,
         name,
-        {"t": t, "lang": t.lang, "languages": languages, "here": here, "csrf": state.csrf, **context},
+        {**page_context(CATALOGUES, t, _theme(request)), "here": here, "csrf": state.csrf, **context},
         status_code=status,
     )
-    response.headers["Content-Language"] = t.lang
+    response.headers.update(language_headers(t))
     return _finish(response, request, vault, state)
 
 
@@ -157,7 +164,7 @@ def get_state(request: Request, vault: VaultDep) -> ConsoleSession:
     """The console session; ``?lang=`` on any page chooses the language."""
     state = session.load(request, vault)
     chosen = request.query_params.get("lang")
-    if chosen in i18n.catalogues() and chosen != state.lang:
+    if chosen in CATALOGUES.entries and chosen != state.lang:
         return replace(state, lang=chosen)
     return state
 

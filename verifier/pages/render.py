@@ -1,7 +1,8 @@
-"""Rendering the pages: the catalogue's language, the security headers, and the result of a scan.
+"""Rendering the pages: the catalogue's language, the theme, the security headers, and the result of a scan.
 
-Pages load nothing from elsewhere: one stylesheet and one script from this service (CSP
-``'self'``), and ``data:`` pictures on the original document's page only. Nothing is cached.
+Pages load nothing from elsewhere: two stylesheets (the theme's and the pages') and one script from
+this service (CSP ``'self'``, `service.pages`), and ``data:`` pictures on the original document's
+page only. Nothing is cached.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from nansen.verify import VerificationResult
-from service.i18n import Translator, catalogues, choose
+from service.i18n import Catalogues, Translator
+from service.pages import PAGE_CSP, SECURITY_HEADERS, language_headers, page_context
 from service.problems import Problem
 from verifier import replay
 from verifier.dependencies import PartnerNames
@@ -26,22 +28,25 @@ from verifier.settings import Settings
 
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
 
-PAGE_CSP: Final = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-)
+#: The verifier's words: one catalogue per language (``verifier/messages/<lang>.json``).
+CATALOGUES: Final = Catalogues(Path(__file__).resolve().parents[1] / "messages")
 #: The original document is shown as a ``data:`` picture: it is never stored, not even to be served.
 ORIGINAL_CSP: Final = PAGE_CSP.replace("img-src 'self'", "img-src data:")
 _HEADERS: Final = {
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
+    **SECURITY_HEADERS,
     "Permissions-Policy": "camera=(self), microphone=(), geolocation=()",
 }
 
 
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.services.settings
+    return settings
+
+
 async def get_translator(request: Request) -> Translator:
-    return Translator(choose(request.query_params.get("lang"), request.headers.get("accept-language", "")))
+    catalogues = CATALOGUES.with_default(_settings(request).theme.default_language)
+    lang = catalogues.choose(request.query_params.get("lang"), request.headers.get("accept-language", ""))
+    return catalogues.translator(lang)
 
 
 TranslatorDep = Annotated[Translator, Depends(get_translator)]
@@ -55,12 +60,9 @@ def wants_html(request: Request) -> bool:
 def page(
     request: Request, t: Translator, name: str, status: int = 200, csp: str = PAGE_CSP, **context: Any
 ) -> HTMLResponse:
-    languages = {tag: entries.get("language.name", tag) for tag, entries in catalogues().items()}
-    response = templates.TemplateResponse(
-        request, name, {"t": t, "lang": t.lang, "languages": languages, **context}, status_code=status
-    )
-    response.headers["Content-Language"] = t.lang
-    response.headers["Vary"] = "Accept-Language"
+    shared = page_context(CATALOGUES, t, _settings(request).theme)
+    response = templates.TemplateResponse(request, name, {**shared, **context}, status_code=status)
+    response.headers.update(language_headers(t))
     response.headers["Content-Security-Policy"] = csp
     response.headers.update(_HEADERS)
     return response
