@@ -21,7 +21,7 @@ from verifier.body import json_body
 from verifier.checking import PresentationOptions, check_presentation
 from verifier.dependencies import ClockDep, SessionDep, SettingsDep, VerifierDep
 from verifier.problems import Problem
-from verifier.relying_party import check_for_relying_party
+from verifier.relying_party import CHALLENGE_REQUIRED, check_for_relying_party
 from verifier.report import vc_api
 from verifier.settings import Mode, Presentations
 
@@ -104,7 +104,15 @@ def verify_presentation(
     wanted = PresentationOptions(_optional_string(options, "challenge"), _optional_string(options, "domain"))
     binding = settings.api_holder_binding
     if settings.presentations is Presentations.RELYING_PARTY:
-        result = check_for_relying_party(presentation, wanted, verifier=verifier, holder_binding=binding)
+        if wanted.challenge is None:
+            raise Problem(400, CHALLENGE_REQUIRED, "challenge-required")
+        result = check_for_relying_party(
+            presentation,
+            challenge=wanted.challenge,
+            domain=wanted.domain,
+            verifier=verifier,
+            holder_binding=binding,
+        )
     else:
         result = check_presentation(
             presentation,

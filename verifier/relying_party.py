@@ -20,10 +20,9 @@ from typing import Any
 from nansen.errors import NansenError
 from nansen.proofs.dataintegrity import proofs_of
 from nansen.verify import HolderBinding, Outcome, VerificationResult, Verifier
-from verifier.checking import PresentationOptions
-from verifier.problems import Problem
 
-_CHALLENGE_REQUIRED = (
+#: The problem's words when a caller gives no challenge (the endpoint answers 400 ``challenge-required``).
+CHALLENGE_REQUIRED = (
     "This verifier checks presentations for their relying party: give the challenge you chose "
     "in options.challenge."
 )
@@ -37,17 +36,16 @@ _ANSWERED = (
 
 
 def check_for_relying_party(
-    document: Any, options: PresentationOptions, *, verifier: Verifier, holder_binding: HolderBinding
+    document: Any, *, challenge: str, domain: str | None, verifier: Verifier, holder_binding: HolderBinding
 ) -> VerificationResult:
-    """The pipeline's presentation checks against the caller's ``challenge`` and ``domain``."""
-    if options.challenge is None:
-        raise Problem(400, _CHALLENGE_REQUIRED, "challenge-required")
+    """The pipeline's presentation checks against the caller's ``challenge`` and ``domain`` (the
+    endpoint refuses a request without a challenge before calling this, with `CHALLENGE_REQUIRED`)."""
     result = verifier.verify_presentation(
-        document, challenge=options.challenge, domain=options.domain, holder_binding=holder_binding
+        document, challenge=challenge, domain=domain, holder_binding=holder_binding
     )
     if result.document is None:
         return result
-    if options.domain is None and _carries_domain(result.document):
+    if domain is None and _carries_domain(result.document):
         result.add("domain", Outcome.FAILED, _DOMAIN_NOT_GIVEN)
     proof = result.check("proof")
     if proof is not None and proof.outcome is Outcome.PASSED:
