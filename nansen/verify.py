@@ -9,7 +9,8 @@ What VALID promises (issue 9, DESIGN.md §4): at least one credential was presen
 passed every check; each proof verifies with a key its signer controls, judged from a DID
 document no older than a bound (`nansen.did.web_resolver`); no status entry is set, judged from
 a list no older than its bound (`nansen.status_source`); every proof of a presentation is its
-holder's, each credential's subject signed it, and no proof is repeated; the issuer is trusted
+holder's, each credential's subject signed it (the default `HolderBinding` policy; the pages
+always use it), and no proof is repeated; the issuer is trusted
 where a trust list is configured, judged before anything the credential names is fetched.
 """
 
@@ -40,6 +41,19 @@ class Outcome(StrEnum):
     #: The check could be made in principle, but the data to decide was not available.
     UNKNOWN = "unknown"
     NOT_CHECKED = "not checked"
+
+
+class HolderBinding(StrEnum):
+    """Whom a presentation's signer must be (VC Data Model 2.0 §4.13, §7.1 "holder")."""
+
+    #: The holder, and the subject of every credential presented: the scan pages and the QR flow
+    #: always (the scan page promises a credential "presented by its holder"), and the VC-API by default.
+    REQUIRED = "required"
+    #: The holder when one is named; the credentials need not be about the signer (VC 2.0 allows a
+    #: holder who is not the subject), and there may be none (VC 2.0 §4.13: ``verifiableCredential``
+    #: MAY be present; such a presentation proves only that its signer controls its key). The proof
+    #: must still verify. Offered to VC-API callers only.
+    HOLDER_ONLY = "holder-only"
 
 
 class Verdict(StrEnum):
@@ -194,7 +208,12 @@ class Verifier:
         return result
 
     def verify_presentation(
-        self, document: Any, *, challenge: str | None, domain: str | None
+        self,
+        document: Any,
+        *,
+        challenge: str | None,
+        domain: str | None,
+        holder_binding: HolderBinding = HolderBinding.REQUIRED,
     ) -> VerificationResult:
         result = VerificationResult("presentation")
         moment = self.clock()
@@ -202,14 +221,19 @@ class Verifier:
         if presentation is None:
             return result
         credentials = vcdm.as_list(presentation.get("verifiableCredential", []))
-        if not credentials:
+        subjects_sign = holder_binding is HolderBinding.REQUIRED
+        if not credentials and subjects_sign:
             result.add("credentials", Outcome.FAILED, "The presentation carries no credential.")
+        elif not credentials:
+            result.add("credentials", Outcome.PASSED, _NO_CREDENTIAL)
         # The credentials first: one from an untrusted issuer must not make the verifier fetch
         # the holder's DID document either (the attacker may have named both).
         result.credentials = [self.verify_credential(c) for c in credentials]
         holder = presentation.get("holder")
         holder = holder.get("id") if isinstance(holder, dict) else holder
-        foreign = _foreign_signers(_named_signers(presentation), holder, credentials)
+        foreign = _foreign_signers(
+            _named_signers(presentation), holder, credentials if subjects_sign else None
+        )
         if any(_failed(r, "trust") for r in result.credentials):
             untrusted = "Not checked: a credential's issuer is not trusted."
             result.add("proof", Outcome.NOT_CHECKED, untrusted)
@@ -222,7 +246,13 @@ class Verifier:
             # A holder's DID document is kept nowhere: the verifier keeps nothing about holders.
             expect = Expectations("authentication", challenge, domain, moment, remember=False)
             proofs = self._proof_check(result, presentation, expect)
-            problem = _binding_problem({p.controller or "" for p in proofs}, holder, credentials)
+            signers = {p.controller or "" for p in proofs}
+            if subjects_sign:
+                problem = _binding_problem(signers, holder, credentials)
+                bound = "The credentials were presented by their subject."
+            else:
+                problem = _foreign_signers(signers, holder, None)
+                bound = _HOLDER_ONLY_BOUND if holder is not None else _SIGNED_ONLY
             if not proofs:
                 result.add(
                     "holder binding",
@@ -232,9 +262,7 @@ class Verifier:
             elif problem:
                 result.add("holder binding", Outcome.FAILED, problem)
             else:
-                result.add(
-                    "holder binding", Outcome.PASSED, "The credentials were presented by their subject."
-                )
+                result.add("holder binding", Outcome.PASSED, bound)
         return result
 
     def _trust_check(self, credential: dict[str, Any], issuer: str) -> Check:
@@ -416,13 +444,28 @@ def _repeats_a_proof(document: dict[str, Any]) -> bool:
     return len(set(seen)) != len(seen)
 
 
-def _foreign_signers(signers: set[str], holder: str | None, credentials: list[Any]) -> str | None:
+_NO_CREDENTIAL = (
+    "The presentation carries no credential: it proves only that its signer controls the signing key."
+)
+_HOLDER_ONLY_BOUND = (
+    "The presentation was signed by its holder; this verifier's policy does not require the "
+    "credentials to be about the holder."
+)
+_SIGNED_ONLY = (
+    "The presentation's proof verified; it names no holder, and this verifier's policy does not "
+    "require the credentials to be about whoever signed it."
+)
+
+
+def _foreign_signers(signers: set[str], holder: str | None, credentials: list[Any] | None) -> str | None:
     """Who signed but may not: anyone but the holder, or, with no holder named, anyone who is not
-    the subject of a credential presented."""
+    the subject of a credential presented (``credentials`` None: with no holder named, anyone may)."""
     if holder is not None:
         return (
             None if signers <= {holder} else "The presentation was signed by someone other than its holder."
         )
+    if credentials is None:
+        return None
     if signers <= set().union(*map(_subject_ids, credentials)):
         return None
     return "The presentation was signed by someone who is not the subject of any credential in it."

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from nansen.config import Limits, configured_limits, data_dir
 from nansen.errors import ConfigurationError
+from nansen.verify import HolderBinding
 from service.theme import NEUTRAL, Theme
 from service.theme import from_env as theme_from_env
 
@@ -28,6 +29,16 @@ class Mode(StrEnum):
     CHALLENGE = "challenge"
     #: Every presentation is scanned one way: fresh, and accepted once. No challenges are issued.
     ONE_WAY = "one-way"
+
+
+class Presentations(StrEnum):
+    """Who answers for the challenge of ``POST /presentations/verify`` (the pages are never affected)."""
+
+    #: This verifier: the endpoint follows ``NANSEN_VERIFIER_MODE``, as the scan flow does.
+    VERIFIER = "verifier"
+    #: The caller (the VC-API model): it chose ``options.challenge`` and ``options.domain`` and
+    #: answers for the challenge's single use; the proof is checked against them (`verifier.relying_party`).
+    RELYING_PARTY = "relying-party"
 
 
 class SettingsError(ConfigurationError):
@@ -67,6 +78,15 @@ def _mode(environ: Mapping[str, str]) -> Mode:
         raise SettingsError(f"NANSEN_VERIFIER_MODE must be one of: {choices}.") from cause
 
 
+def _choice(environ: Mapping[str, str], name: str, kind: type[StrEnum], default: StrEnum) -> StrEnum:
+    raw = environ.get(name, "") or default.value
+    try:
+        return kind(raw)
+    except ValueError as cause:
+        choices = ", ".join(m.value for m in kind)
+        raise SettingsError(f"{name} must be one of: {choices}.") from cause
+
+
 @dataclass(frozen=True)
 class Settings:
     """What the service needs to know; ``from_env`` reads it from the environment."""
@@ -76,6 +96,11 @@ class Settings:
     #: The security domain put in challenges and required in challenged presentations' proofs.
     domain: str = "localhost"
     mode: Mode = Mode.MIXED
+    #: Who answers for the challenge of ``POST /presentations/verify``.
+    presentations: Presentations = Presentations.VERIFIER
+    #: Whom ``POST /presentations/verify`` requires to have signed; the pages always require the
+    #: holder and subject (`HolderBinding.REQUIRED`).
+    api_holder_binding: HolderBinding = HolderBinding.REQUIRED
     challenge_ttl_seconds: int = 300
     #: One-way scanning: how recent the holder's proof must be.
     one_way_window_seconds: int = 300
@@ -119,6 +144,12 @@ class Settings:
             data_dir=directory,
             domain=env.get("NANSEN_VERIFIER_DOMAIN") or "localhost",
             mode=_mode(env),
+            presentations=Presentations(
+                _choice(env, "NANSEN_VERIFIER_PRESENTATIONS", Presentations, Presentations.VERIFIER)
+            ),
+            api_holder_binding=HolderBinding(
+                _choice(env, "NANSEN_VERIFIER_API_HOLDER_BINDING", HolderBinding, HolderBinding.REQUIRED)
+            ),
             challenge_ttl_seconds=_int(env, "NANSEN_VERIFIER_CHALLENGE_TTL_SECONDS", 300),
             one_way_window_seconds=_int(env, "NANSEN_VERIFIER_ONE_WAY_WINDOW_SECONDS", 300),
             migrate_on_start=_flag(env, "NANSEN_VERIFIER_MIGRATE_ON_START", True),

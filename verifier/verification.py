@@ -26,7 +26,7 @@ from nansen.errors import NansenError
 from nansen.facts import read_facts
 from nansen.proofs.dataintegrity import proofs_of
 from nansen.timeutil import parse_datetime
-from nansen.verify import Check, Outcome, Verdict, VerificationResult, Verifier
+from nansen.verify import Check, HolderBinding, Outcome, Verdict, VerificationResult, Verifier
 from service.problems import Problem
 from verifier import replay
 from verifier.replay import ChallengeState
@@ -85,7 +85,13 @@ def check_scanned(
         check_facts(result)
         return result
     return check_presentation(
-        document, options, verifier=verifier, session=session, settings=settings, shown=True
+        document,
+        options,
+        verifier=verifier,
+        session=session,
+        settings=settings,
+        shown=True,
+        holder_binding=HolderBinding.REQUIRED,  # what a page promises; never configurable
     )
 
 
@@ -124,9 +130,11 @@ def check_presentation(
     session: Session,
     settings: Settings,
     shown: bool = False,
+    holder_binding: HolderBinding = HolderBinding.REQUIRED,
 ) -> VerificationResult:
     """Check a presentation as the module says; with ``shown`` (a page will show it), each
-    credential's facts too, before any challenge is spent or the presentation remembered."""
+    credential's facts too, before any challenge is spent or the presentation remembered.
+    ``holder_binding`` is the VC-API's policy; a scan (`check_scanned`) always requires it."""
     if options.domain is not None and options.domain != settings.domain:
         raise Problem(400, "The domain in the options is not this verifier's domain.", "wrong-domain")
     bound, carried = _binding(document)
@@ -135,11 +143,11 @@ def check_presentation(
             raise Problem(
                 400, "This verifier requires a challenge: ask POST /challenges for one.", "challenge-required"
             )
-        result = _verify(verifier, document, None, None, shown)
+        result = _verify(verifier, document, None, None, shown, holder_binding)
         _one_way_checks(result, session, settings, verifier)
         return result
     nonce = options.challenge if options.challenge is not None else carried
-    result = _verify(verifier, document, nonce, settings.domain, shown)
+    result = _verify(verifier, document, nonce, settings.domain, shown, holder_binding)
     if settings.mode is Mode.ONE_WAY:
         result.add("challenge", Outcome.FAILED, _ONE_WAY_BOUND)
     elif nonce is None:
@@ -150,9 +158,16 @@ def check_presentation(
 
 
 def _verify(
-    verifier: Verifier, document: Any, challenge: str | None, domain: str | None, shown: bool
+    verifier: Verifier,
+    document: Any,
+    challenge: str | None,
+    domain: str | None,
+    shown: bool,
+    holder_binding: HolderBinding,
 ) -> VerificationResult:
-    result = verifier.verify_presentation(document, challenge=challenge, domain=domain)
+    result = verifier.verify_presentation(
+        document, challenge=challenge, domain=domain, holder_binding=holder_binding
+    )
     if shown:
         for credential in result.credentials:
             check_facts(credential)

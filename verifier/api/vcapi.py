@@ -21,7 +21,8 @@ from verifier import replay
 from verifier.api.report import vc_api
 from verifier.body import json_body
 from verifier.dependencies import ClockDep, SessionDep, SettingsDep, VerifierDep
-from verifier.settings import Mode
+from verifier.relying_party import CHALLENGE_REQUIRED, check_for_relying_party
+from verifier.settings import Mode, Presentations
 from verifier.verification import PresentationOptions, check_presentation
 
 log = logging.getLogger(__name__)
@@ -96,11 +97,31 @@ def verify_credential(body: JsonBody, verifier: VerifierDep) -> JSONResponse:
 def verify_presentation(
     body: JsonBody, verifier: VerifierDep, session: SessionDep, settings: SettingsDep
 ) -> JSONResponse:
-    """With ``options.challenge`` from ``POST /challenges``, or one way (fresh, accepted once)."""
+    """With ``options.challenge`` from ``POST /challenges``, or one way (fresh, accepted once); or,
+    with ``NANSEN_VERIFIER_PRESENTATIONS=relying-party``, the caller's own challenge and domain."""
     presentation = _member(body, "verifiablePresentation")
     options = _options(body)
     wanted = PresentationOptions(_optional_string(options, "challenge"), _optional_string(options, "domain"))
-    result = check_presentation(presentation, wanted, verifier=verifier, session=session, settings=settings)
+    binding = settings.api_holder_binding
+    if settings.presentations is Presentations.RELYING_PARTY:
+        if wanted.challenge is None:
+            raise Problem(400, CHALLENGE_REQUIRED, "challenge-required")
+        result = check_for_relying_party(
+            presentation,
+            challenge=wanted.challenge,
+            domain=wanted.domain,
+            verifier=verifier,
+            holder_binding=binding,
+        )
+    else:
+        result = check_presentation(
+            presentation,
+            wanted,
+            verifier=verifier,
+            session=session,
+            settings=settings,
+            holder_binding=binding,
+        )
     return _answer(result)
 
 
