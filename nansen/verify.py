@@ -30,6 +30,7 @@ from nansen.did.resolver import Resolver
 from nansen.errors import NansenError, StatusListError
 from nansen.jsonutil import check_depth, check_strings
 from nansen.proofs import Expectations, ProofResult, verify_proofs
+from nansen.proofs.cryptosuites import suite_label
 from nansen.proofs.dataintegrity import proofs_of
 from nansen.timeutil import format_datetime, now
 
@@ -112,6 +113,9 @@ class VerificationResult:
             "errors": [c.reason for c in self.checks if c.outcome is Outcome.FAILED],
             "warnings": [c.reason for c in self.checks if c.outcome is Outcome.UNKNOWN],
         }
+        if self.document is not None:
+            result["dataModel"] = data_model_of(self.document)
+            result["proofSuites"] = proof_suites_of(self.document)
         if self.credentials:
             result["credentials"] = [r.to_json() for r in self.credentials]
         return result
@@ -275,7 +279,9 @@ class Verifier:
             result.add("format", Outcome.FAILED, str(error))
             return None
         result.document = valid
-        result.add("format", Outcome.PASSED, f"The {result.kind} is well-formed.")
+        model = data_model_of(valid)
+        named = f" ({model})" if model != UNKNOWN else ""
+        result.add("format", Outcome.PASSED, f"The {result.kind} is well-formed{named}.")
         return valid
 
     def _proof_check(
@@ -301,7 +307,7 @@ class Verifier:
         undecided = [p for p in proofs if p.undecided]
         if failed or undecided:
             outcome, reason = (
-                (Outcome.FAILED, failed[0].reason)
+                (Outcome.FAILED, _naming_suites(failed[0].reason, document))
                 if failed
                 else (
                     Outcome.UNKNOWN,
@@ -373,6 +379,39 @@ class Verifier:
         if found.status == "clear":
             return Outcome.PASSED, f"The credential is not {word}."
         return Outcome.UNKNOWN, found.reason
+
+
+# --- What a report names: the data model and the proofs' suites (issue 11) ---------------------
+
+#: The first ``@context`` names the data model (VC Data Model 2.0 §4.3; 1.1 §4.1).
+DATA_MODELS = {
+    "https://www.w3.org/ns/credentials/v2": "VC 2.0",
+    "https://www.w3.org/2018/credentials/v1": "VC 1.1",
+}
+UNKNOWN = "unknown"
+
+
+def data_model_of(document: Any) -> str:
+    """``VC 2.0``, ``VC 1.1``, or ``unknown``, from the document's first ``@context``."""
+    context = document.get("@context") if isinstance(document, dict) else None
+    first = context[0] if isinstance(context, list) and context else context
+    return DATA_MODELS.get(first, UNKNOWN) if isinstance(first, str) else UNKNOWN
+
+
+def proof_suites_of(document: dict[str, Any]) -> list[str]:
+    """What made each proof, as the proof declares it: its cryptosuite (``eddsa-rdfc-2022``,
+    ``ecdsa-rdfc-2019``, …) or its legacy type (``Ed25519Signature2020``); ``unknown`` for one
+    Nansen cannot verify (an attacker's text is never echoed)."""
+    try:
+        proofs = proofs_of(document)
+    except NansenError:
+        return [UNKNOWN]
+    return [suite_label(p) or UNKNOWN for p in proofs]
+
+
+def _naming_suites(reason: str, document: dict[str, Any]) -> str:
+    suites = sorted(set(proof_suites_of(document)) - {UNKNOWN})
+    return f"{reason.rstrip('.')} ({', '.join(suites)})." if suites else reason
 
 
 def _passed(result: VerificationResult, name: str) -> bool:
