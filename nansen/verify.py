@@ -31,7 +31,7 @@ from nansen.errors import NansenError, StatusListError
 from nansen.jsonutil import check_depth, check_strings
 from nansen.proofs import Expectations, ProofResult, verify_proofs
 from nansen.proofs.cryptosuites import suite_label
-from nansen.proofs.dataintegrity import proofs_of
+from nansen.proofs.dataintegrity import proofs_of, signature_identity
 from nansen.timeutil import format_datetime, now
 
 
@@ -448,11 +448,17 @@ def _repeats_a_proof(document: dict[str, Any]) -> bool:
         proofs = proofs_of(document)
     except NansenError:
         return False  # the proof check refuses it
-    seen = [
-        p["proofValue"] if isinstance(p.get("proofValue"), str) else json.dumps(p, sort_keys=True)
-        for p in proofs
-    ]
+    seen = [_signature_or_text(p) for p in proofs]
     return len(set(seen)) != len(seen)
+
+
+def _signature_or_text(proof: dict[str, Any]) -> bytes | str:
+    """The proof's signature in its one form (an ECDSA signature's two forms are one), or, for a
+    proof whose value cannot be decoded, its JSON text (the proof check refuses it anyway)."""
+    try:
+        return signature_identity(proof)
+    except NansenError:
+        return json.dumps(proof, sort_keys=True)
 
 
 def _foreign_signers(signers: set[str], holder: str | None, credentials: list[Any]) -> str | None:

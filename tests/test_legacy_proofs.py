@@ -429,3 +429,14 @@ def test_p256_did_key_resolves_without_key_agreement() -> None:
 def test_ecdsa_proofs_verify_alone_too() -> None:
     results = verify_proofs(ecdsa_signed(P384_SIGNER), Resolver(), Expectations(moment=MOMENT))
     assert [(r.verified, r.cryptosuite) for r in results] == [(True, "ecdsa-rdfc-2019")]
+
+
+def test_both_forms_of_one_ecdsa_signature_are_one_repeated_proof() -> None:
+    """A proof set of (r, s) and (r, n - s) is one signing twice, not two signers: refused."""
+    signed = ecdsa_signed()
+    r, s = p256_scalars(signed)
+    other = with_scalars(signed, r, P256.order - s)["proof"]
+    signed["proof"] = [signed["proof"], other]
+    result = verifier().verify_credential(signed)
+    assert proof_reason(result) == "The credential carries the same proof more than once."
+    assert not result.verified

@@ -17,6 +17,7 @@ from typing import Any
 from nansen import multibase
 from nansen.config import Limits, configured_limits
 from nansen.did.resolver import Resolver
+from nansen.ecdsa import CURVES, canonical_signature
 from nansen.errors import DidDocumentUnavailable, KeyFormatError, NansenError, ProofError
 from nansen.keys import SigningKey
 from nansen.proofs.cryptosuites import (
@@ -27,6 +28,7 @@ from nansen.proofs.cryptosuites import (
     suite_named,
     suite_of_proof,
 )
+from nansen.proofs.ecdsa_rdfc_2019 import NAME as ECDSA_RDFC_2019
 from nansen.timeutil import format_datetime, now, parse_datetime
 
 PROOF_TYPE = DATA_INTEGRITY_PROOF
@@ -79,6 +81,24 @@ def proofs_of(document: dict[str, Any]) -> list[dict[str, Any]]:
     if not all(isinstance(p, dict) for p in proofs):
         raise ProofError("Every proof must be a JSON object.")
     return proofs
+
+
+def signature_identity(proof: dict[str, Any]) -> bytes:
+    """The bytes of a proof's signature, in one form for every encoding of the same signing.
+
+    The multibase ``proofValue`` decoded (so re-encoding it changes nothing); for ECDSA, whose
+    ``(r, s)`` and ``(r, n - s)`` both verify (vc-di-ecdsa §5.1), the low-S form
+    (`nansen.ecdsa.canonical_signature`). `KeyFormatError` if the value is not multibase.
+    """
+    value = proof.get("proofValue")
+    if not isinstance(value, str):
+        raise ProofError("Every proof must carry its value as text.")
+    signature = multibase.decode(value)
+    if proof.get("type") == DATA_INTEGRITY_PROOF and proof.get("cryptosuite") == ECDSA_RDFC_2019:
+        curve = next((c for c in CURVES if c.signature_size == len(signature)), None)
+        if curve is not None:
+            return canonical_signature(curve, signature)
+    return signature
 
 
 def _without_proof(document: dict[str, Any]) -> dict[str, Any]:
