@@ -13,6 +13,8 @@
 //        a fresh key; the document's issuer is set to its did:key; returns {document, did}
 //   {command: 'verify', suite: 'Ed25519Signature2020' | 'ecdsa-rdfc-2019', document}
 //        returns {verified, errors}
+//   {command: 'time-verify', suite, n, document}   for bench/legacy_proofs.py: verify N times
+//        (after N/10 untimed); milliseconds per verification {median, p10, p90}
 //
 // The document loader is offline, as dbvc.mjs's: the contexts bundled in ../../schemas/contexts
 // (checked against the SHA-256 pinned in index.json) and did:key documents (Ed25519, P-256, P-384)
@@ -159,6 +161,27 @@ const COMMANDS = {
       suite: make(), purpose: new AssertionProofPurpose(), documentLoader
     });
     return {verified: result.verified === true, errors: messages(result.error)};
+  },
+
+  async 'time-verify'({suite, n = 100, document}) {
+    const verify = async () => {
+      const {verified, errors} = await COMMANDS.verify({suite, document});
+      if(!verified) {
+        throw new Error(errors.join(' / ') || 'The document did not verify.');
+      }
+    };
+    for(let i = 0; i < Math.max(5, Math.floor(n / 10)); i++) {
+      await verify();
+    }
+    const samples = [];
+    for(let i = 0; i < n; i++) {
+      const start = process.hrtime.bigint();
+      await verify();
+      samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    samples.sort((a, b) => a - b);
+    const at = fraction => samples[Math.min(n - 1, Math.floor(fraction * n))];
+    return {median: at(0.5), p10: at(0.1), p90: at(0.9)};
   }
 };
 
