@@ -440,3 +440,19 @@ def test_both_forms_of_one_ecdsa_signature_are_one_repeated_proof() -> None:
     result = verifier().verify_credential(signed)
     assert proof_reason(result) == "The credential carries the same proof more than once."
     assert not result.verified
+
+
+@pytest.mark.parametrize(
+    "make",
+    [lambda: ed2020_signed(), lambda: ecdsa_signed(P384_SIGNER)],
+    ids=["Ed25519Signature2020", "P-384"],
+)
+def test_a_presentation_of_either_survives_the_qr_code(make: Any) -> None:
+    from nansen.qr import decode_presentation, encode_presentation
+    from tests.helpers import presentation
+
+    vp = presentation(make())  # the credentials' subject is the holder, tests.helpers.HOLDER
+    decoded = decode_presentation(encode_presentation(vp))
+    assert decoded == vp
+    result = verifier().verify_presentation(decoded, challenge="c-123", domain="shelter.example")
+    assert result.verified, result.to_json()
