@@ -456,3 +456,19 @@ def test_a_presentation_of_either_survives_the_qr_code(make: Any) -> None:
     assert decoded == vp
     result = verifier().verify_presentation(decoded, challenge="c-123", domain="shelter.example")
     assert result.verified, result.to_json()
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize("signer", [P256_SIGNER, P384_SIGNER], ids=["P-256", "P-384"])
+def test_ecdsa_poison_graph_is_refused_quickly(signer: EcdsaSigner) -> None:
+    """Eight mutually linked blank nodes: RDFC-1.0 with SHA-384 (P-384) is bounded as with SHA-256."""
+    credential = ecdsa_signed(signer)
+    credential["@context"] = [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://www.w3.org/ns/credentials/examples/v2",
+    ]
+    nodes = [f"_:n{i}" for i in range(8)]
+    credential["credentialSubject"] = [
+        {"id": node, "linked": [{"id": other} for other in nodes if other != node]} for node in nodes
+    ]
+    assert "too complex" in refused(credential)
