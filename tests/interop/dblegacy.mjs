@@ -17,6 +17,7 @@
 //        (after N/10 untimed); milliseconds per verification {median, p10, p90}
 //
 // The document loader is offline, as dbvc.mjs's: the contexts bundled in ../../schemas/contexts
+// (or $NANSEN_SCHEMAS_DIR/contexts)
 // (checked against the SHA-256 pinned in index.json) and did:key documents (Ed25519, P-256, P-384)
 // built locally. Any other URL is an error.
 
@@ -34,7 +35,8 @@ import {cryptosuite as ecdsaRdfc2019} from '@digitalbazaar/ecdsa-rdfc-2019-crypt
 
 const {purposes: {AssertionProofPurpose}} = jsigs;
 const HERE = dirname(fileURLToPath(import.meta.url));
-const CONTEXTS_DIR = join(HERE, '..', '..', 'schemas', 'contexts');
+// The same schemas folder as Nansen's side: NANSEN_SCHEMAS_DIR when set, else the repository's.
+const CONTEXTS_DIR = join(process.env.NANSEN_SCHEMAS_DIR || join(HERE, '..', '..', 'schemas'), 'contexts');
 const DID_V1 = 'https://www.w3.org/ns/did/v1';
 const MULTIKEY_V1 = 'https://w3id.org/security/multikey/v1';
 

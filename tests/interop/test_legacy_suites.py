@@ -9,7 +9,9 @@ verify there and are refused there once changed. Ed25519 signatures being determ
 sides write the very same Ed25519Signature2020 proof for the same key, document and date.
 
 The credentials are VC 2.0 (``credentials/v2`` + the Nansen vocabulary, plus the ed25519-2020
-context for Ed25519Signature2020). A VC 1.1 credential needs the core's VC 1.1 support.
+context for Ed25519Signature2020). The VC 1.1 tests (the form most Ed25519Signature2020 credentials
+in the wild take) run once the core bundles the VC 1.1 context (the core's VC 1.1 support); until
+then they are skipped, saying so.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import pytest
 from nansen.did import Resolver
 from nansen.did import key as did_key
 from nansen.ecdsa import P256, P384, Curve
+from nansen.jsonld import default_store
 from nansen.keys import Ed25519KeyPair
 from nansen.proofs import Expectations, verify_proofs
 from nansen.proofs.ed25519_signature_2020 import CONTEXT as ED2020
@@ -43,6 +46,23 @@ MOMENT = datetime(2025, 1, 1, tzinfo=UTC)
 ISSUER = did_key.signing_key(Ed25519KeyPair.from_seed(bytes([0x31]) * 32))
 HOLDER = did_key.signing_key(Ed25519KeyPair.from_seed(bytes([0x32]) * 32))
 CURVES = {"P-256": P256, "P-384": P384}
+VC_V1 = "https://www.w3.org/2018/credentials/v1"
+HAS_VC_V1 = VC_V1 in default_store().allowed
+needs_vc_v1 = pytest.mark.skipif(
+    not HAS_VC_V1, reason="needs the VC 1.1 context bundled (the core's VC 1.1 support, task core11)"
+)
+
+
+def credential_v1(issuer: str) -> dict[str, Any]:
+    """A VC 1.1 credential as early issuers wrote them (``issuanceDate``, the 1.1 context first)."""
+    return {
+        "@context": [VC_V1, ED2020],
+        "id": "urn:uuid:6c0f2e4a-1b3d-4f5a-9c7e-8d9fa0b1c2d3",
+        "type": ["VerifiableCredential"],
+        "issuer": issuer,
+        "issuanceDate": "2024-01-01T00:00:00Z",
+        "credentialSubject": {"id": HOLDER.controller},
+    }
 
 
 def credential(issuer: str, *extra_contexts: str) -> dict[str, Any]:
@@ -132,6 +152,13 @@ def there() -> dict[str, dict[str, Any]]:
             "document": tampered(ours_ed2020()),
         },
     }
+    if HAS_VC_V1:
+        requests["sign Ed25519Signature2020 VC 1.1"] = {
+            "command": "sign-ed25519-signature-2020",
+            "key": ISSUER.to_json(),
+            "created": CREATED_TEXT,
+            "document": credential_v1(ISSUER.controller),
+        }
     for name, curve in CURVES.items():
         requests[f"sign ecdsa-rdfc-2019 {name}"] = {
             "command": "sign-ecdsa-rdfc-2019",
@@ -229,3 +256,23 @@ def test_ours_tampered_is_refused_there(there: dict[str, dict[str, Any]], reques
 def test_ours_tampered_is_refused_here_too(curve: Curve) -> None:
     assert verify_here(ours_ecdsa(curve)).verified
     assert not verify_here(tampered(ours_ecdsa(curve))).verified
+
+
+@needs_vc_v1
+def test_their_vc_1_1_ed25519_signature_2020_proof_verifies_here(there: dict[str, dict[str, Any]]) -> None:
+    signed = there["sign Ed25519Signature2020 VC 1.1"]["document"]
+    proofs = verify_proofs(signed, Resolver(), Expectations(moment=MOMENT))
+    assert [(p.verified, p.cryptosuite) for p in proofs] == [(True, "Ed25519Signature2020")]
+    changed = copy.deepcopy(signed)
+    changed["credentialSubject"]["id"] = ISSUER.controller
+    assert [p.verified for p in verify_proofs(changed, Resolver(), Expectations(moment=MOMENT))] == [False]
+
+
+@needs_vc_v1
+def test_their_vc_1_1_ed25519_signature_2020_credential_is_valid_here(
+    there: dict[str, dict[str, Any]],
+) -> None:
+    result = verify_here(there["sign Ed25519Signature2020 VC 1.1"]["document"])
+    assert result.verified, result.to_json()
+    assert result.to_json()["dataModel"] == "VC 1.1"
+    assert result.to_json()["proofSuites"] == ["Ed25519Signature2020"]
