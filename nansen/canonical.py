@@ -33,12 +33,16 @@ def canonical_nquads(
 
 
 def canonical_nquads_uncached(
-    document: dict[str, Any], limits: Limits | None = None, store: ContextStore | None = None
+    document: dict[str, Any],
+    limits: Limits | None = None,
+    store: ContextStore | None = None,
+    hash_name: str = "sha256",
 ) -> str:
+    """``hash_name`` is RDFC-1.0's hash algorithm (SHA-384 for ecdsa-rdfc-2019 with P-384 keys)."""
     store = store or jsonld.default_store()
     jsonld.check_contexts(document, store)
     check_strings(document)
-    return rdfc.canonicalize(jsonld.to_rdf(document, store), limits)
+    return rdfc.canonicalize(jsonld.to_rdf(document, store), limits, hash_name)
 
 
 #: RFC 8785 §3.2.2.3: integers beyond these are not exactly representable (``rfc8785`` refuses them).

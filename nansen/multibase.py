@@ -16,6 +16,8 @@ from nansen.errors import KeyFormatError
 ED25519_PUB = b"\xed\x01"
 X25519_PUB = b"\xec\x01"
 ED25519_PRIV = b"\x80\x26"
+P256_PUB = b"\x80\x24"  # 0x1200, p256-pub (compressed point)
+P384_PUB = b"\x81\x24"  # 0x1201, p384-pub (compressed point)
 
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 

@@ -4,10 +4,14 @@ pyld implements the algorithm (its name for it is URDNA2015) with no bound on wo
 symmetric blank nodes ("poison graph", RDFC-1.0 §4.4 note on work limits) makes it factorial. We
 count the calls of Hash N-Degree Quads (§4.8) and Hash Related Blank Node (§4.7) and stop at a
 limit, so a hostile document is refused in milliseconds instead of stalling a worker.
+
+RDFC-1.0's hash algorithm is SHA-256 unless a caller names another (§4.2, "hash algorithm"):
+vc-di-ecdsa §3 requires SHA-384 for P-384 keys, which changes the blank node labels.
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from pyld.canon import URDNA2015
@@ -18,9 +22,13 @@ from nansen.jsonld import Dataset
 
 
 class _BoundedRdfc(URDNA2015):  # type: ignore[misc]
-    def __init__(self, max_work: int) -> None:
+    def __init__(self, max_work: int, hash_name: str = "sha256") -> None:
         super().__init__()
         self._budget = max_work
+        self._hash_name = hash_name
+
+    def create_hash(self) -> Any:
+        return hashlib.new(self._hash_name)
 
     def _spend(self) -> None:
         self._budget -= 1
@@ -39,10 +47,15 @@ class _BoundedRdfc(URDNA2015):  # type: ignore[misc]
         return super().hash_related_blank_node(related, quad, issuer, position)
 
 
-def canonicalize(dataset: Dataset, limits: Limits | None = None) -> str:
-    """Canonical N-Quads of the dataset. The dataset's quads are consumed (pyld mutates them)."""
+def canonicalize(dataset: Dataset, limits: Limits | None = None, hash_name: str = "sha256") -> str:
+    """Canonical N-Quads of the dataset. The dataset's quads are consumed (pyld mutates them).
+
+    ``hash_name`` is RDFC-1.0's hash algorithm, ``sha256`` (the default) or ``sha384``.
+    """
+    if hash_name not in ("sha256", "sha384"):
+        raise ValueError("RDFC-1.0 is used here with SHA-256 or SHA-384 only.")
     limits = limits or configured_limits()
-    result: str = _BoundedRdfc(limits.max_canonicalization_work).main(
+    result: str = _BoundedRdfc(limits.max_canonicalization_work, hash_name).main(
         dataset, {"algorithm": "URDNA2015", "format": "application/n-quads"}
     )
     return result

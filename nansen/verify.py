@@ -31,7 +31,8 @@ from nansen.did.resolver import Resolver
 from nansen.errors import NansenError, StatusListError
 from nansen.jsonutil import check_depth, check_strings
 from nansen.proofs import Expectations, ProofResult, verify_proofs
-from nansen.proofs.dataintegrity import proofs_of
+from nansen.proofs.cryptosuites import suite_label
+from nansen.proofs.dataintegrity import proofs_of, signature_identity
 from nansen.timeutil import format_datetime, now
 
 
@@ -126,6 +127,9 @@ class VerificationResult:
             "errors": [c.reason for c in self.checks if c.outcome is Outcome.FAILED],
             "warnings": [c.reason for c in self.checks if c.outcome is Outcome.UNKNOWN],
         }
+        if self.document is not None:
+            result["dataModel"] = data_model_of(self.document)
+            result["proofSuites"] = proof_suites_of(self.document)
         if self.credentials:
             result["credentials"] = [r.to_json() for r in self.credentials]
         return result
@@ -303,7 +307,9 @@ class Verifier:
             result.add("format", Outcome.FAILED, str(error))
             return None
         result.document = valid
-        result.add("format", Outcome.PASSED, f"The {result.kind} is well-formed.")
+        model = data_model_of(valid)
+        named = f" ({model})" if model != UNKNOWN else ""
+        result.add("format", Outcome.PASSED, f"The {result.kind} is well-formed{named}.")
         return valid
 
     def _proof_check(
@@ -329,7 +335,7 @@ class Verifier:
         undecided = [p for p in proofs if p.undecided]
         if failed or undecided:
             outcome, reason = (
-                (Outcome.FAILED, failed[0].reason)
+                (Outcome.FAILED, _naming_suites(failed[0].reason, document))
                 if failed
                 else (
                     Outcome.UNKNOWN,
@@ -403,6 +409,39 @@ class Verifier:
         return Outcome.UNKNOWN, found.reason
 
 
+# --- What a report names: the data model and the proofs' suites (issue 11) ---------------------
+
+#: The first ``@context`` names the data model (VC Data Model 2.0 §4.3; 1.1 §4.1).
+DATA_MODELS = {
+    "https://www.w3.org/ns/credentials/v2": "VC 2.0",
+    "https://www.w3.org/2018/credentials/v1": "VC 1.1",
+}
+UNKNOWN = "unknown"
+
+
+def data_model_of(document: Any) -> str:
+    """``VC 2.0``, ``VC 1.1``, or ``unknown``, from the document's first ``@context``."""
+    context = document.get("@context") if isinstance(document, dict) else None
+    first = context[0] if isinstance(context, list) and context else context
+    return DATA_MODELS.get(first, UNKNOWN) if isinstance(first, str) else UNKNOWN
+
+
+def proof_suites_of(document: dict[str, Any]) -> list[str]:
+    """What made each proof, as the proof declares it: its cryptosuite (``eddsa-rdfc-2022``,
+    ``ecdsa-rdfc-2019``, …) or its legacy type (``Ed25519Signature2020``); ``unknown`` for one
+    Nansen cannot verify (an attacker's text is never echoed)."""
+    try:
+        proofs = proofs_of(document)
+    except NansenError:
+        return [UNKNOWN]
+    return [suite_label(p) or UNKNOWN for p in proofs]
+
+
+def _naming_suites(reason: str, document: dict[str, Any]) -> str:
+    suites = sorted(set(proof_suites_of(document)) - {UNKNOWN})
+    return f"{reason.rstrip('.')} ({', '.join(suites)})." if suites else reason
+
+
 def _passed(result: VerificationResult, name: str) -> bool:
     found = result.check(name)
     return found is not None and found.outcome is Outcome.PASSED
@@ -437,10 +476,7 @@ def _repeats_a_proof(document: dict[str, Any]) -> bool:
         proofs = proofs_of(document)
     except NansenError:
         return False  # the proof check refuses it
-    seen = [
-        p["proofValue"] if isinstance(p.get("proofValue"), str) else json.dumps(p, sort_keys=True)
-        for p in proofs
-    ]
+    seen = [_signature_or_text(p) for p in proofs]
     return len(set(seen)) != len(seen)
 
 
@@ -455,6 +491,15 @@ _SIGNED_ONLY = (
     "The presentation's proof verified; it names no holder, and this verifier's policy does not "
     "require the credentials to be about whoever signed it."
 )
+
+
+def _signature_or_text(proof: dict[str, Any]) -> bytes | str:
+    """The proof's signature in its one form (an ECDSA signature's two forms are one), or, for a
+    proof whose value cannot be decoded, its JSON text (the proof check refuses it anyway)."""
+    try:
+        return signature_identity(proof)
+    except NansenError:
+        return json.dumps(proof, sort_keys=True)
 
 
 def _foreign_signers(signers: set[str], holder: str | None, credentials: list[Any] | None) -> str | None:

@@ -401,7 +401,10 @@ def test_cli_show_reports_a_tampered_list(keys: dict[str, Path], tmp_path: Path)
     path.write_text(json.dumps(document))
     shown = cli("show", path)
     assert shown.exit_code == 0
-    assert "Signature: does not verify. The signature does not match the document." in shown.output
+    assert (
+        "Signature: does not verify. The signature does not match the document (eddsa-jcs-2022)."
+        in shown.output
+    )
 
 
 @pytest.mark.parametrize(

@@ -88,7 +88,7 @@ def test_undefined_type_is_refused() -> None:
 
 def test_unknown_cryptosuite_is_refused() -> None:
     credential = copy_of(signed_credential())
-    credential["proof"]["cryptosuite"] = "ecdsa-rdfc-2019"
+    credential["proof"]["cryptosuite"] = "ecdsa-sd-2023"
     result = verifier().verify_credential(credential)
     assert outcome(result, "proof") is Outcome.FAILED
     assert "cryptosuite" in result.check("proof").reason  # type: ignore[union-attr]

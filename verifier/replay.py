@@ -10,8 +10,10 @@ itself and the presentation's digest: it opens that presentation's document only
 A presentation is known by what its holder signed, not by the JSON around it: the bytes of each
 proof's signature, decoded from its multibase ``proofValue`` (Data Integrity 1.0 §2.1). Repeating a
 proof (``proof: [p, p]``), re-ordering proofs, appending another, or re-encoding a value does not
-make a presentation new. Each signature is stored as the SHA-256 of its canonical base58btc text,
-which is what rows written before held for a presentation with one proof.
+make a presentation new, nor does the other form of an ECDSA signature, ``(r, n - s)``
+(`nansen.proofs.dataintegrity.signature_identity`). Each signature is stored as the SHA-256 of
+its canonical base58btc text, which is what rows written before held for a presentation with one
+proof.
 """
 
 from __future__ import annotations
@@ -28,8 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from nansen import multibase
-from nansen.errors import ProofError
-from nansen.proofs.dataintegrity import proofs_of
+from nansen.proofs.dataintegrity import proofs_of, signature_identity
 from verifier.models import Challenge, DocumentTicket, SeenPresentation
 
 #: 256 bits of randomness, URL-safe: fits in a QR code's alphanumeric text once encoded.
@@ -109,11 +110,7 @@ def spend_ticket(session: Session, ticket: str, presentation_hash: str, moment: 
 def signature_digests(presentation: dict[str, Any]) -> list[str]:
     """The digest of each distinct signature of the presentation's proofs, sorted; `NansenError`
     if a proof is not an object or its value is not multibase."""
-    values = [proof.get("proofValue") for proof in proofs_of(presentation)]
-    texts = [value for value in values if isinstance(value, str)]
-    if len(texts) != len(values):
-        raise ProofError("Every proof must carry its value as text.")
-    signatures = {multibase.decode(value) for value in texts}
+    signatures = {signature_identity(proof) for proof in proofs_of(presentation)}
     return sorted(digest(multibase.encode_base58btc(signature)) for signature in signatures)
 
 

@@ -1,8 +1,10 @@
-"""did:key (W3C CCG did:key Method v0.7) for Ed25519 keys.
+"""did:key (W3C CCG did:key Method v0.7) for Ed25519 keys, and P-256/P-384 keys to verify with.
 
 The document lists the Ed25519 key under authentication, assertionMethod, capabilityInvocation
 and capabilityDelegation, and the X25519 key derived from it under keyAgreement (§3.1.3,
-"Encryption Method Creation Algorithm"), both as Multikey.
+"Encryption Method Creation Algorithm"), both as Multikey. A P-256 (``zDn…``) or P-384
+(``z82…``) did:key lists its key, a Multikey, under the same four relationships and has no
+keyAgreement: Nansen uses these only to verify ecdsa-rdfc-2019 proofs, never to encrypt.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 from nansen import multibase
 from nansen.did.document import DidDocument
+from nansen.ecdsa import EcdsaPublicKey
 from nansen.errors import DidResolutionError, KeyFormatError
 from nansen.keys import Ed25519KeyPair, Ed25519PublicKey, SigningKey
 
@@ -53,9 +56,43 @@ def _fingerprints(base: str) -> tuple[str, str]:
     return public_key.multibase, x25519
 
 
+def _ecdsa_document(base: str) -> DidDocument | None:
+    """The document of a P-256 or P-384 did:key, or None if ``base`` holds another kind of key."""
+    fingerprint = base[len(PREFIX) :]
+    try:
+        raw = multibase.decode(fingerprint) if fingerprint.startswith("z") else b""
+    except KeyFormatError:
+        return None
+    if not raw.startswith((multibase.P256_PUB, multibase.P384_PUB)):
+        return None
+    try:
+        key = EcdsaPublicKey.from_multibase(fingerprint)
+    except KeyFormatError as cause:
+        raise DidResolutionError("The did:key holds an unusable P-256 or P-384 key.") from cause
+    if key.multibase != fingerprint:
+        raise DidResolutionError("The did:key is not in its canonical form.")
+    method_id = f"{base}#{fingerprint}"
+    return DidDocument(
+        {
+            "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+            "id": base,
+            "verificationMethod": [
+                {"id": method_id, "type": "Multikey", "controller": base, "publicKeyMultibase": fingerprint}
+            ],
+            "authentication": [method_id],
+            "assertionMethod": [method_id],
+            "capabilityInvocation": [method_id],
+            "capabilityDelegation": [method_id],
+        }
+    )
+
+
 def resolve(did: str) -> DidDocument:
     """Build the DID document of a did:key; no network, no state (a fresh document each time)."""
     base = did.split("#", 1)[0]
+    ecdsa = _ecdsa_document(base)
+    if ecdsa is not None:
+        return ecdsa
     fingerprint, x25519 = _fingerprints(base)
     signing_id = f"{base}#{fingerprint}"
     agreement_id = f"{base}#{x25519}"

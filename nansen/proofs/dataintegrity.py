@@ -1,8 +1,10 @@
 """W3C Verifiable Credential Data Integrity 1.0: adding and verifying proofs.
 
 Implements §4.2 Add Proof, §4.3 Add Proof Set/Chain, §4.4 Verify Proof and §4.5 Verify Proof
-Sets and Chains, for the EdDSA cryptosuites. Every proof in a set must verify (unlike some
-libraries, which accept a set when any one proof does: NOTES.md).
+Sets and Chains. Proofs are added with the EdDSA cryptosuites; they are verified with those, with
+ecdsa-rdfc-2019, and as legacy Ed25519Signature2020 proofs (`nansen.proofs.cryptosuites`). Every
+proof in a set must verify (unlike some libraries, which accept a set when any one proof does:
+NOTES.md).
 """
 
 from __future__ import annotations
@@ -15,12 +17,21 @@ from typing import Any
 from nansen import multibase
 from nansen.config import Limits, configured_limits
 from nansen.did.resolver import Resolver
+from nansen.ecdsa import CURVES, canonical_signature
 from nansen.errors import DidDocumentUnavailable, KeyFormatError, NansenError, ProofError
 from nansen.keys import SigningKey
-from nansen.proofs.cryptosuites import DEFAULT_SUITE, Cryptosuite, hash_data, suite_named
+from nansen.proofs.cryptosuites import (
+    DATA_INTEGRITY_PROOF,
+    DEFAULT_SUITE,
+    Cryptosuite,
+    hash_data,
+    suite_named,
+    suite_of_proof,
+)
+from nansen.proofs.ecdsa_rdfc_2019 import NAME as ECDSA_RDFC_2019
 from nansen.timeutil import format_datetime, now, parse_datetime
 
-PROOF_TYPE = "DataIntegrityProof"
+PROOF_TYPE = DATA_INTEGRITY_PROOF
 
 
 @dataclass(frozen=True)
@@ -70,6 +81,24 @@ def proofs_of(document: dict[str, Any]) -> list[dict[str, Any]]:
     if not all(isinstance(p, dict) for p in proofs):
         raise ProofError("Every proof must be a JSON object.")
     return proofs
+
+
+def signature_identity(proof: dict[str, Any]) -> bytes:
+    """The bytes of a proof's signature, in one form for every encoding of the same signing.
+
+    The multibase ``proofValue`` decoded (so re-encoding it changes nothing); for ECDSA, whose
+    ``(r, s)`` and ``(r, n - s)`` both verify (vc-di-ecdsa §5.1), the low-S form
+    (`nansen.ecdsa.canonical_signature`). `KeyFormatError` if the value is not multibase.
+    """
+    value = proof.get("proofValue")
+    if not isinstance(value, str):
+        raise ProofError("Every proof must carry its value as text.")
+    signature = multibase.decode(value)
+    if proof.get("type") == DATA_INTEGRITY_PROOF and proof.get("cryptosuite") == ECDSA_RDFC_2019:
+        curve = next((c for c in CURVES if c.signature_size == len(signature)), None)
+        if curve is not None:
+            return canonical_signature(curve, signature)
+    return signature
 
 
 def _without_proof(document: dict[str, Any]) -> dict[str, Any]:
@@ -144,7 +173,7 @@ def _proof_config(
                 raise ProofError("The proof's '@context' does not match the document's.")
             unsecured = {**unsecured, "@context": proof_context}
     elif "@context" in options:
-        raise ProofError("An eddsa-rdfc-2022 proof must not carry its own '@context'.")
+        raise ProofError(f"An {suite.name} proof must not carry its own '@context'.")
     return {**options, "@context": unsecured.get("@context")}, unsecured
 
 
@@ -158,9 +187,8 @@ def verify_proof(
     """Verify one proof of a document (§4.4), including its purpose and its key's lifecycle."""
     method_id = proof.get("verificationMethod")
     try:
-        if proof.get("type") != PROOF_TYPE:
-            raise ProofError("The proof type is not DataIntegrityProof.")
-        suite = suite_named(proof.get("cryptosuite"))
+        suite = suite_of_proof(proof)
+        suite.check_document(document)
         purpose = proof.get("proofPurpose")
         if purpose != expect.purpose:
             raise ProofError(f"The proof's purpose is not {expect.purpose}.")
@@ -192,11 +220,13 @@ def verify_proof(
         if method.expires is not None and (created is None or created > method.expires):
             raise ProofError("The proof was made after its key was retired.")
 
+        public_key = suite.public_key(method)
+
         all_proofs = proofs_of(document)
         unsecured = _with_previous(_without_proof(document), all_proofs, proof.get("previousProof"))
         config, unsecured = _proof_config(suite, proof, unsecured)
-        message = hash_data(suite, config, unsecured, limits)
-        if not method.ed25519_public_key().verify(message, signature):
+        message = suite.hash_data(config, unsecured, limits, public_key)
+        if not public_key.verify(message, signature):
             raise ProofError("The signature does not match the document.")
     except KeyFormatError:
         return ProofResult(False, "The proof value or key is malformed.", _str(method_id))
