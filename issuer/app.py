@@ -7,14 +7,16 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from issuer import console, problems
+from issuer import console
 from issuer.api import credentials, documents, public
-from issuer.api.middleware import AccessLog, BodyLimit
+from issuer.api.middleware import AccessLog
 from issuer.console.pages import UPLOAD_PATH
 from issuer.db import make_engine, session_factory
 from issuer.settings import Settings
 from issuer.vault import Vault
 from nansen import apidocs
+from service import problems
+from service.bodies import BodyLimit
 
 #: The routes that take a scan, and so have the larger body limit.
 UPLOAD_PATHS = ("/documents", UPLOAD_PATH)
@@ -41,7 +43,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.vault = Vault.open(settings)
     app.state.sessions = session_factory(engine)
-    problems.install(app)
+    problems.install(app, invalid_parameters=422)
     app.include_router(credentials.router)
     app.include_router(documents.router)
     app.include_router(public.router)
@@ -51,5 +53,6 @@ def create_app(settings: Settings) -> FastAPI:
         limit=settings.limits.max_document_bytes,
         larger={path: settings.max_upload_bytes for path in UPLOAD_PATHS},
     )
+    app.add_middleware(problems.CatchAll)
     app.add_middleware(AccessLog)
     return app

@@ -20,7 +20,6 @@ from issuer import audit, documents, keyring, migrate, partners
 from issuer.api.deps import get_store
 from issuer.app import create_app
 from issuer.db import make_engine, session_factory
-from issuer.problems import Problem
 from issuer.settings import DEFAULT_PORT, Settings
 from issuer.vault import Vault, VaultError
 from nansen.cli.io import EXIT_REFUSED, configured, fail
@@ -29,6 +28,7 @@ from nansen.ipfs import IpfsError
 from nansen.logs import configure_service_logging
 from service.files import keep_private
 from service.migrations import what_was_done
+from service.problems import Problem
 from service.serve import check_port
 from service.serve import serve as run_service
 

@@ -34,7 +34,6 @@ from sqlalchemy.orm import Session
 
 from issuer import audit, issuance, partners, statuslists
 from issuer.models import Document, IssuedCredential, Partner
-from issuer.problems import Problem
 from issuer.settings import Settings
 from issuer.vault import Vault
 from nansen import vcdm
@@ -46,6 +45,7 @@ from nansen.ipfs import IpfsError, Store
 from nansen.jsonutil import check_strings
 from nansen.proofs import DEFAULT_SUITE
 from nansen.timeutil import format_datetime
+from service.problems import Problem
 
 #: How the partner saw the original document, and the person (VC Data Model 2.0 §5.6 examples).
 PRESENCES = ("Physical", "Digital")
@@ -260,7 +260,7 @@ def _reserve_or_replay(
                 raise Problem(
                     409,
                     "A request with this Idempotency-Key is in progress; try again shortly.",
-                    {"Retry-After": "5"},
+                    headers={"Retry-After": "5"},
                 )
             document.started_at = started_at
             return _Claim(document.id, started_at, idempotency_key)

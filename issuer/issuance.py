@@ -32,7 +32,6 @@ from sqlalchemy.orm import Session
 
 from issuer import audit, partners, schemas, statuslists
 from issuer.models import IssuedCredential, Partner, StatusEntry
-from issuer.problems import Problem
 from issuer.settings import Settings
 from issuer.vault import Vault
 from nansen import jsonld, vcdm
@@ -42,6 +41,7 @@ from nansen.jsonutil import check_strings
 from nansen.keys import SigningKey
 from nansen.proofs import DEFAULT_SUITE, SUITES, ProofOptions, add_proof
 from nansen.timeutil import format_datetime
+from service.problems import Problem
 
 _OPTIONS = ("cryptosuite", "statusPurposes")
 _MAX_ID = 500

@@ -25,7 +25,6 @@ from sqlalchemy.orm import Session
 from issuer import audit
 from issuer.dids import authority, domain_did, path_did
 from issuer.models import Partner, SigningKey
-from issuer.problems import Problem
 from issuer.settings import Settings
 from issuer.vault import Vault
 from nansen.did import key as did_key
@@ -33,6 +32,7 @@ from nansen.did.web import PartnerKey, build_document, current_key
 from nansen.errors import InvalidInput
 from nansen.keys import Ed25519KeyPair
 from nansen.keys import SigningKey as Signer
+from service.problems import Problem
 
 API_KEY_PREFIX = "nansen"
 _MAX_NAME = 200

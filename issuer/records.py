@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from issuer import audit, partners, statuslists
 from issuer.models import IssuedCredential, StatusEntry
-from issuer.problems import Problem
 from issuer.settings import Settings
 from issuer.vault import Vault
 from nansen.timeutil import format_datetime
+from service.problems import Problem
 
 #: VC-API's ``credentialStatus.type``; its example also says ``BitstringStatusList``.
 ENTRY_TYPES = ("BitstringStatusListEntry", "BitstringStatusList")

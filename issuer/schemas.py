@@ -15,9 +15,9 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 
-from issuer.problems import Problem
 from nansen import vcdm
 from nansen.config import schemas_dir
+from service.problems import Problem
 
 
 @cache

@@ -14,31 +14,15 @@ from pathlib import Path
 
 from issuer.dids import authority
 from nansen.config import Limits, configured_limits, data_dir
-from nansen.errors import ConfigurationError, InvalidInput
+from nansen.errors import InvalidInput
 from nansen.status import MIN_ENTRIES
+from service.settings import SettingsError, number
 from service.theme import NEUTRAL, Theme
 from service.theme import from_env as theme_from_env
 
 DEFAULT_PORT = 8081
 #: The largest scan ``POST /documents`` accepts by default (bytes).
 DEFAULT_MAX_SCAN_BYTES = 50_000_000
-
-
-class SettingsError(ConfigurationError):
-    """An environment variable has a value the service cannot use."""
-
-
-def _number(environ: Mapping[str, str], name: str, default: float, kind: type[int] | type[float]) -> float:
-    raw = environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = kind(raw)
-    except ValueError as cause:
-        raise SettingsError(f"{name} must be a {'whole ' if kind is int else ''}number.") from cause
-    if value <= 0:
-        raise SettingsError(f"{name} must be positive.")
-    return value
 
 
 def _public_host(environ: Mapping[str, str]) -> str:
@@ -52,7 +36,7 @@ def _public_host(environ: Mapping[str, str]) -> str:
 
 
 def _list_length(environ: Mapping[str, str]) -> int:
-    length = int(_number(environ, "NANSEN_ISSUER_STATUS_LIST_LENGTH", MIN_ENTRIES, int))
+    length = int(number(environ, "NANSEN_ISSUER_STATUS_LIST_LENGTH", MIN_ENTRIES, int))
     if length < MIN_ENTRIES or length % 8:
         raise SettingsError("NANSEN_ISSUER_STATUS_LIST_LENGTH must be a multiple of 8 and at least 131072.")
     return length
@@ -114,11 +98,11 @@ class Settings:
             public_host=_public_host(environ),
             data_dir=directory,
             master_key=master_key,
-            rate_per_second=_number(environ, "NANSEN_ISSUER_RATE_PER_SECOND", 10.0, float),
-            rate_burst=int(_number(environ, "NANSEN_ISSUER_RATE_BURST", 100, int)),
-            status_max_age=int(_number(environ, "NANSEN_ISSUER_STATUS_MAX_AGE", 300, int)),
+            rate_per_second=number(environ, "NANSEN_ISSUER_RATE_PER_SECOND", 10.0, float),
+            rate_burst=int(number(environ, "NANSEN_ISSUER_RATE_BURST", 100, int)),
+            status_max_age=int(number(environ, "NANSEN_ISSUER_STATUS_MAX_AGE", 300, int)),
             status_list_length=_list_length(environ),
-            max_scan_bytes=int(_number(environ, "NANSEN_ISSUER_MAX_SCAN_BYTES", DEFAULT_MAX_SCAN_BYTES, int)),
+            max_scan_bytes=int(number(environ, "NANSEN_ISSUER_MAX_SCAN_BYTES", DEFAULT_MAX_SCAN_BYTES, int)),
             limits=limits,
             theme=theme_from_env(environ),
         )

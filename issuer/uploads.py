@@ -14,8 +14,8 @@ from typing import BinaryIO
 from fastapi import Request
 from starlette.datastructures import FormData, UploadFile
 
-from issuer.problems import Problem
 from issuer.settings import Settings
+from service.problems import Problem
 
 MULTIPART = "multipart/form-data"
 

@@ -1,8 +1,15 @@
-"""Errors as problem details (RFC 9457): ``application/problem+json``, one plain sentence each."""
+"""Errors as problem details (RFC 9457): ``application/problem+json``, one plain sentence each, for
+every service.
+
+Services raise :class:`Problem`; :func:`install` turns it, FastAPI's own validation errors and
+Starlette's HTTP errors into the same shape, and :class:`CatchAll` anything unexpected (a 500 whose
+log line names the error's type only: its message may quote data). Details never carry personal data.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from http import HTTPStatus
 
 from fastapi import FastAPI, Request
@@ -23,18 +30,18 @@ class Problem(Exception):
     names a problem that clients tell apart (a camera keeps scanning after ``no-qr-code``)."""
 
     def __init__(
-        self, status: int, detail: str, kind: str | None = None, headers: dict[str, str] | None = None
+        self, status: int, detail: str, kind: str | None = None, headers: Mapping[str, str] | None = None
     ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.kind = kind
         #: Response headers that go with it (``Retry-After`` of a 503).
-        self.headers = headers or {}
+        self.headers = dict(headers or {})
 
 
 def problem_response(
-    status: int, detail: str, kind: str | None = None, headers: dict[str, str] | None = None
+    status: int, detail: str, kind: str | None = None, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
     """``type`` is ``about:blank`` unless a ``kind`` is given; ``title`` is the HTTP status phrase
     (RFC 9457 §4.2.1; each kind always comes with the same status)."""
@@ -44,7 +51,7 @@ def problem_response(
         "status": status,
         "detail": detail,
     }
-    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=dict(headers or {}))
 
 
 _DETAILS = {
@@ -61,14 +68,16 @@ async def _problem(_request: Request, exc: Exception) -> JSONResponse:
 async def _http_exception(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     detail = _DETAILS.get(exc.status_code, f"The request failed ({HTTPStatus(exc.status_code).phrase}).")
-    return problem_response(exc.status_code, detail)
+    return problem_response(exc.status_code, detail, headers=exc.headers)
 
 
-async def _validation(_request: Request, _exc: Exception) -> JSONResponse:
-    return problem_response(400, "The request's parameters are not valid.")
+def install(app: FastAPI, *, invalid_parameters: int = 400) -> None:
+    """Problems for ``app``; ``invalid_parameters`` is the status of a request whose parameters FastAPI
+    finds not valid (the verifier's VC-API answers 400, the issuer's 422, as their clients expect)."""
 
+    async def _validation(_request: Request, _exc: Exception) -> JSONResponse:
+        return problem_response(invalid_parameters, "A parameter of the request is missing or not valid.")
 
-def install(app: FastAPI) -> None:
     app.add_exception_handler(Problem, _problem)
     app.add_exception_handler(HTTPException, _http_exception)
     app.add_exception_handler(RequestValidationError, _validation)
@@ -98,5 +107,5 @@ class CatchAll:
             log.error("A request failed unexpectedly (%s).", type(error).__name__)
             if started:
                 return  # the server closes the unfinished response
-            response = problem_response(500, "The verifier failed unexpectedly; please try again.")
+            response = problem_response(500, "The service failed unexpectedly; please try again.")
             await response(scope, receive, send)

@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from nansen import apidocs
 from nansen.timeutil import now
 from service import problems
+from service.bodies import BodyLimit
 from service.pages import theme_router
 from verifier import replay
 from verifier.api import scan, vcapi
 from verifier.api.scan import SCAN_PATH
-from verifier.body import BodyLimit
 from verifier.db import create_db_engine
 from verifier.migrate import upgrade
 from verifier.pages import routes
@@ -77,7 +77,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.services = services
     problems.install(app)
     app.add_middleware(
-        BodyLimit, limit=settings.limits.max_document_bytes, limits={SCAN_PATH: settings.max_image_bytes}
+        BodyLimit, limit=settings.limits.max_document_bytes, larger={SCAN_PATH: settings.max_image_bytes}
     )
     app.add_middleware(problems.CatchAll)
     app.include_router(vcapi.router)

@@ -23,8 +23,8 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from nansen.qr import QRCodeError, decode_image, decode_presentation
+from service.bodies import media_type
 from service.problems import Problem
-from verifier.body import media_type
 from verifier.verification import PresentationOptions
 
 MULTIPART: Final = "multipart/form-data"

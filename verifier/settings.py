@@ -14,8 +14,8 @@ from enum import StrEnum
 from pathlib import Path
 
 from nansen.config import Limits, configured_limits, data_dir
-from nansen.errors import ConfigurationError
 from nansen.verify import HolderBinding
+from service.settings import SettingsError, flag, whole_number
 from service.theme import NEUTRAL, Theme
 from service.theme import from_env as theme_from_env
 
@@ -39,34 +39,6 @@ class Presentations(StrEnum):
     #: The caller (the VC-API model): it chose ``options.challenge`` and ``options.domain`` and
     #: answers for the challenge's single use; the proof is checked against them (`verifier.relying_party`).
     RELYING_PARTY = "relying-party"
-
-
-class SettingsError(ConfigurationError):
-    """An environment variable has a value the service cannot use."""
-
-
-def _int(environ: Mapping[str, str], name: str, default: int) -> int:
-    raw = environ.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError as cause:
-        raise SettingsError(f"{name} must be a whole number.") from cause
-    if value <= 0:
-        raise SettingsError(f"{name} must be positive.")
-    return value
-
-
-def _flag(environ: Mapping[str, str], name: str, default: bool) -> bool:
-    raw = environ.get(name, "").strip().lower()
-    if raw == "":
-        return default
-    if raw in ("1", "true", "yes", "on"):
-        return True
-    if raw in ("0", "false", "no", "off"):
-        return False
-    raise SettingsError(f"{name} must be 1 or 0.")
 
 
 def _mode(environ: Mapping[str, str]) -> Mode:
@@ -150,17 +122,17 @@ class Settings:
             api_holder_binding=HolderBinding(
                 _choice(env, "NANSEN_VERIFIER_API_HOLDER_BINDING", HolderBinding, HolderBinding.REQUIRED)
             ),
-            challenge_ttl_seconds=_int(env, "NANSEN_VERIFIER_CHALLENGE_TTL_SECONDS", 300),
-            one_way_window_seconds=_int(env, "NANSEN_VERIFIER_ONE_WAY_WINDOW_SECONDS", 300),
-            migrate_on_start=_flag(env, "NANSEN_VERIFIER_MIGRATE_ON_START", True),
+            challenge_ttl_seconds=whole_number(env, "NANSEN_VERIFIER_CHALLENGE_TTL_SECONDS", 300),
+            one_way_window_seconds=whole_number(env, "NANSEN_VERIFIER_ONE_WAY_WINDOW_SECONDS", 300),
+            migrate_on_start=flag(env, "NANSEN_VERIFIER_MIGRATE_ON_START", True),
             trust_list=env.get("NANSEN_VERIFIER_TRUST_LIST") or None,
             governance_did=env.get("NANSEN_VERIFIER_GOVERNANCE_DID") or None,
-            max_image_bytes=_int(env, "NANSEN_VERIFIER_MAX_IMAGE_BYTES", 10_000_000),
-            max_image_pixels=_int(env, "NANSEN_VERIFIER_MAX_IMAGE_PIXELS", 16_777_216),
-            max_concurrent_scans=_int(env, "NANSEN_VERIFIER_MAX_CONCURRENT_SCANS", 2),
-            document_ttl_seconds=_int(env, "NANSEN_VERIFIER_DOCUMENT_TTL_SECONDS", 300),
-            max_original_bytes=_int(env, "NANSEN_VERIFIER_MAX_ORIGINAL_BYTES", 20_000_000),
-            status_ttl_seconds=_int(env, "NANSEN_VERIFIER_STATUS_TTL_SECONDS", 300),
+            max_image_bytes=whole_number(env, "NANSEN_VERIFIER_MAX_IMAGE_BYTES", 10_000_000),
+            max_image_pixels=whole_number(env, "NANSEN_VERIFIER_MAX_IMAGE_PIXELS", 16_777_216),
+            max_concurrent_scans=whole_number(env, "NANSEN_VERIFIER_MAX_CONCURRENT_SCANS", 2),
+            document_ttl_seconds=whole_number(env, "NANSEN_VERIFIER_DOCUMENT_TTL_SECONDS", 300),
+            max_original_bytes=whole_number(env, "NANSEN_VERIFIER_MAX_ORIGINAL_BYTES", 20_000_000),
+            status_ttl_seconds=whole_number(env, "NANSEN_VERIFIER_STATUS_TTL_SECONDS", 300),
             limits=limits,
             theme=theme_from_env(env),
         )

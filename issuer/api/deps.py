@@ -19,13 +19,12 @@ from sqlalchemy.orm import Session
 
 from issuer import partners, ratelimit
 from issuer.models import Partner
-from issuer.problems import Problem
 from issuer.settings import Settings
 from issuer.vault import Vault
-from nansen.errors import InvalidInput
 from nansen.ipfs import Store
 from nansen.ipfs.settings import configured_store
-from service.parsing import parse_json_body
+from service.bodies import parse_body
+from service.problems import Problem
 
 _bearer = HTTPBearer(auto_error=False, description="The partner's API key.")
 _UNAUTHORISED = {"WWW-Authenticate": "Bearer"}
@@ -62,7 +61,9 @@ def admit(partner: Partner, settings: Settings) -> None:
     """Take a token from the (locked) partner's bucket, or refuse the request (429)."""
     wait = ratelimit.take(partner, settings, datetime.now(UTC))
     if wait is not None:
-        raise Problem(429, "Too many requests; try again shortly.", {"Retry-After": str(math.ceil(wait))})
+        raise Problem(
+            429, "Too many requests; try again shortly.", headers={"Retry-After": str(math.ceil(wait))}
+        )
 
 
 def get_caller(
@@ -72,11 +73,13 @@ def get_caller(
 ) -> Partner:
     """The partner whose API key the request carries, after taking a token from its bucket."""
     if credentials is None:
-        raise Problem(401, "The request needs an API key: 'Authorization: Bearer KEY'.", _UNAUTHORISED)
+        raise Problem(
+            401, "The request needs an API key: 'Authorization: Bearer KEY'.", headers=_UNAUTHORISED
+        )
     with session.begin():
         partner = partners.authenticate(session, credentials.credentials)
         if partner is None:
-            raise Problem(401, "The API key is missing or not valid.", _UNAUTHORISED)
+            raise Problem(401, "The API key is missing or not valid.", headers=_UNAUTHORISED)
         admit(partner, settings)
     return partner
 
@@ -87,10 +90,7 @@ CallerDep = Annotated[Partner, Depends(get_caller)]
 async def json_body(request: Request, settings: SettingsDep) -> Any:
     """The request body as JSON, parsed with the core's bounds on size and depth (400 otherwise), a
     large body off the event loop (`service.parsing`)."""
-    try:
-        return await parse_json_body(await request.body(), settings.limits)
-    except InvalidInput as error:
-        raise Problem(400, str(error)) from error
+    return await parse_body(await request.body(), settings.limits)
 
 
 BodyDep = Annotated[Any, Depends(json_body)]

@@ -16,11 +16,11 @@ from fastapi.responses import JSONResponse
 
 from issuer import documents, uploads
 from issuer.api.deps import CallerDep, SessionDep, SettingsDep, StoreDep, VaultDep
-from issuer.problems import Problem
 from nansen import vcdm
 from nansen.config import Limits
 from nansen.errors import InvalidInput
 from service.parsing import parse_json_body
+from service.problems import Problem
 
 router = APIRouter(tags=["documents"])
 log = logging.getLogger("issuer")

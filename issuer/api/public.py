@@ -18,8 +18,8 @@ from sqlalchemy import select
 from issuer.api.deps import SessionDep, SettingsDep
 from issuer.dids import authority_from_host_header
 from issuer.models import Partner, StatusList
-from issuer.problems import Problem
 from service.negotiation import choose
+from service.problems import Problem
 
 router = APIRouter(tags=["public"])
 

@@ -32,14 +32,15 @@ from issuer.console import session
 from issuer.console.i18n import CATALOGUES
 from issuer.console.session import ConsoleSession
 from issuer.models import Partner
-from issuer.problems import Problem
 from issuer.settings import Settings
 from issuer.vault import Vault
 from nansen import vcdm
 from nansen.errors import InvalidInput
 from nansen.qr import QRCodeError, encode_presentation, qr_svg
+from nansen.timeutil import parse_datetime
 from service.i18n import Translator
 from service.pages import SECURITY_HEADERS, language_headers, page_context
+from service.problems import Problem
 from service.theme import Theme
 
 PREFIX = "/console"
@@ -379,7 +380,10 @@ def credentials_page(
         state,
         "credentials.html",
         partner=partner,
-        credentials=[{**record, "actions": _actions(record["status"])} for record in listed[:PAGE_SIZE]],
+        credentials=[
+            {**record, "issued_at": parse_datetime(record["issued"]), "actions": _actions(record["status"])}
+            for record in listed[:PAGE_SIZE]
+        ],
         page=page,
         more=len(listed) > PAGE_SIZE,
         done=done if done in _ACTIONS else "",

@@ -23,13 +23,13 @@ from nansen.crypto.digest import Digest
 from nansen.crypto.recipients import Recipient, seal
 from nansen.ipfs import EmbeddedStore, Retry, RpcStore
 from nansen.qr import encode_presentation
-from service.i18n import catalogues
 from tests.helpers import STRANGER, signed_credential
 from tests.verifier.issuing import StoredDocument, presentation_at, store_document, trust_settings
 from tests.verifier.pictures import camera_jpeg
 from tests.verifier.support import Service, service, sqlite_url
 from verifier import replay
 from verifier.dependencies import get_store
+from verifier.pages.render import CATALOGUES
 
 
 @dataclass
@@ -101,7 +101,7 @@ def test_the_original_opens_once_and_nothing_is_kept(
     assert list(temporary.iterdir()) == []
     again = documents.open(ticket, text)
     assert again.status_code == 410
-    assert catalogues()["en"]["original.used"] in again.text
+    assert CATALOGUES.entries["en"]["original.used"] in again.text
 
 
 def test_a_ticket_opens_only_its_own_presentation(documents: Documents) -> None:
@@ -144,7 +144,7 @@ def test_a_key_sealed_to_another_verifier_cannot_be_used_here(documents: Documen
     )
     assert 'data-verdict="VALID"' in page.text
     assert 'name="ticket"' not in page.text
-    assert catalogues()["en"]["original.sealed"].replace("'", "&#39;") in page.text
+    assert CATALOGUES.entries["en"]["original.sealed"].replace("'", "&#39;") in page.text
 
 
 def test_a_capability_for_another_document_is_not_offered(documents: Documents) -> None:
@@ -157,7 +157,7 @@ def test_a_capability_for_another_document_is_not_offered(documents: Documents) 
     page = documents.offer(vp)
     assert 'data-verdict="VALID"' in page.text
     assert 'name="ticket"' not in page.text
-    assert catalogues()["en"]["original.malformed"].replace("'", "&#39;") in page.text
+    assert CATALOGUES.entries["en"]["original.malformed"].replace("'", "&#39;") in page.text
 
 
 def digest_of(data: bytes) -> str:
@@ -244,5 +244,5 @@ def test_unreadable_text_opens_nothing(documents: Documents, text: str) -> None:
 def test_every_kind_of_refusal_is_in_both_catalogues() -> None:
     kinds = {"malformed", "sealed", "used", "not-valid", "not-found", "altered", "store-unavailable"}
     kinds |= {"digest", "undecryptable", "not-a-picture", "too-large"}
-    for entries in catalogues().values():
+    for entries in CATALOGUES.entries.values():
         assert {f"original.{kind}" for kind in kinds} <= set(entries)

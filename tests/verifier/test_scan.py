@@ -12,13 +12,13 @@ import pytest
 from PIL import Image
 
 from nansen.qr import encode_presentation, qr_png
-from service.i18n import catalogues
 from service.problems import TYPES
 from tests.helpers import presentation, signed_credential
 from tests.verifier.issuing import PARTNER_NAME, trust_settings
 from tests.verifier.pictures import camera_jpeg
 from tests.verifier.support import DOMAIN, Service, one_way, service, sqlite_url
 from verifier import Mode
+from verifier.pages.render import CATALOGUES
 
 JPEG = {"Content-Type": "image/jpeg"}
 HTML = {"Accept": "text/html"}
@@ -154,7 +154,7 @@ def test_a_picture_that_cannot_be_verified_is_refused_clearly(verifier_service: 
         page = scan_raw(verifier_service, picture, f"?lang={lang}", **HTML)
         assert page.status_code == status
         assert f'data-problem="{kind}"' in page.text
-        assert catalogues()[lang][f"problem.{kind}"].replace("'", "&#39;") in page.text
+        assert CATALOGUES.entries[lang][f"problem.{kind}"].replace("'", "&#39;") in page.text
 
 
 @pytest.mark.parametrize(
@@ -197,7 +197,7 @@ def test_a_picture_over_the_limit_is_refused_before_it_is_read(tmp_path: Path) -
 
 def test_every_kind_of_problem_is_in_both_catalogues() -> None:
     kinds = {*PICTURES, "no-image", "challenge-required", "wrong-domain", "other"}
-    for entries in catalogues().values():
+    for entries in CATALOGUES.entries.values():
         assert {f"problem.{kind}" for kind in kinds} <= set(entries)
 
 

@@ -20,10 +20,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from nansen.errors import NansenError
 from nansen.qr import PREFIX
+from service.bodies import media_type
 from service.parsing import parse_json
 from service.problems import Problem
 from verifier import replay
-from verifier.body import FORM_TYPE, media_type
+from verifier.body import FORM_TYPE
 from verifier.dependencies import (
     ClockDep,
     PartnerNamesDep,
