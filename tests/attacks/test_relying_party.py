@@ -165,3 +165,21 @@ def test_the_defaults_are_this_verifiers_challenges_and_required_binding(tmp_pat
     settings = Settings.from_env({"NANSEN_DATA_DIR": str(tmp_path)})
     assert settings.presentations is Presentations.VERIFIER
     assert settings.api_holder_binding is HolderBinding.REQUIRED
+
+
+def test_holder_only_applies_to_the_api_in_this_verifiers_challenge_mode_too_and_never_to_a_scan(
+    tmp_path: Path,
+) -> None:
+    with trusted(tmp_path, **HOLDER_ONLY) as running:
+        api_vp = presentation(
+            signed_credential(), signer=STRANGER, challenge=running.challenge(), domain=DOMAIN
+        )
+        accepted = running.verify_presentation(api_vp)
+        assert accepted.status_code == 200, accepted.text
+        assert check(accepted, "challenge")["outcome"] == "passed"
+        scan_vp = presentation(
+            signed_credential(), signer=STRANGER, challenge=running.challenge(), domain=DOMAIN
+        )
+        scanned = scan(running, camera_jpeg(encode_presentation(scan_vp)))
+        assert scanned.json()["verdict"] == "NOT VALID"
+        assert "not its subject" in check(scanned, "holder binding")["reason"]
