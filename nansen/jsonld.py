@@ -1,8 +1,9 @@
 """JSON-LD 1.1 processing that never touches the network.
 
 One document loader serves bundled, hash-pinned contexts (``schemas/contexts/index.json``) on an
-allow-list; any other URL is an error. Every ``@context`` in a document must be such a URL (no
-inline contexts). A property or type that no context defines is an error, not silently dropped,
+allow-list; any other URL is an error. Every ``@context`` entry in a document is such a URL or an
+inline context object within the bounds and rules of `nansen.jsonld_inline` (no ``@import``, no
+``@vocab``, no relabelling of a bundled term, bounded in size and depth). A property or type that no context defines is an error, not silently dropped,
 so a signature always covers everything the document says (DESIGN.md §4).
 """
 
@@ -19,11 +20,14 @@ from typing import Any
 
 from pyld import jsonld as pyld
 
-from nansen.config import allowed_contexts, schemas_dir
+from nansen.config import Limits, allowed_contexts, configured_limits, schemas_dir
 from nansen.errors import ContextError, InvalidInput, UndefinedTermError
+from nansen.jsonld_inline import InlineBudget, check_inline
 from nansen.jsonutil import check_strings
 
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
+#: VC Data Model 1.1's context (bundled from npm @digitalbazaar/credentials-context 3.2.0).
+CREDENTIALS_V1 = "https://www.w3.org/2018/credentials/v1"
 DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
 NANSEN_V1 = "https://w3id.org/nansen/v1"
 
@@ -102,28 +106,53 @@ def default_store() -> ContextStore:
     return ContextStore(schemas_dir() / "contexts", allowed_contexts())
 
 
-def context_urls(value: Any) -> list[str]:
-    """The URLs of a ``@context`` value, refusing inline contexts and non-strings."""
+def context_entries(value: Any) -> list[str | dict[str, Any]]:
+    """The entries of a ``@context`` value: URLs and inline context objects, nothing else."""
     items = value if isinstance(value, list) else [value]
     if not items:
         raise ContextError("'@context' is empty.")
     for item in items:
-        if not isinstance(item, str):
-            raise ContextError("Only context URLs on the allow-list are accepted, not inline contexts.")
+        if not isinstance(item, str | dict):
+            raise ContextError("A '@context' entry must be a context URL or a context object.")
     return list(items)
 
 
-def check_contexts(document: Any, store: ContextStore | None = None) -> None:
-    """Every ``@context`` anywhere in the document names allow-listed URLs only."""
+def context_urls(value: Any) -> list[str]:
+    """The URLs of a ``@context`` value (its inline objects left out; see `context_entries`)."""
+    return [item for item in context_entries(value) if isinstance(item, str)]
+
+
+def has_inline_context(document: Any) -> bool:
+    """Does any ``@context`` of the document hold an inline object?"""
+    stack = [document]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key == "@context" and any(isinstance(v, dict) for v in _as_list(value)):
+                    return True
+                stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def check_contexts(document: Any, store: ContextStore | None = None, limits: Limits | None = None) -> None:
+    """Every ``@context`` anywhere in the document: allow-listed URLs, and inline objects that keep
+    the rules and bounds of `nansen.jsonld_inline`."""
     store = store or default_store()
+    budget = InlineBudget(limits or configured_limits())
     stack = [document]
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
             for key, value in item.items():
                 if key == "@context":
-                    for url in context_urls(value):
-                        store.get(url)
+                    for entry in context_entries(value):
+                        if isinstance(entry, str):
+                            store.get(entry)
+                        else:
+                            check_inline(entry, store, budget)
                 else:
                     stack.append(value)
         elif isinstance(item, list):
