@@ -117,7 +117,7 @@ def data_model_version(document: dict[str, Any]) -> str:
     version = VERSION_OF_CONTEXT.get(entries[0]) if isinstance(entries[0], str) else None
     if version is None:
         raise InvalidInput(f"The first '@context' must be {CREDENTIALS_V2} (or {CREDENTIALS_V1} for VC 1.1).")
-    if any(entry in VERSION_OF_CONTEXT for entry in entries[1:]):
+    if any(isinstance(entry, str) and entry in VERSION_OF_CONTEXT for entry in entries[1:]):
         raise InvalidInput("The '@context' names both the VC 2.0 and the VC 1.1 context, or one twice.")
     return version
 
