@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeGuard
 
+from nansen import related_resources
 from nansen.crypto import digest
 from nansen.errors import InvalidInput
 from nansen.jsonld import CREDENTIALS_V1, CREDENTIALS_V2, NANSEN_V1, context_entries, is_absolute_iri
@@ -84,8 +85,10 @@ def _check_typed_entries(credential: dict[str, Any]) -> None:
 
 def _check_related_resources(credential: dict[str, Any]) -> None:
     """VC Data Model 2.0 §5.3: one or more objects, each with a unique URL ``id`` and at least one
-    digest (``digestSRI``, ``digestMultibase``) of a form `nansen.crypto.digest` reads. Whether a
-    digest matches the resource is for whoever fetches it (`nansen.crypto.digest.DigestCheck`)."""
+    digest (``digestSRI``, ``digestMultibase``) of a form `nansen.crypto.digest` reads (a bare sha2
+    digest too: the decision in its docstring). A resource this software holds (a bundled context) must
+    match its digests (`nansen.related_resources`, with the decision on earlier versions); any other is
+    checked by whoever fetches it (`nansen.crypto.digest.DigestCheck`)."""
     if "relatedResource" not in credential:
         return
     resources = as_list(credential["relatedResource"])
@@ -107,6 +110,7 @@ def _check_related_resources(credential: dict[str, Any]) -> None:
             digest.check_sri(resource["digestSRI"])
         if "digestMultibase" in resource:
             digest.check_multibase(resource["digestMultibase"])
+    related_resources.check_held(credential, resources)
 
 
 def data_model_version(document: dict[str, Any]) -> str:
