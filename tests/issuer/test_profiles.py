@@ -130,6 +130,27 @@ def test_vc_api_signs_vc_11_with_the_data_integrity_context_appended(
     assert result.verdict is Verdict.VALID, result.to_json()
 
 
+def test_vc_api_signs_the_eddsa_suites_minimal_vc_11_credential(
+    vc_api: TestClient, partner: PartnerInfo
+) -> None:
+    """The vc-di-eddsa suite's validVc: only VC 1.1's context, an id, fractional seconds."""
+    sent = {
+        "@context": [V1],
+        "id": "urn:uuid:86294362-4254-4f36-854f-3952fe42555d",
+        "type": ["VerifiableCredential"],
+        "issuer": partner.did,
+        "issuanceDate": "2020-03-16T22:37:26.544Z",
+        "credentialSubject": {"id": HOLDER.controller},
+    }
+    response = issue(vc_api, partner, sent, cryptosuite="eddsa-jcs-2022")
+    assert response.status_code == 201, response.text
+    signed = response.json()
+    assert signed["@context"] == [V1, jsonld.DATA_INTEGRITY_V2]
+    assert signed["issuanceDate"] == sent["issuanceDate"]
+    assert "credentialStatus" not in signed
+    assert verify(vc_api, partner, signed).verdict is Verdict.VALID
+
+
 def test_vc_api_adds_only_proof_and_status_to_a_vc_20_credential(
     vc_api: TestClient, partner: PartnerInfo
 ) -> None:
