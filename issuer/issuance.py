@@ -13,6 +13,18 @@ id, time, status indexes and key: Ed25519 signatures are deterministic, so the r
 original, byte for byte, and nothing is issued twice. Idempotency keys and requests are stored as
 HMACs (under the master key), never in the clear.
 
+Profiles (``NANSEN_ISSUER_PROFILE``, issuer/README.md). ``partner``, the default: VC 2.0 only, a
+caller's ``credentialStatus`` refused (the service adds its own), every type must have a schema.
+``vc-api``: the general VC-API issuer the W3C suites test. A caller's well-formed
+``credentialStatus`` is kept (and none added); types without a schema are issued (the generic
+schema, the data model and JSON-LD safe mode still apply); VC 1.1 input is signed with
+``https://w3id.org/security/data-integrity/v2`` appended to its ``@context`` (VC 1.1's context does
+not define ``DataIntegrityProof``), and gets no status entry (nor does it define
+``BitstringStatusListEntry``). The credential is returned as it came but for ``issuer`` when absent,
+``credentialStatus`` when absent, that context and ``proof``: no ``id`` or ``validFrom`` is added (a
+credential without an ``id`` is recorded under an internal one; give it one to change its status
+later by id).
+
 Documents (``issuer.documents``) are issued through the same steps: ``check`` before anything is
 done, ``record_and_sign`` under the partner's lock, ``sign_again`` for a replay.
 """
@@ -32,7 +44,7 @@ from sqlalchemy.orm import Session
 
 from issuer import audit, partners, schemas, statuslists
 from issuer.models import IssuedCredential, Partner, StatusEntry
-from issuer.settings import Settings
+from issuer.settings import PROFILES, Settings
 from issuer.vault import Vault
 from nansen import jsonld, vcdm
 from nansen.canonical import canonical_json
@@ -57,6 +69,8 @@ class IssueRequest:
     purposes: tuple[str, ...]
     #: The request in canonical JSON (RFC 8785): two requests are the same when these are.
     canonical: bytes
+    #: ``NANSEN_ISSUER_PROFILE`` (`issuer.settings.PROFILES`).
+    profile: str = PROFILES[0]
 
 
 #: Builds the unsigned credential around its status entries; the same entries give the same document.
@@ -81,7 +95,7 @@ class Issued:
     replayed: bool
 
 
-def parse_request(body: Any) -> IssueRequest:
+def parse_request(body: Any, profile: str = PROFILES[0]) -> IssueRequest:
     """The request's credential and options, or a 400 Problem saying what is wrong with it."""
     if not isinstance(body, dict) or not isinstance(body.get("credential"), dict):
         raise Problem(400, "The request must be a JSON object with a 'credential' object.")
@@ -103,8 +117,20 @@ def parse_request(body: Any) -> IssueRequest:
     credential = body["credential"]
     if "proof" in credential:
         raise Problem(400, "The credential must not carry a proof; the service signs it.")
-    if "credentialStatus" in credential:
+    general = profile == "vc-api"
+    if "credentialStatus" in credential and not general:
         raise Problem(400, "The service adds credentialStatus itself; leave it out of the credential.")
+    version = _version(credential)
+    if version != "2.0" and not general:
+        raise Problem(422, "This service issues VC 2.0 credentials (the first '@context' must be VC 2.0's).")
+    if general and ("credentialStatus" in credential or version == "1.1"):
+        if "statusPurposes" in options and purposes:
+            raise Problem(
+                400,
+                "The credential has a credentialStatus or is VC 1.1, so no status entry is added: "
+                "leave statusPurposes out.",
+            )
+        purposes = []
     if "id" in credential and not (
         isinstance(credential["id"], str) and 0 < len(credential["id"]) <= _MAX_ID
     ):
@@ -116,7 +142,15 @@ def parse_request(body: Any) -> IssueRequest:
         raise Problem(
             400, str(cause) if isinstance(cause, InvalidInput) else "The request is not plain JSON."
         ) from cause
-    return IssueRequest(credential, suite, tuple(purposes), canonical)
+    return IssueRequest(credential, suite, tuple(purposes), canonical, profile)
+
+
+def _version(credential: dict[str, Any]) -> str | None:
+    """The credential's data model version, or None when its contexts say none (refused later)."""
+    try:
+        return vcdm.data_model_version(credential)
+    except NansenError:
+        return None
 
 
 def _check_issuer(credential: dict[str, Any], did: str) -> None:
@@ -130,6 +164,8 @@ def _assemble(
     request: IssueRequest, did: str, credential_id: str, issued_at: datetime, entries: list[dict[str, str]]
 ) -> dict[str, Any]:
     """The unsigned credential; the same inputs always give the same document."""
+    if request.profile == "vc-api":
+        return _assemble_general(request, did, issued_at, entries)
     source = copy.deepcopy(request.credential)
     source["id"] = credential_id
     source.setdefault("issuer", did)
@@ -141,14 +177,32 @@ def _assemble(
     return credential
 
 
-def check(credential: dict[str, Any]) -> None:
+def _assemble_general(
+    request: IssueRequest, did: str, issued_at: datetime, entries: list[dict[str, str]]
+) -> dict[str, Any]:
+    """The ``vc-api`` profile's unsigned credential: the caller's, in its order, with ``issuer`` when
+    absent, the status entries, and for VC 1.1 ``issuanceDate`` when absent and the data-integrity
+    context (the W3C suites' contract, ../shared/w3c-suites.md: "may append", "must for VC 1.1")."""
+    credential = copy.deepcopy(request.credential)
+    credential.setdefault("issuer", did)
+    if _version(credential) == "1.1":
+        credential.setdefault("issuanceDate", format_datetime(issued_at))
+        contexts = jsonld.context_entries(credential["@context"])
+        if jsonld.DATA_INTEGRITY_V2 not in contexts:
+            credential["@context"] = [*contexts, jsonld.DATA_INTEGRITY_V2]
+    if entries:
+        credential["credentialStatus"] = entries
+    return credential
+
+
+def check(credential: dict[str, Any], profile: str = PROFILES[0]) -> None:
     """Raise a 422 Problem unless the (unsigned) credential may be issued: data model, contexts, schemas."""
     try:
         vcdm.validate_credential(credential)
         jsonld.check_contexts(credential)
     except NansenError as error:
         raise Problem(422, str(error)) from error
-    schemas.validate(credential)
+    schemas.validate(credential, every_type=profile != "vc-api")
 
 
 def idempotency_mac(vault: Vault, idempotency_key: str | None) -> bytes | None:
@@ -263,7 +317,8 @@ def issue(
     issued_at = datetime.now(UTC).replace(microsecond=0)
     _check_issuer(request.credential, caller.did)
     check(
-        _assemble(request, caller.did, credential_id, issued_at, preview_entries(settings, request.purposes))
+        _assemble(request, caller.did, credential_id, issued_at, preview_entries(settings, request.purposes)),
+        request.profile,
     )
     with session.begin():
         partner = partners.locked_or_gone(session, caller.id)

@@ -44,11 +44,17 @@ def _sentence(type_name: str, error: ValidationError) -> str:
     return f"The credential does not match the {type_name} schema at {where}: {rule}."
 
 
-def validate(credential: dict[str, Any]) -> None:
-    """Raise a 422 Problem unless the credential matches the schema of each of its types."""
+def validate(credential: dict[str, Any], *, every_type: bool = True) -> None:
+    """Raise a 422 Problem unless the credential matches the schema of each of its types.
+
+    ``every_type`` (the ``partner`` profile): a type without a schema is not issued. Without it (the
+    ``vc-api`` profile) such a type is passed over; ``VerifiableCredential.json`` always applies.
+    """
     validators = _validators()
     for type_name in vcdm.as_list(credential.get("type")):
         validator = validators.get(type_name) if isinstance(type_name, str) else None
+        if validator is None and not every_type:
+            continue
         if validator is None:
             raise Problem(422, "This service does not issue credentials of that type.")
         error = best_match(validator.iter_errors(credential))

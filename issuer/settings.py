@@ -23,6 +23,10 @@ from service.theme import from_env as theme_from_env
 DEFAULT_PORT = 8081
 #: The largest scan ``POST /documents`` accepts by default (bytes).
 DEFAULT_MAX_SCAN_BYTES = 50_000_000
+#: ``NANSEN_ISSUER_PROFILE``: what ``POST /credentials/issue`` accepts (issuer/README.md, "Profiles").
+#: ``partner`` (the default): VC 2.0, the service's own status entries, types it has a schema for.
+#: ``vc-api``: the general VC-API issuer the W3C suites test (caller status entries, any type, VC 1.1).
+PROFILES = ("partner", "vc-api")
 
 
 def _public_host(environ: Mapping[str, str]) -> str:
@@ -33,6 +37,13 @@ def _public_host(environ: Mapping[str, str]) -> str:
         raise SettingsError(
             "NANSEN_ISSUER_PUBLIC_HOST must be a domain name, with a port written as %3A if any."
         ) from cause
+
+
+def _profile(environ: Mapping[str, str]) -> str:
+    profile = environ.get("NANSEN_ISSUER_PROFILE", "").strip() or PROFILES[0]
+    if profile not in PROFILES:
+        raise SettingsError(f"NANSEN_ISSUER_PROFILE must be partner or vc-api, not {profile!r}.")
+    return profile
 
 
 def _list_length(environ: Mapping[str, str]) -> int:
@@ -59,6 +70,8 @@ class Settings:
     status_list_length: int = MIN_ENTRIES
     #: The largest scan accepted; a document upload's body may be this much larger than the usual limit.
     max_scan_bytes: int = DEFAULT_MAX_SCAN_BYTES
+    #: ``NANSEN_ISSUER_PROFILE``: ``partner`` or ``vc-api`` (`PROFILES`).
+    profile: str = PROFILES[0]
     limits: Limits = field(default_factory=configured_limits)
     #: The organisation's look (``NANSEN_THEME_DIR``, `service.theme`); neutral when unset.
     theme: Theme = NEUTRAL
@@ -103,6 +116,7 @@ class Settings:
             status_max_age=int(number(environ, "NANSEN_ISSUER_STATUS_MAX_AGE", 300, int)),
             status_list_length=_list_length(environ),
             max_scan_bytes=int(number(environ, "NANSEN_ISSUER_MAX_SCAN_BYTES", DEFAULT_MAX_SCAN_BYTES, int)),
+            profile=_profile(environ),
             limits=limits,
             theme=theme_from_env(environ),
         )

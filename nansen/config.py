@@ -39,6 +39,11 @@ class Limits:
     max_canonicalization_work: int = 2000
     #: Allowance for clocks that disagree, applied to validFrom/validUntil and proof times.
     clock_skew_seconds: int = 300
+    #: The bytes (compact JSON, UTF-8) of all inline ``@context`` objects of one document together;
+    #: 0 refuses inline contexts altogether (`nansen.jsonld_inline`).
+    max_inline_context_bytes: int = 16_384
+    #: The deepest JSON nesting inside one inline ``@context`` object (scoped contexts included).
+    max_inline_context_depth: int = 8
 
 
 def _bundled_schemas() -> Path:
@@ -84,6 +89,8 @@ class CoreSettings:
                 max_json_depth=env.whole("NANSEN_MAX_JSON_DEPTH", 64, 1, 10_000),
                 max_canonicalization_work=env.whole("NANSEN_MAX_CANONICALIZATION_WORK", 2000, 1, 10_000_000),
                 clock_skew_seconds=env.whole("NANSEN_CLOCK_SKEW_SECONDS", 300, 0, 86_400, " of seconds"),
+                max_inline_context_bytes=env.whole("NANSEN_MAX_INLINE_CONTEXT_BYTES", 16_384, 0, 1_000_000),
+                max_inline_context_depth=env.whole("NANSEN_MAX_INLINE_CONTEXT_DEPTH", 8, 1, 64),
             ),
             data_dir=env.directory("NANSEN_DATA_DIR") or Path(platformdirs.user_data_dir("nansen")),
             schemas_dir=schemas,

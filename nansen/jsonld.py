@@ -1,8 +1,9 @@
 """JSON-LD 1.1 processing that never touches the network.
 
 One document loader serves bundled, hash-pinned contexts (``schemas/contexts/index.json``) on an
-allow-list; any other URL is an error. Every ``@context`` in a document must be such a URL (no
-inline contexts). A property or type that no context defines is an error, not silently dropped,
+allow-list; any other URL is an error. Every ``@context`` entry in a document is such a URL or an
+inline context object within the bounds and rules of `nansen.jsonld_inline` (no ``@import``, no
+``@vocab``, no relabelling of a bundled term, bounded in size and depth). A property or type that no context defines is an error, not silently dropped,
 so a signature always covers everything the document says (DESIGN.md §4).
 """
 
@@ -18,12 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from pyld import jsonld as pyld
+from pyld.context_resolver import ContextResolver
 
-from nansen.config import allowed_contexts, schemas_dir
+from nansen.config import Limits, allowed_contexts, configured_limits, schemas_dir
 from nansen.errors import ContextError, InvalidInput, UndefinedTermError
+from nansen.jsonld_inline import InlineBudget, check_inline
 from nansen.jsonutil import check_strings
 
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
+#: VC Data Model 1.1's context (bundled from npm @digitalbazaar/credentials-context 3.2.0).
+CREDENTIALS_V1 = "https://www.w3.org/2018/credentials/v1"
 DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
 NANSEN_V1 = "https://w3id.org/nansen/v1"
 
@@ -56,28 +61,70 @@ class BundledContext:
 
 
 class ContextStore:
-    """The bundled contexts, each checked against its pinned SHA-256 when first loaded."""
+    """The bundled contexts, each checked against its pinned SHA-256 when first loaded.
 
-    def __init__(self, directory: Path, allowed: Iterable[str] | None = None) -> None:
+    An index entry may list ``earlier`` versions of its URL (``version``, ``file``, ``sha256``):
+    bytes W3C published at that URL before, kept so that a ``relatedResource`` digest of one can be
+    recognised (`nansen.related_resources`). They are never served, except by a store made with
+    `with_version`, whose pyld context cache is its own (`context_resolver`).
+    """
+
+    def __init__(
+        self, directory: Path, allowed: Iterable[str] | None = None, versions: dict[str, str] | None = None
+    ) -> None:
         index = json.loads((directory / "index.json").read_text(encoding="utf-8"))
         self._directory = directory
-        self._index: dict[str, dict[str, str]] = index
+        self._index: dict[str, dict[str, Any]] = index
         self.allowed = frozenset(allowed) if allowed is not None else frozenset(index)
         unknown = self.allowed - set(index)
         if unknown:
             raise ContextError(f"The allow-list names {len(unknown)} context(s) that are not bundled.")
+        self._versions = dict(versions or {})
         self._loaded: dict[str, BundledContext] = {}
+
+    def _entry(self, url: str, version: str | None) -> dict[str, Any]:
+        entry = self._index[url]
+        if version is None:
+            return entry
+        earlier = [e for e in entry.get("earlier", []) if e.get("version") == version]
+        if not earlier:
+            raise ContextError(f"No earlier version {version!r} of {url!r} is bundled.")
+        return dict(earlier[0])
+
+    def _read(self, url: str, entry: dict[str, Any]) -> bytes:
+        raw = (self._directory / str(entry["file"])).read_bytes()
+        if hashlib.sha256(raw).hexdigest() != entry["sha256"]:
+            raise ContextError(f"The bundled context for {url!r} does not match its pinned hash.")
+        return raw
 
     def get(self, url: str) -> BundledContext:
         if url not in self.allowed:
             raise ContextError(f"The JSON-LD context {url!r} is not on the allow-list.")
         if url not in self._loaded:
-            entry = self._index[url]
-            raw = (self._directory / entry["file"]).read_bytes()
-            if hashlib.sha256(raw).hexdigest() != entry["sha256"]:
-                raise ContextError(f"The bundled context for {url!r} does not match its pinned hash.")
+            raw = self._read(url, self._entry(url, self._versions.get(url)))
             self._loaded[url] = BundledContext(url, json.loads(raw))
         return self._loaded[url]
+
+    def versions(self, url: str) -> list[tuple[str | None, bytes]]:
+        """The bytes of an allowed context: the copy served (version None) first, then earlier ones."""
+        self.get(url)
+        earlier = [e.get("version") for e in self._index[url].get("earlier", [])]
+        return [(None, self._read(url, self._entry(url, None)))] + [
+            (str(v), self._read(url, self._entry(url, str(v)))) for v in earlier if isinstance(v, str)
+        ]
+
+    def with_version(self, url: str, version: str) -> ContextStore:
+        """A store like this one that serves an earlier version of ``url`` (see the class)."""
+        self._entry(url, version)
+        return ContextStore(self._directory, self.allowed, {**self._versions, url: version})
+
+    def context_resolver(self) -> Any:
+        """pyld's context resolver for this store: None (pyld's process-wide cache, keyed by URL) for a
+        store serving the usual copies; a private cache for one serving an earlier version, which
+        must neither read nor fill the shared one."""
+        if not self._versions:
+            return None
+        return ContextResolver({}, self.document_loader)  # a dict serves as its cache; dropped after use
 
     def document_loader(self, url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
         """A pyld document loader: bundled contexts only, never the network."""
@@ -89,12 +136,8 @@ class ContextStore:
             ) from cause
         # 'static' lets pyld cache the processed context by URL (NOTES.md): safe because every
         # document's contexts are checked against this store's allow-list before pyld sees them.
-        return {
-            "contextUrl": None,
-            "documentUrl": url,
-            "document": context.document,
-            "tag": "static",
-        }
+        result = {"contextUrl": None, "documentUrl": url, "document": context.document}
+        return result if self._versions else {**result, "tag": "static"}
 
 
 @cache
@@ -102,28 +145,53 @@ def default_store() -> ContextStore:
     return ContextStore(schemas_dir() / "contexts", allowed_contexts())
 
 
-def context_urls(value: Any) -> list[str]:
-    """The URLs of a ``@context`` value, refusing inline contexts and non-strings."""
+def context_entries(value: Any) -> list[str | dict[str, Any]]:
+    """The entries of a ``@context`` value: URLs and inline context objects, nothing else."""
     items = value if isinstance(value, list) else [value]
     if not items:
         raise ContextError("'@context' is empty.")
     for item in items:
-        if not isinstance(item, str):
-            raise ContextError("Only context URLs on the allow-list are accepted, not inline contexts.")
+        if not isinstance(item, str | dict):
+            raise ContextError("A '@context' entry must be a context URL or a context object.")
     return list(items)
 
 
-def check_contexts(document: Any, store: ContextStore | None = None) -> None:
-    """Every ``@context`` anywhere in the document names allow-listed URLs only."""
+def context_urls(value: Any) -> list[str]:
+    """The URLs of a ``@context`` value (its inline objects left out; see `context_entries`)."""
+    return [item for item in context_entries(value) if isinstance(item, str)]
+
+
+def has_inline_context(document: Any) -> bool:
+    """Does any ``@context`` of the document hold an inline object?"""
+    stack = [document]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key == "@context" and any(isinstance(v, dict) for v in _as_list(value)):
+                    return True
+                stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def check_contexts(document: Any, store: ContextStore | None = None, limits: Limits | None = None) -> None:
+    """Every ``@context`` anywhere in the document: allow-listed URLs, and inline objects that keep
+    the rules and bounds of `nansen.jsonld_inline`."""
     store = store or default_store()
+    budget = InlineBudget(limits or configured_limits())
     stack = [document]
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
             for key, value in item.items():
                 if key == "@context":
-                    for url in context_urls(value):
-                        store.get(url)
+                    for entry in context_entries(value):
+                        if isinstance(entry, str):
+                            store.get(entry)
+                        else:
+                            check_inline(entry, store, budget)
                 else:
                     stack.append(value)
         elif isinstance(item, list):
@@ -163,7 +231,14 @@ def to_rdf(document: dict[str, Any], store: ContextStore | None = None) -> Datas
     check_strings(document)
     # 'i18n-datatype' keeps a string's base direction in the RDF (JSON-LD 1.1 §8.5.1), as other
     # implementations do; without it pyld drops @direction and a signature would not cover it.
-    options = {"documentLoader": store.document_loader, "base": None, "rdfDirection": "i18n-datatype"}
+    options: dict[str, Any] = {
+        "documentLoader": store.document_loader,
+        "base": None,
+        "rdfDirection": "i18n-datatype",
+    }
+    resolver = store.context_resolver()
+    if resolver is not None:
+        options["contextResolver"] = resolver
     processor = pyld.JsonLdProcessor(on_property_dropped=_raise_dropped)
     try:
         expanded = processor.expand(document, options)

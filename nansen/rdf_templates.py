@@ -7,6 +7,9 @@ dataset, and afterwards builds the dataset by substitution. The result is byte f
 ``rdfc.canonicalize(jsonld.to_rdf(document))`` returns; whenever that cannot be guaranteed it
 *is* that call.
 
+A document with an inline ``@context`` object is never cached (its terms are not the store's):
+it always takes the plain path.
+
 Shape. A walk of the JSON gives a key: every object key in order, array lengths, numbers,
 booleans and nulls, and verbatim every string under a key that starts with ``@`` or aliases a
 keyword other than ``@id`` (``type``, ``@context``, ``@language``...): everything that selects a
@@ -786,10 +789,16 @@ def canonical_nquads(document: dict[str, Any], limits: Limits, store: ContextSto
     if walk.contexts:
         try:
             for value in walk.contexts:
-                for url in jsonld.context_urls(value):
-                    store.get(url)
+                for entry in jsonld.context_entries(value):
+                    if not isinstance(entry, str):
+                        # An inline context defines terms of its own, which the shapes (keyed by the
+                        # bundled contexts' terms) do not model: always the plain path.
+                        jsonld.check_contexts(document, store, limits)
+                        check_strings(document)
+                        return _plain(document, store, limits)
+                    store.get(entry)
         except ContextError:
-            jsonld.check_contexts(document, store)  # raises the error it always raised
+            jsonld.check_contexts(document, store, limits)  # raises the error it always raised
             raise
     slots = walk.slots
     _refuse_control(slots)

@@ -1,8 +1,16 @@
-"""W3C Verifiable Credentials Data Model v2.0: building and validating credentials and presentations.
+"""W3C Verifiable Credentials Data Model v2.0 (and v1.1): building and validating credentials and
+presentations.
 
 Validation here is of the data model's own rules (§4 Basic Concepts, §5.3 Integrity of Related
 Resources): contexts, types, issuer, subject, validity dates, identifiers, typed entries, related
 resources. Proofs, status and trust are checked by `nansen.verify`.
+
+VC Data Model 1.1 is read too (many credentials people hold are 1.1): its first context is
+``https://www.w3.org/2018/credentials/v1`` (1.1 §4.1), its validity is ``issuanceDate`` (required,
+1.1 §4.6: "the date and time when a credential becomes valid") and ``expirationDate`` (1.1 §4.7).
+The two versions are not mixed: a 2.0 credential with ``issuanceDate``/``expirationDate``, or a 1.1
+one with ``validFrom``/``validUntil``, or both contexts in one document, is refused with the reason.
+Everything built here is 2.0.
 """
 
 from __future__ import annotations
@@ -12,15 +20,21 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeGuard
 
+from nansen import related_resources
 from nansen.crypto import digest
 from nansen.errors import InvalidInput
-from nansen.jsonld import CREDENTIALS_V2, NANSEN_V1, context_urls, is_absolute_iri
+from nansen.jsonld import CREDENTIALS_V1, CREDENTIALS_V2, NANSEN_V1, context_entries, is_absolute_iri
 from nansen.timeutil import format_datetime, now, parse_datetime
 
 CREDENTIAL_TYPE = "VerifiableCredential"
 PRESENTATION_TYPE = "VerifiablePresentation"
 IDENTITY_CREDENTIAL_TYPE = "IdentityDocumentCredential"
 IDENTITY_DOCUMENT_TYPES = ("BirthCertificate", "Passport", "NationalIdentityCard", "OtherIdentityDocument")
+
+#: The data model versions read, by the context that must come first.
+VERSION_OF_CONTEXT = {CREDENTIALS_V2: "2.0", CREDENTIALS_V1: "1.1"}
+#: The validity properties of each version: (from, until).
+VALIDITY_PROPERTIES = {"2.0": ("validFrom", "validUntil"), "1.1": ("issuanceDate", "expirationDate")}
 
 #: Properties whose every entry MUST specify its ``type`` (VC Data Model 2.0 §4.10 credentialStatus,
 #: §4.11 credentialSchema, §5.4 refreshService, §5.5 termsOfUse, §5.6 evidence), mapped to whether its
@@ -71,8 +85,10 @@ def _check_typed_entries(credential: dict[str, Any]) -> None:
 
 def _check_related_resources(credential: dict[str, Any]) -> None:
     """VC Data Model 2.0 §5.3: one or more objects, each with a unique URL ``id`` and at least one
-    digest (``digestSRI``, ``digestMultibase``) of a form `nansen.crypto.digest` reads. Whether a
-    digest matches the resource is for whoever fetches it (`nansen.crypto.digest.DigestCheck`)."""
+    digest (``digestSRI``, ``digestMultibase``) of a form `nansen.crypto.digest` reads (a bare sha2
+    digest too: the decision in its docstring). A resource this software holds (a bundled context) must
+    match its digests (`nansen.related_resources`, with the decision on earlier versions); any other is
+    checked by whoever fetches it (`nansen.crypto.digest.DigestCheck`)."""
     if "relatedResource" not in credential:
         return
     resources = as_list(credential["relatedResource"])
@@ -94,6 +110,20 @@ def _check_related_resources(credential: dict[str, Any]) -> None:
             digest.check_sri(resource["digestSRI"])
         if "digestMultibase" in resource:
             digest.check_multibase(resource["digestMultibase"])
+    related_resources.check_held(credential, resources)
+
+
+def data_model_version(document: dict[str, Any]) -> str:
+    """``"2.0"`` or ``"1.1"``, from the document's first ``@context``; InvalidInput for anything else."""
+    if "@context" not in document:
+        raise InvalidInput("The document has no '@context'.")
+    entries = context_entries(document["@context"])
+    version = VERSION_OF_CONTEXT.get(entries[0]) if isinstance(entries[0], str) else None
+    if version is None:
+        raise InvalidInput(f"The first '@context' must be {CREDENTIALS_V2} (or {CREDENTIALS_V1} for VC 1.1).")
+    if any(isinstance(entry, str) and entry in VERSION_OF_CONTEXT for entry in entries[1:]):
+        raise InvalidInput("The '@context' names both the VC 2.0 and the VC 1.1 context, or one twice.")
+    return version
 
 
 def _check_common(document: Any, required_type: str, what: str) -> dict[str, Any]:
@@ -101,9 +131,7 @@ def _check_common(document: Any, required_type: str, what: str) -> dict[str, Any
         raise InvalidInput(f"A {what} must be a JSON object.")
     if "@context" not in document:
         raise InvalidInput(f"The {what} has no '@context'.")
-    contexts = context_urls(document["@context"])
-    if contexts[0] != CREDENTIALS_V2:
-        raise InvalidInput(f"The {what}'s first '@context' must be {CREDENTIALS_V2}.")
+    data_model_version(document)
     types = as_list(document.get("type"))
     if not all(isinstance(t, str) for t in types) or required_type not in types:
         raise InvalidInput(f"The {what}'s type must include {required_type}.")
@@ -112,32 +140,52 @@ def _check_common(document: Any, required_type: str, what: str) -> dict[str, Any
     return document
 
 
+def validity_dates(credential: dict[str, Any]) -> tuple[datetime | None, datetime | None]:
+    """When the credential becomes valid and stops being valid, in its version's properties."""
+    start, end = VALIDITY_PROPERTIES[data_model_version(credential)]
+    return (
+        parse_datetime(credential[start]) if start in credential else None,
+        parse_datetime(credential[end]) if end in credential else None,
+    )
+
+
+def _check_validity(credential: dict[str, Any]) -> None:
+    version = data_model_version(credential)
+    start, end = VALIDITY_PROPERTIES[version]
+    for other_version, names in VALIDITY_PROPERTIES.items():
+        for name in names if other_version != version else ():
+            if name in credential:
+                raise InvalidInput(
+                    f"The credential is VC {version} (by its first '@context') but uses {name}, "
+                    f"a VC {other_version} property; VC {version} uses {start} and {end}."
+                )
+    if version == "1.1" and start not in credential:
+        raise InvalidInput("A VC 1.1 credential must have an issuanceDate.")
+    for name in (start, end):
+        if name in credential:
+            try:
+                parse_datetime(credential[name])
+            except (TypeError, ValueError) as cause:
+                raise InvalidInput(f"The credential's {name} is not a date-time with a time zone.") from cause
+    valid_from, valid_until = validity_dates(credential)
+    if valid_from is not None and valid_until is not None and valid_until < valid_from:
+        raise InvalidInput(f"The credential's {end} is before its {start}.")
+
+
 def validate_credential(document: Any) -> dict[str, Any]:
-    """Check VC Data Model 2.0 §4 rules; return the credential or raise InvalidInput."""
+    """Check VC Data Model 2.0 §4 (or 1.1) rules; return the credential or raise InvalidInput."""
     credential = _check_common(document, CREDENTIAL_TYPE, "credential")
     issuer_id(credential)
     subjects(credential)
-    for field in ("validFrom", "validUntil"):
-        if field in credential:
-            try:
-                parse_datetime(credential[field])
-            except ValueError as cause:
-                raise InvalidInput(
-                    f"The credential's {field} is not a date-time with a time zone."
-                ) from cause
-    if (
-        "validFrom" in credential
-        and "validUntil" in credential
-        and parse_datetime(credential["validUntil"]) < parse_datetime(credential["validFrom"])
-    ):
-        raise InvalidInput("The credential's validUntil is before its validFrom.")
+    _check_validity(credential)
     _check_typed_entries(credential)
     _check_related_resources(credential)
     return credential
 
 
 def validate_presentation(document: Any) -> dict[str, Any]:
-    """Check VC Data Model 2.0 §4.13 rules for a presentation; return it or raise InvalidInput."""
+    """Check VC Data Model 2.0 §4.13 (or 1.1 §4.10) rules for a presentation; return it or raise
+    InvalidInput."""
     presentation = _check_common(document, PRESENTATION_TYPE, "presentation")
     holder = presentation.get("holder")
     if holder is not None:
@@ -151,10 +199,12 @@ def validate_presentation(document: Any) -> dict[str, Any]:
 
 
 def validity_problem(credential: dict[str, Any], moment: datetime, skew: timedelta) -> str | None:
-    """None when the credential is within validFrom..validUntil (with skew), else why not."""
-    if "validFrom" in credential and parse_datetime(credential["validFrom"]) > moment + skew:
+    """None when the credential is within validFrom..validUntil (VC 1.1: issuanceDate..expirationDate),
+    with skew, else why not."""
+    valid_from, valid_until = validity_dates(credential)
+    if valid_from is not None and valid_from > moment + skew:
         return "The credential is not valid yet."
-    if "validUntil" in credential and parse_datetime(credential["validUntil"]) < moment - skew:
+    if valid_until is not None and valid_until < moment - skew:
         return "The credential has expired."
     return None
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from nansen import jsonld
-from nansen.config import schemas_dir
+from nansen.config import Limits, schemas_dir
 from nansen.errors import ContextError, UndefinedTermError
 from nansen.proofs import ProofOptions, add_proof
 from nansen.verify import Outcome, Verdict, Verifier
@@ -52,10 +52,12 @@ def test_remote_context_is_refused_without_a_connection() -> None:
         listener.close()
 
 
-def test_inline_context_is_refused() -> None:
+def test_inline_context_is_refused_when_the_limit_is_zero() -> None:
+    """NANSEN_MAX_INLINE_CONTEXT_BYTES=0 turns inline contexts off (tests/test_inline_contexts.py
+    has the rules they keep when they are on)."""
     document = alumni([EXAMPLES[0], {"alumniOf": "https://attacker.example/alumniOf"}])
-    with pytest.raises(ContextError, match="inline"):
-        jsonld.to_rdf(document)
+    with pytest.raises(ContextError, match="Inline contexts are not accepted"):
+        jsonld.check_contexts(document, limits=Limits(max_inline_context_bytes=0))
 
 
 def test_scoped_remote_context_deep_inside_is_refused() -> None:

@@ -81,7 +81,7 @@ def issue(
     ``options.statusPurposes`` lists the status entries to add (default: revocation, suspension).
     A retried request with the same ``Idempotency-Key`` gets the same credential, issued once.
     """
-    request = issuance.parse_request(body)
+    request = issuance.parse_request(body, settings.profile)
     issued = issuance.issue(session, vault, settings, caller, request, idempotency_key)
     log.info("credential %s by partner %s", "replayed" if issued.replayed else "issued", caller.id)
     headers = {"Idempotent-Replayed": "true"} if issued.replayed else {}

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from issuer.cli import app as issuer_cli
 from nansen import multibase
+from nansen.config import schemas_dir
 from nansen.did.resolver import Resolver
 from nansen.verify import Outcome, StaticStatusLists, Verdict, Verifier
 from tests.issuer.conftest import (  # noqa: F401  (fixtures)
@@ -33,6 +34,13 @@ from tests.issuer.test_isolation import status_change
 
 V2 = "https://www.w3.org/ns/credentials/v2"
 SRI = "sha384-" + base64.b64encode(hashlib.sha384(b"a resource").digest()).decode()
+#: The bundled v2 context is a resource this software holds: its digests are checked (nansen.related_resources).
+V2_SRI = (
+    "sha384-"
+    + base64.b64encode(
+        hashlib.sha384((schemas_dir() / "contexts" / "credentials-v2.jsonld").read_bytes()).digest()
+    ).decode()
+)
 MULTIHASH = multibase.encode_base64url(b"\x12\x20" + hashlib.sha256(b"a resource").digest())
 SCHEMA = {"id": "https://example.org/schemas/person.json", "type": "JsonSchema"}
 runner = CliRunner()
@@ -49,6 +57,7 @@ REFUSED: list[tuple[dict[str, Any], str]] = [
     ({"relatedResource": [{"id": V2}]}, "Each relatedResource must have a digestSRI or a digestMultibase."),
     ({"relatedResource": {"id": V2, "digestMultibase": "uAAAA"}}, "digestMultibase value"),
     ({"relatedResource": {"id": V2, "digestSRI": "sha384-AAAA"}}, "wrong length"),
+    ({"relatedResource": {"id": V2, "digestSRI": SRI}}, "does not match the resource it names"),
     (
         {"credentialSchema": {"id": SCHEMA["id"]}},
         "Each credentialSchema entry must be an object with a type.",
@@ -100,7 +109,7 @@ def test_the_issuer_refuses_to_sign_what_breaks_the_data_model(
 
 
 def test_the_issuer_signs_what_the_rules_allow(live_server: LiveServer, partner: PartnerInfo) -> None:
-    related = {"id": V2, "mediaType": "application/ld+json", "digestSRI": SRI}
+    related = {"id": V2, "mediaType": "application/ld+json", "digestSRI": V2_SRI}
     for extra in (
         {"relatedResource": related},  # one object (the issuer's schema took only a list before)
         {"relatedResource": [related, {"id": "https://example.org/r", "digestMultibase": MULTIHASH}]},
