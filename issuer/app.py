@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from issuer import console, problems
+from issuer import console, problems, readiness
 from issuer.api import credentials, documents, public
 from issuer.api.middleware import AccessLog, BodyLimit
 from issuer.console.pages import UPLOAD_PATH
@@ -15,6 +15,7 @@ from issuer.db import make_engine, session_factory
 from issuer.settings import Settings
 from issuer.vault import Vault
 from nansen import apidocs
+from service import dbfaults
 
 #: The routes that take a scan, and so have the larger body limit.
 UPLOAD_PATHS = ("/documents", UPLOAD_PATH)
@@ -42,6 +43,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.vault = Vault.open(settings)
     app.state.sessions = session_factory(engine)
     problems.install(app)
+    dbfaults.install(app, engine)
     app.include_router(credentials.router)
     app.include_router(documents.router)
     app.include_router(public.router)
@@ -52,4 +54,5 @@ def create_app(settings: Settings) -> FastAPI:
         larger={path: settings.max_upload_bytes for path in UPLOAD_PATHS},
     )
     app.add_middleware(AccessLog)
+    readiness.install(app, engine, app.state.sessions, app.state.vault)  # /healthz, /readyz, /metrics
     return app

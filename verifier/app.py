@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from nansen import apidocs
 from nansen.timeutil import now
-from verifier import api, pages, problems, replay, scan
+from service import dbfaults
+from verifier import api, pages, problems, readiness, replay, scan
 from verifier.body import BodyLimit
 from verifier.db import create_db_engine
 from verifier.migrate import upgrade
@@ -72,6 +73,7 @@ def create_app(settings: Settings) -> FastAPI:
     services = build_services(settings, engine)
     app.state.services = services
     problems.install(app)
+    dbfaults.install(app, engine)
     app.add_middleware(
         BodyLimit, limit=settings.limits.max_document_bytes, limits={SCAN_PATH: settings.max_image_bytes}
     )
@@ -79,4 +81,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(api.router)
     app.include_router(scan.router)
     app.include_router(pages.router)
+    readiness.install(app, engine, settings)  # /healthz, /readyz, /metrics
     return app
