@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from fastapi import FastAPI
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -31,6 +32,9 @@ from service.files import keep_private
 from service.migrations import what_was_done
 from service.serve import check_port
 from service.serve import serve as run_service
+from service.workers import check_workers, serve_workers
+
+LOG_FORMAT = "%(asctime)s %(name)s %(levelname)s %(message)s"
 
 app = typer.Typer(
     help="The partner's issuer service.",
@@ -83,9 +87,13 @@ def serve(
     ssl_keyfile: Annotated[
         Path | None, typer.Option(exists=True, dir_okay=False, help="The certificate's private key (PEM).")
     ] = None,
+    workers: Annotated[
+        int, typer.Option(help="Worker processes (1 to 64); they share only the database and the store.")
+    ] = 1,
 ) -> None:
-    """Run the service (uvicorn, with bounded request heads: service.serve)."""
+    """Run the service (uvicorn, with bounded request heads: service.serve; service.workers for several)."""
     check_port(port)
+    check_workers(workers)
     if (ssl_certfile is None) != (ssl_keyfile is None):
         fail("Give both --ssl-certfile and --ssl-keyfile, or neither.")
     settings = _settings()
@@ -95,9 +103,19 @@ def serve(
         get_store()
     except (InvalidInput, IpfsError) as error:
         fail(str(error))
-    configure_service_logging("%(asctime)s %(name)s %(levelname)s %(message)s")
+    configure_service_logging(LOG_FORMAT)
     # service.serve turns uvicorn's access log off (paths may carry identifiers); issuer.access logs routes.
+    if workers > 1:
+        tls = {"ssl_certfile": ssl_certfile, "ssl_keyfile": ssl_keyfile}
+        serve_workers("issuer.cli:worker_app", workers=workers, host=host, port=port, **tls)
+        return
     run_service(service, host=host, port=port, ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
+
+
+def worker_app() -> FastAPI:
+    """The application one worker process serves (``serve --workers N``), from the environment."""
+    configure_service_logging(LOG_FORMAT)
+    return create_app(Settings.from_env())
 
 
 @app.command("migrate")
