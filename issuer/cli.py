@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -17,7 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from issuer import audit, documents, keyring, migrate, partners
+from issuer import audit, documents, keyring, migrate, partners, sweep
 from issuer.api.deps import get_store
 from issuer.app import create_app
 from issuer.db import make_engine, session_factory
@@ -116,6 +117,32 @@ def worker_app() -> FastAPI:
     """The application one worker process serves (``serve --workers N``), from the environment."""
     configure_service_logging(LOG_FORMAT)
     return create_app(Settings.from_env())
+
+
+@app.command("sweep")
+def sweep_command(
+    grace_minutes: Annotated[
+        float,
+        typer.Option(
+            min=0,
+            help="Keep what was pinned this recently: an upload may still be on its way to a credential.",
+        ),
+    ] = documents.ABANDONED_AFTER.total_seconds() / 60,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Count the orphans; unpin nothing.")] = False,
+) -> None:
+    """Unpin orphaned scans: encrypted documents pinned by uploads that never became a credential."""
+    settings = _settings()
+    with _database(settings) as (session, vault):
+        try:
+            store = get_store()
+        except (InvalidInput, IpfsError) as error:
+            fail(str(error))
+        bind = session.get_bind()
+        assert isinstance(bind, Engine)
+        report = sweep.sweep(
+            session_factory(bind), vault, store, grace=timedelta(minutes=grace_minutes), dry_run=dry_run
+        )
+    typer.echo(report.sentence(dry_run=dry_run))
 
 
 @app.command("migrate")

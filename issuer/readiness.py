@@ -19,7 +19,7 @@ from nansen.ipfs.replication import ReplicatedStore
 from service import dbfaults, health, metrics
 
 
-def _store(app: FastAPI) -> Callable[[], Store]:
+def store_of(app: FastAPI) -> Callable[[], Store]:
     """The store the routes use (tests put another in its place, as for the routes)."""
     return lambda: app.dependency_overrides.get(get_store, get_store)()
 
@@ -54,7 +54,7 @@ def _backlog(store: Callable[[], Store]) -> Callable[[], tuple[int, float | None
 
 
 def install(app: FastAPI, engine: Engine, sessions: sessionmaker[Session], vault: Vault) -> None:
-    store = _store(app)
+    store = store_of(app)
     health.install(
         app,
         [
