@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from issuer import console, problems, readiness, sweep
+from issuer import console, problems, readiness
 from issuer.api import credentials, documents, public
 from issuer.api.middleware import AccessLog, BodyLimit
 from issuer.console.pages import UPLOAD_PATH
@@ -27,7 +27,6 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        sweep.sweep_in_background(app.state.sessions, app.state.vault, readiness.store_of(app))
         yield
         engine.dispose()
 

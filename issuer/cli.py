@@ -105,6 +105,10 @@ def serve(
     except (InvalidInput, IpfsError) as error:
         fail(str(error))
     configure_service_logging(LOG_FORMAT)
+    # Scans an interrupted upload left pinned: swept once at each start, beside the service (issuer.sweep).
+    sweep.sweep_in_background(
+        session_factory(make_engine(settings.database_url)), Vault.open(settings), get_store
+    )
     # service.serve turns uvicorn's access log off (paths may carry identifiers); issuer.access logs routes.
     if workers > 1:
         tls = {"ssl_certfile": ssl_certfile, "ssl_keyfile": ssl_keyfile}

@@ -14,7 +14,7 @@ unpin at each replica) each one that
 - is an encrypted document (its bytes begin with the ``NSDOC`` prefix, nansen.crypto.stream), so
   nothing else the store may hold is touched.
 
-It runs as ``nansen issuer sweep`` and once in the background when the service starts. The log
+It runs as ``nansen issuer sweep`` and once in the background when ``nansen issuer serve`` starts. The log
 gives counts only, never a CID.
 """
 
