@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from issuer import console
+from issuer import console, readiness
 from issuer.api import credentials, documents, public
 from issuer.api.middleware import AccessLog
 from issuer.console.pages import UPLOAD_PATH
@@ -15,7 +15,7 @@ from issuer.db import make_engine, session_factory
 from issuer.settings import Settings
 from issuer.vault import Vault
 from nansen import apidocs
-from service import problems
+from service import dbfaults, problems
 from service.bodies import BodyLimit
 
 #: The routes that take a scan, and so have the larger body limit.
@@ -44,6 +44,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.vault = Vault.open(settings)
     app.state.sessions = session_factory(engine)
     problems.install(app, invalid_parameters=422)
+    dbfaults.install(app, engine)
     app.include_router(credentials.router)
     app.include_router(documents.router)
     app.include_router(public.router)
@@ -55,4 +56,5 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.add_middleware(problems.CatchAll)
     app.add_middleware(AccessLog)
+    readiness.install(app, engine, app.state.sessions, app.state.vault)  # /healthz, /readyz, /metrics
     return app

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from fastapi import FastAPI
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from issuer import audit, documents, keyring, migrate, partners
+from issuer import audit, documents, keyring, migrate, partners, sweep
 from issuer.api.deps import get_store
 from issuer.app import create_app
 from issuer.db import make_engine, session_factory
@@ -31,6 +33,9 @@ from service.migrations import what_was_done
 from service.problems import Problem
 from service.serve import check_port
 from service.serve import serve as run_service
+from service.workers import check_workers, serve_workers
+
+LOG_FORMAT = "%(asctime)s %(name)s %(levelname)s %(message)s"
 
 app = typer.Typer(
     help="The partner's issuer service.",
@@ -83,9 +88,13 @@ def serve(
     ssl_keyfile: Annotated[
         Path | None, typer.Option(exists=True, dir_okay=False, help="The certificate's private key (PEM).")
     ] = None,
+    workers: Annotated[
+        int, typer.Option(help="Worker processes (1 to 64); they share only the database and the store.")
+    ] = 1,
 ) -> None:
-    """Run the service (uvicorn, with bounded request heads: service.serve)."""
+    """Run the service (uvicorn, with bounded request heads: service.serve; service.workers for several)."""
     check_port(port)
+    check_workers(workers)
     if (ssl_certfile is None) != (ssl_keyfile is None):
         fail("Give both --ssl-certfile and --ssl-keyfile, or neither.")
     settings = _settings()
@@ -95,9 +104,49 @@ def serve(
         get_store()
     except (InvalidInput, IpfsError) as error:
         fail(str(error))
-    configure_service_logging("%(asctime)s %(name)s %(levelname)s %(message)s")
+    configure_service_logging(LOG_FORMAT)
+    # Scans an interrupted upload left pinned: swept once at each start, beside the service (issuer.sweep).
+    sweep.sweep_in_background(
+        session_factory(make_engine(settings.database_url)), Vault.open(settings), get_store
+    )
     # service.serve turns uvicorn's access log off (paths may carry identifiers); issuer.access logs routes.
+    if workers > 1:
+        tls = {"ssl_certfile": ssl_certfile, "ssl_keyfile": ssl_keyfile}
+        serve_workers("issuer.cli:worker_app", workers=workers, host=host, port=port, **tls)
+        return
     run_service(service, host=host, port=port, ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
+
+
+def worker_app() -> FastAPI:
+    """The application one worker process serves (``serve --workers N``), from the environment."""
+    configure_service_logging(LOG_FORMAT)
+    return create_app(Settings.from_env())
+
+
+@app.command("sweep")
+def sweep_command(
+    grace_minutes: Annotated[
+        float,
+        typer.Option(
+            min=0,
+            help="Keep what was pinned this recently: an upload may still be on its way to a credential.",
+        ),
+    ] = documents.ABANDONED_AFTER.total_seconds() / 60,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Count the orphans; unpin nothing.")] = False,
+) -> None:
+    """Unpin orphaned scans: encrypted documents pinned by uploads that never became a credential."""
+    settings = _settings()
+    with _database(settings) as (session, vault):
+        try:
+            store = get_store()
+        except (InvalidInput, IpfsError) as error:
+            fail(str(error))
+        bind = session.get_bind()
+        assert isinstance(bind, Engine)
+        report = sweep.sweep(
+            session_factory(bind), vault, store, grace=timedelta(minutes=grace_minutes), dry_run=dry_run
+        )
+    typer.echo(report.sentence(dry_run=dry_run))
 
 
 @app.command("migrate")

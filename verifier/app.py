@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from nansen import apidocs
 from nansen.timeutil import now
-from service import problems
+from service import dbfaults, problems
 from service.bodies import BodyLimit
 from service.pages import theme_router
-from verifier import replay
+from verifier import readiness, replay
 from verifier.api import scan, vcapi
 from verifier.api.scan import SCAN_PATH
 from verifier.db import create_db_engine
@@ -76,6 +76,7 @@ def create_app(settings: Settings) -> FastAPI:
     services = build_services(settings, engine)
     app.state.services = services
     problems.install(app)
+    dbfaults.install(app, engine)
     app.add_middleware(
         BodyLimit, limit=settings.limits.max_document_bytes, larger={SCAN_PATH: settings.max_image_bytes}
     )
@@ -84,4 +85,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(scan.router)
     app.include_router(routes.router)
     app.include_router(theme_router(settings.theme))
+    readiness.install(app, engine, settings)  # /healthz, /readyz, /metrics
     return app

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from fastapi import FastAPI
 
 from nansen.cli.io import configured
 from nansen.logs import configure_service_logging
@@ -15,6 +17,7 @@ from service.migrations import what_was_done
 from service.problems import Problem
 from service.serve import check_port
 from service.serve import serve as run_service
+from service.workers import check_workers, serve_workers
 from verifier.api.report import vc_api
 from verifier.app import create_app
 from verifier.db import create_db_engine
@@ -23,6 +26,8 @@ from verifier.pictures import read_code
 from verifier.services import build_services
 from verifier.settings import Settings
 from verifier.verification import PresentationOptions, check_scanned, judging_trust
+
+LOG_FORMAT = "%(levelname)s:     %(name)s: %(message)s"
 
 app = typer.Typer(
     help="The verifier's service: verify credentials and presentations.",
@@ -47,11 +52,33 @@ def serve(
         str, typer.Option(envvar="NANSEN_VERIFIER_HOST", help="Address to listen on.")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(envvar="NANSEN_VERIFIER_PORT", help="Port to listen on.")] = 8082,
+    workers: Annotated[
+        int, typer.Option(help="Worker processes (1 to 64); they share only the database.")
+    ] = 1,
 ) -> None:
     """Serve the VC-API endpoints and the pages (migrating the database first, unless turned off)."""
     check_port(port)
-    configure_service_logging("%(levelname)s:     %(name)s: %(message)s")
-    run_service(create_app(_settings()), host=host, port=port)
+    check_workers(workers)
+    configure_service_logging(LOG_FORMAT)
+    settings = _settings()
+    if workers > 1:
+        # Migrated once, here, not by each worker at once; the workers are told not to.
+        if settings.migrate_on_start:
+            engine = create_db_engine(settings.database_url)
+            try:
+                upgrade(engine)
+            finally:
+                engine.dispose()
+        os.environ["NANSEN_VERIFIER_MIGRATE_ON_START"] = "false"
+        serve_workers("verifier.cli:worker_app", workers=workers, host=host, port=port)
+        return
+    run_service(create_app(settings), host=host, port=port)
+
+
+def worker_app() -> FastAPI:
+    """The application one worker process serves (``serve --workers N``), from the environment."""
+    configure_service_logging(LOG_FORMAT)
+    return create_app(Settings.from_env())
 
 
 @app.command("migrate")

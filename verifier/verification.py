@@ -27,6 +27,7 @@ from nansen.facts import read_facts
 from nansen.proofs.dataintegrity import proofs_of
 from nansen.timeutil import parse_datetime
 from nansen.verify import Check, HolderBinding, Outcome, Verdict, VerificationResult, Verifier
+from service.metrics import record_verdict
 from service.problems import Problem
 from verifier import replay
 from verifier.replay import ChallengeState
@@ -83,16 +84,18 @@ def check_scanned(
         result = verifier.verify_credential(document)
         result.add("holder binding", Outcome.FAILED, _NOT_PRESENTED)
         check_facts(result)
-        return result
-    return check_presentation(
-        document,
-        options,
-        verifier=verifier,
-        session=session,
-        settings=settings,
-        shown=True,
-        holder_binding=HolderBinding.REQUIRED,  # what a page promises; never configurable
-    )
+    else:
+        result = check_presentation(
+            document,
+            options,
+            verifier=verifier,
+            session=session,
+            settings=settings,
+            shown=True,
+            holder_binding=HolderBinding.REQUIRED,  # what a page promises; never configurable
+        )
+    record_verdict(result.verdict.value)
+    return result
 
 
 def check_facts(result: VerificationResult) -> None:

@@ -19,6 +19,8 @@ from issuer.api.deps import CallerDep, SessionDep, SettingsDep, StoreDep, VaultD
 from nansen import vcdm
 from nansen.config import Limits
 from nansen.errors import InvalidInput
+from nansen.ipfs import CID
+from nansen.ipfs.replication import whereabouts
 from service.parsing import parse_json_body
 from service.problems import Problem
 
@@ -77,11 +79,21 @@ _ANSWER: dict[int | str, dict[str, Any]] = {
             "application/json": {
                 "schema": {
                     "type": "object",
-                    "required": ["credential", "sealedKeys", "cid"],
+                    "required": ["credential", "sealedKeys", "cid", "storage"],
                     "properties": {
                         "credential": {"type": "object"},
                         "sealedKeys": {"type": "array", "items": {"type": "object"}},
                         "cid": {"type": "string"},
+                        "storage": {
+                            "type": "object",
+                            "description": "Where the ciphertext is pinned now, and whether copies to "
+                            "other targets (a kubo node, a pinning service) are still queued.",
+                            "properties": {
+                                "pinnedAt": {"type": "array", "items": {"type": "string"}},
+                                "replicationPending": {"type": "boolean"},
+                                "queuedFor": {"type": "array", "items": {"type": "string"}},
+                            },
+                        },
                     },
                 }
             }
@@ -154,7 +166,8 @@ def issue_document(
 
     Multipart form: ``scan`` (the file), ``holder`` (did:key), ``documentType``, ``facts`` (a JSON
     object), ``checkMethod``, and optionally ``documentPresence``, ``subjectPresence`` and ``escrow``.
-    Answers ``{"credential", "sealedKeys", "cid"}`` once the ciphertext is durable and pinned. A
+    Answers ``{"credential", "sealedKeys", "cid", "storage"}`` once the ciphertext is durable and
+    pinned; ``storage`` says where it is pinned and whether copies elsewhere are still queued. A
     retried request with the same ``Idempotency-Key`` gets the same answer; nothing is pinned or
     issued twice.
     """
@@ -163,4 +176,5 @@ def issue_document(
     )
     log.info("document %s by partner %s", "replayed" if issued.replayed else "issued", caller.id)
     headers = {"Idempotent-Replayed": "true"} if issued.replayed else {}
-    return JSONResponse(issued.to_json(), status_code=201, headers=headers)
+    storage = whereabouts(store, CID.parse(issued.pinned.cid)).to_json()
+    return JSONResponse({**issued.to_json(), "storage": storage}, status_code=201, headers=headers)

@@ -99,17 +99,21 @@ def import_car(source: Annotated[str, typer.Argument(help="A CAR file, or - for 
 def health(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
-    """Show, for every stored content, where it is pinned and which copies are still queued.
+    """Show, for every stored content, where it is pinned, which copies are still queued and for how
+    long; then how long the oldest queued copy has waited.
 
     CIDs are printed here, on your terminal, and nowhere else (no log). Exits 1 when some content is
     not pinned everywhere yet.
     """
     with _refusals():
-        report = configured_store().health()
+        store = configured_store()
+        report = store.health()
+        backlog = store.backlog()
+        moment = store.queue.now()
     if as_json:
         print_json(
             [
-                {"cid": str(each.cid), "places": [_place_json(place) for place in each.places]}
+                {"cid": str(each.cid), "places": [_place_json(place, moment) for place in each.places]}
                 for each in report
             ]
         )
@@ -117,7 +121,10 @@ def health(
         for each in report:
             typer.echo(str(each.cid))
             for place in each.places:
-                typer.echo(f"  {place.target:<10} {_place_text(place)}")
+                typer.echo(f"  {place.target:<10} {_place_text(place, moment)}")
+    if backlog.length:
+        waited = "not known" if backlog.oldest_seconds is None else duration(backlog.oldest_seconds)
+        typer.echo(f"{_copies(backlog.length)} queued; the oldest has waited {waited}.", err=True)
     if not all(each.complete for each in report):
         fail("Some content is not pinned everywhere yet; nansen ipfs sync tries the queued copies again.")
 
@@ -128,12 +135,31 @@ def sync(
         bool, typer.Option("--all", help="Try every queued copy now, not only those whose pause is over.")
     ] = False,
 ) -> None:
-    """Try the queued copies and removals at the replicas again; exits 1 if one failed."""
+    """Try the queued copies and removals at the replicas again; exits 1 if one failed or any is
+    still queued (a script can retry until it exits 0)."""
     with _refusals():
         result = configured_store().sync(early=every)
     typer.echo(f"{result.done} done, {result.failed} failed, {result.left} queued.")
     if result.failed:
         raise typer.Exit(EXIT_REFUSED)
+    if result.left:
+        fail(
+            f"{_copies(result.left)} still queued, waiting for their pause to end or for their target "
+            "to be configured; nansen ipfs sync --all tries them now."
+        )
+
+
+def duration(seconds: float) -> str:
+    """A wait in the largest whole unit that fits: 45 s, 12 min, 3 h, 2 days."""
+    for unit, size in (("days", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            count = int(seconds // size)
+            return f"{count} {'day' if unit == 'days' and count == 1 else unit}"
+    return f"{int(seconds)} s"
+
+
+def _copies(count: int) -> str:
+    return "1 copy or removal is" if count == 1 else f"{count} copies or removals are"
 
 
 def report_pending(store: ReplicatedStore, root: CID) -> None:
@@ -148,23 +174,31 @@ def report_pending(store: ReplicatedStore, root: CID) -> None:
         )
 
 
-def _place_text(place: Placement) -> str:
+def _place_text(place: Placement, moment: float) -> str:
     state = {True: "pinned", False: "not pinned", None: "unknown (cannot be reached)"}[place.pinned]
     if place.job is not None:
         state += f"; {place.job.action} queued"
+        waited = place.job.waited(moment)
+        if waited is not None:
+            state += f" for {duration(waited)}"
         if place.job.attempts:
             state += f", {place.job.attempts} failed attempt(s), last: {place.job.last_error}"
     return state
 
 
-def _place_json(place: Placement) -> dict[str, object]:
+def _place_json(place: Placement, moment: float) -> dict[str, object]:
     job = place.job
     return {
         "target": place.target,
         "pinned": place.pinned,
         "queued": None
         if job is None
-        else {"action": job.action, "failedAttempts": job.attempts, "lastError": job.last_error},
+        else {
+            "action": job.action,
+            "failedAttempts": job.attempts,
+            "lastError": job.last_error,
+            "waitedSeconds": job.waited(moment),
+        },
     }
 
 

@@ -114,6 +114,14 @@ class EmbeddedStore:
             with contextlib.suppress(CidFormatError):
                 yield CID.parse(path.name)
 
+    def pinned_since(self, cid: CID) -> float | None:
+        """When the content was last pinned (seconds since the epoch; its pin file is written anew each
+        time), or None when it is not pinned."""
+        try:
+            return self._pin_path(cid).stat().st_mtime
+        except FileNotFoundError:
+            return None
+
     def gc(self) -> int:
         """Remove every block no pinned DAG reaches, and leftovers of interrupted writes.
 

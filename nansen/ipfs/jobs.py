@@ -41,9 +41,12 @@ CREATE TABLE IF NOT EXISTS jobs (
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt REAL NOT NULL,
     last_error TEXT,
+    queued_at REAL,
     UNIQUE (cid, target)
 )
 """
+#: Queues made before jobs recorded when they were queued gain the column (NULL: not known).
+_ADD_QUEUED_AT = "ALTER TABLE jobs ADD COLUMN queued_at REAL"
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,20 @@ class Job:
     next_attempt: float
     #: Why the last attempt failed: one sentence naming no content.
     last_error: str | None
+    #: When the job was queued (seconds since the epoch); None for a job queued by an older version.
+    queued_at: float | None = None
+
+    def waited(self, moment: float) -> float | None:
+        """Seconds the job has been queued at ``moment`` (None when not known)."""
+        return None if self.queued_at is None else max(0.0, moment - self.queued_at)
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """How many jobs are queued and how long the oldest has waited (None: nothing queued or not known)."""
+
+    length: int
+    oldest_seconds: float | None
 
 
 class JobQueue:
@@ -74,8 +91,8 @@ class JobQueue:
             for target in targets:
                 db.execute("DELETE FROM jobs WHERE cid = ? AND target = ?", (cid.binary, target))
                 db.execute(
-                    "INSERT INTO jobs (cid, target, action, next_attempt) VALUES (?, ?, ?, ?)",
-                    (cid.binary, target, action, now),
+                    "INSERT INTO jobs (cid, target, action, next_attempt, queued_at) VALUES (?, ?, ?, ?, ?)",
+                    (cid.binary, target, action, now, now),
                 )
 
     def jobs(self, cid: CID | None = None) -> list[Job]:
@@ -86,6 +103,16 @@ class JobQueue:
             else:
                 rows = db.execute("SELECT * FROM jobs WHERE cid = ? ORDER BY id", (cid.binary,)).fetchall()
         return [_job(row) for row in rows]
+
+    def backlog(self) -> Backlog:
+        """The queue's length and the age of its oldest job, without naming any content (for metrics)."""
+        with self._transaction() as db:
+            length, oldest = db.execute("SELECT COUNT(*), MIN(queued_at) FROM jobs").fetchone()
+        return Backlog(length, None if oldest is None else max(0.0, self._clock() - oldest))
+
+    def now(self) -> float:
+        """The queue's clock (seconds since the epoch)."""
+        return self._clock()
 
     def claim(self, job: Job, *, early: bool = False) -> bool:
         """Lease the job if it is due (or, with ``early``, at any time) and nobody else holds it."""
@@ -124,6 +151,9 @@ class JobQueue:
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = FULL")
             db.execute(_SCHEMA)
+            columns = {row["name"] for row in db.execute("PRAGMA table_info(jobs)")}
+            if "queued_at" not in columns:
+                db.execute(_ADD_QUEUED_AT)
             db.execute("BEGIN IMMEDIATE")
             yield db
             db.execute("COMMIT")
@@ -142,4 +172,5 @@ def _job(row: sqlite3.Row) -> Job:
         attempts=row["attempts"],
         next_attempt=row["next_attempt"],
         last_error=row["last_error"],
+        queued_at=row["queued_at"],
     )

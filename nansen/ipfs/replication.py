@@ -24,7 +24,7 @@ from nansen.ipfs.cid import CID
 from nansen.ipfs.embedded import EmbeddedStore
 from nansen.ipfs.errors import ContentNotFound
 from nansen.ipfs.importer import Readable
-from nansen.ipfs.jobs import Action, Job, JobQueue
+from nansen.ipfs.jobs import Action, Backlog, Job, JobQueue
 from nansen.ipfs.store import Stat, Store
 
 #: What reports call the primary.
@@ -73,6 +73,31 @@ class Health:
     def complete(self) -> bool:
         """Pinned everywhere, with nothing queued."""
         return all(place.pinned and place.job is None for place in self.places)
+
+
+@dataclass(frozen=True)
+class Whereabouts:
+    """Where just-stored content is pinned now, and at which targets its copy is still queued."""
+
+    pinned_at: tuple[str, ...]
+    queued_for: tuple[str, ...]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "pinnedAt": list(self.pinned_at),
+            "replicationPending": bool(self.queued_for),
+            "queuedFor": list(self.queued_for),
+        }
+
+
+def whereabouts(store: Store, cid: CID) -> Whereabouts:
+    """Where ``cid`` is pinned: the primary, and each replica whose copy is no longer queued (its
+    confirmed pin, :meth:`ReplicatedStore.put`); a store that is not replicated is the primary alone."""
+    if not isinstance(store, ReplicatedStore):
+        return Whereabouts((PRIMARY,), ())
+    queued = tuple(sorted({job.target for job in store.pending(cid) if job.action == "pin"}))
+    done = tuple(name for name in sorted(store.replicas) if name not in queued)
+    return Whereabouts((PRIMARY, *done), queued)
 
 
 class ReplicatedStore:
@@ -134,6 +159,10 @@ class ReplicatedStore:
     def pending(self, cid: CID) -> list[Job]:
         """The queued jobs for the content."""
         return self.queue.jobs(cid) if self.replicas else []
+
+    def backlog(self) -> Backlog:
+        """How many copies and removals are queued, and how long the oldest has waited."""
+        return self.queue.backlog() if self.replicas else Backlog(0, None)
 
     def sync(self, cid: CID | None = None, *, early: bool = False) -> SyncReport:
         """Try every due job (of one content, if given; every job, due or not, with ``early``)."""

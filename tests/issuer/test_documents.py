@@ -7,6 +7,7 @@ import socket
 import tracemalloc
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,9 +23,12 @@ from issuer.settings import Settings
 from issuer.vault import Vault
 from nansen.crypto import Decryption, SealedKey, SealedKeyError, open_sealed
 from nansen.did.resolver import Resolver
-from nansen.ipfs import CID, EmbeddedStore
+from nansen.ipfs import CID, EmbeddedStore, RpcStore
+from nansen.ipfs.jobs import JobQueue
+from nansen.ipfs.replication import ReplicatedStore
 from nansen.verify import StaticStatusLists, Verifier
 from tests.helpers import HOLDER, STRANGER
+from tests.ipfs.fakes import closed_port
 from tests.issuer.conftest import (
     CountingStore,
     PartnerInfo,
@@ -348,11 +352,30 @@ def test_stores_no_scan_key_cid_or_personal_data(
 
 def test_answer_is_json_with_sealed_key_records(client: TestClient, partner: PartnerInfo) -> None:
     answer = post(client, partner).json()
-    assert set(answer) == {"credential", "sealedKeys", "cid"}
+    assert set(answer) == {"credential", "sealedKeys", "cid", "storage"}
+    assert answer["storage"] == {"pinnedAt": ["embedded"], "replicationPending": False, "queuedFor": []}
     [record] = answer["sealedKeys"]
     assert record["algorithm"] == "X25519-XSalsa20Poly1305-SealedBox"
     assert record["recipient"].startswith(HOLDER.controller + "#z6LS")
     assert json.loads(json.dumps(answer)) == answer
+
+
+def test_answer_says_the_copy_to_a_node_that_is_down_is_still_queued(
+    settings: Settings, partner: PartnerInfo, tmp_path: Path
+) -> None:
+    """The node is down: the scan is pinned in the embedded store (the acknowledgement), and the
+    answer says its copy to the node is queued, not done."""
+    node = RpcStore(closed_port(), timeout=2)
+    store = ReplicatedStore(EmbeddedStore(tmp_path / "ipfs"), [node], JobQueue(tmp_path / "queue.sqlite3"))
+    with TestClient(app_with_store(settings, store)) as client:
+        answer = post(client, partner)
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["storage"] == {
+        "pinnedAt": ["embedded"],
+        "replicationPending": True,
+        "queuedFor": ["kubo"],
+    }
+    assert store.primary.stat(CID.parse(answer.json()["cid"])).pinned
 
 
 def test_large_scan_is_streamed_not_held_in_memory(settings: Settings, store: CountingStore) -> None:

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 
 from nansen.timeutil import format_datetime
 from nansen.verify import VerificationResult
+from service.metrics import record_verdict
 from service.problems import Problem
 from verifier import replay
 from verifier.api.report import vc_api
@@ -68,6 +69,7 @@ def _optional_string(options: dict[str, Any], name: str) -> str | None:
 
 def _answer(result: VerificationResult) -> JSONResponse:
     log.debug("A %s was verified: %s.", result.kind, result.verdict.value)
+    record_verdict(result.verdict.value)
     return JSONResponse(vc_api(result), status_code=200 if result.verified else 400, headers=NO_STORE)
 
 
