@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from nansen import jsonld, status, vcdm
 from nansen.cache import ago
@@ -31,7 +31,11 @@ from nansen.errors import NansenError, StatusListError
 from nansen.jsonutil import check_depth, check_strings
 from nansen.proofs import Expectations, ProofResult, verify_proofs
 from nansen.proofs.dataintegrity import proofs_of
+from nansen.sdjwt.verification import KeyBinding
 from nansen.timeutil import format_datetime, now
+
+if TYPE_CHECKING:
+    from nansen.verify_sdjwt import StatusTokenSource
 
 
 class Outcome(StrEnum):
@@ -156,6 +160,8 @@ class Verifier:
     trust: TrustPolicy | None = None
     limits: Limits = field(default_factory=configured_limits)
     clock: Callable[[], datetime] = now
+    #: Status List Tokens for SD-JWT VCs (IETF Token Status List; `nansen.verify_sdjwt`).
+    status_tokens: StatusTokenSource | None = None
 
     @property
     def skew(self) -> timedelta:
@@ -236,6 +242,20 @@ class Verifier:
                     "holder binding", Outcome.PASSED, "The credentials were presented by their subject."
                 )
         return result
+
+    def verify_sd_jwt(
+        self, text: str, *, nonce: str | None = None, audience: str | None = None, presentation: bool = True
+    ) -> VerificationResult:
+        """An SD-JWT VC, with the same checks and report as a Data Integrity credential.
+
+        As a presentation (the default) a Key Binding JWT by the ``cnf`` key is required, with
+        this ``nonce`` and ``audience`` when given (RFC 9901 §7.3); a copy without one is NOT VALID.
+        ``presentation=False`` verifies it as a credential held, with no holder binding.
+        """
+        from nansen.verify_sdjwt import verify_sd_jwt  # the SD-JWT checks build on this module
+
+        binding = KeyBinding(nonce, audience, self.clock(), self.skew) if presentation else None
+        return verify_sd_jwt(self, text, binding)
 
     def _trust_check(self, credential: dict[str, Any], issuer: str) -> Check:
         if self.trust is None:
