@@ -212,12 +212,15 @@ def _status_check(verifier: Verifier, result: VerificationResult, sd_jwt: SdJwt,
 
 def _disclosure_check(result: VerificationResult, sd_jwt: SdJwt, presented: bool) -> None:
     """Which facts were disclosed, and which the type metadata knows of were not (names, never values)."""
-    disclosed = [str(path[0]) for path in sd_jwt.revealed.disclosed if len(path) == 1]
-    hidden = [name for name in disclosable_claims(sd_jwt.vct) if name not in disclosed]
+    known = disclosable_claims(sd_jwt.vct)
+    found = [str(path[0]) for path in sd_jwt.revealed.disclosed if len(path) == 1]
+    # In the type metadata's order, so the same disclosure reads the same whatever the digests' order.
+    disclosed = [n for n in known if n in found] + [n for n in found if n not in known]
+    hidden = [name for name in known if name not in disclosed]
     shown = ", ".join(disclosed) or "none"
     reason = f"Disclosed: {shown}."
     if hidden:
-        reason += f" Not disclosed: {', '.join(hidden)}."
+        reason += f" Not disclosed (or not in the credential): {', '.join(hidden)}."
     elif sd_jwt.revealed.undisclosed_digests:
         reason += " Some claims may not have been disclosed."
     if presented and not disclosed:

@@ -107,3 +107,16 @@ def _inflate(lst: str) -> bytes:
 def encode(statuses: bytes) -> str:
     """``lst`` for a byte array (issuers and tests)."""
     return b64encode(zlib.compress(statuses, 9))
+
+
+#: Each byte with its bits in the opposite order (0b0000_0001 <-> 0b1000_0000).
+_REVERSED: Final = bytes(int(f"{value:08b}"[::-1], 2) for value in range(256))
+
+
+def from_bitstring(bitstring: bytes) -> bytes:
+    """The Token Status List bytes (``bits`` 1) with the same status at every index as a W3C
+    Bitstring Status List's bitstring: the Bitstring counts index 0 from the most significant bit
+    of the first byte (its §3.3), the Token Status List from the least significant (its §4.1), so
+    each byte's bits are reversed. An issuer that keeps one revocation bitstring can publish it in
+    both forms, and an SD-JWT VC's ``status.status_list.idx`` is then its Bitstring index."""
+    return bitstring.translate(_REVERSED)
