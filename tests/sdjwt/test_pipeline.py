@@ -70,7 +70,9 @@ def test_a_presentation_is_valid_and_says_what_was_not_disclosed() -> None:
         "trust",
     ]
     assert reason(credential, "disclosure").startswith("Disclosed: givenName, familyName, birthDate.")
-    assert "Not disclosed (or not in the credential): documentTitle, birthPlace," in reason(credential, "disclosure")
+    assert "Not disclosed (or not in the credential): documentTitle, birthPlace," in reason(
+        credential, "disclosure"
+    )
     assert "Amina" not in str(result.to_json()["credentials"][0]["checks"])
     assert outcome(result, "holder binding") is Outcome.PASSED
     assert result.document is not None
