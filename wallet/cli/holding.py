@@ -19,6 +19,7 @@ from nansen.ipfs import Store
 from nansen.safehttp import fetch
 from nansen.sdjwt import looks_like_sd_jwt, read
 from nansen.status_source import CachedStatusLists
+from nansen.status_token_source import FetchedStatusTokens
 from nansen.verify import Outcome, StaticStatusLists, StatusListSource, VerificationResult, Verifier
 from wallet import atomic
 from wallet.cli.common import WalletOption, opened, refuse, resolver, scratch, store, trust_source
@@ -73,6 +74,7 @@ def _verifier(did_docs: list[Path], status_lists: list[Path]) -> Iterator[Verifi
             resolver=resolver(directory, documents),
             status_lists=lists,
             trust=source.policy() if source is not None else None,
+            status_tokens=FetchedStatusTokens(),
         )
 
 
