@@ -19,7 +19,7 @@ from typing import Any, Final
 from nansen import vcdm
 from nansen.did import key as did_key
 from nansen.errors import InvalidInput
-from nansen.facts import FACT_TERMS
+from nansen.facts import FACT_TERMS, IdentityFacts
 from nansen.sdjwt import jose
 from nansen.sdjwt.issuance import IssuerKey, issue
 
@@ -69,4 +69,32 @@ def issue_identity_document(
         issued_at=issued_at,
         expires_at=expires_at,
         status=status,
+    )
+
+
+#: The claims of an SD-JWT VC that are about the token, not facts of the document (SD-JWT VC §3.2.2).
+_REGISTERED: Final = frozenset({"iss", "vct", "vct#integrity", "iat", "nbf", "exp", "cnf", "status", "sub"})
+
+
+def identity_facts(claims: Mapping[str, Any]) -> IdentityFacts:
+    """What a page may show of a verified identity SD-JWT VC (the disclosed facts only), and why
+    anything cannot be shown, as `nansen.facts.read_facts` says it of a Data Integrity credential."""
+    if claims.get("vct") != VCT:
+        return IdentityFacts(problems=("The credential is not of a type this page can show.",))
+    problems: list[str] = []
+    kind = claims.get("documentType")
+    if kind not in vcdm.IDENTITY_DOCUMENT_TYPES:
+        problems.append("The identity document is not of exactly one known kind.")
+    if set(claims) - _REGISTERED - {"documentType", *FACT_TERMS}:
+        problems.append("The identity document carries a claim that this page cannot show.")
+    facts: list[tuple[str, str]] = []
+    for term in FACT_TERMS:
+        if term not in claims:
+            continue
+        if isinstance(claims[term], str):
+            facts.append((term, claims[term]))
+        else:
+            problems.append(f"The identity document gives {term} in a form this page cannot show faithfully.")
+    return IdentityFacts(
+        kind if isinstance(kind, str) and not problems[:1] else None, tuple(facts), tuple(problems)
     )

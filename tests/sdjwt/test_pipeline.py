@@ -273,3 +273,20 @@ def test_a_bitstring_status_list_published_as_a_token_status_list_keeps_every_in
     token = StatusListToken(jose.read(status_token(b"\x00"), "t"), 1, from_bitstring(bitstring.to_bytes()))
     for index in [*revoked, 1, 6, 9, len(bitstring) - 2]:
         assert token.status(index) == (1 if index in revoked else 0), index
+
+
+def test_the_facts_a_page_may_show_are_the_disclosed_ones_only() -> None:
+    from nansen.sdjwt.identity import identity_facts
+
+    result = verifier().verify_sd_jwt(presented(), nonce=NONCE, audience=AUDIENCE)
+    assert result.document is not None
+    shown = identity_facts(result.document)
+    assert shown.problems == ()
+    assert shown.document_type == "Passport"
+    assert shown.facts == (("givenName", "Amina"), ("familyName", "Karimi"), ("birthDate", "1990-01-01"))
+    odd = identity_facts({**result.document, "givenName": ["A", "B"], "favouriteColour": "blue"})
+    assert "The identity document carries a claim that this page cannot show." in odd.problems
+    assert "The identity document gives givenName in a form this page cannot show faithfully." in odd.problems
+    assert identity_facts({"vct": "urn:other"}).problems == (
+        "The credential is not of a type this page can show.",
+    )
