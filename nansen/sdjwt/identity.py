@@ -95,6 +95,5 @@ def identity_facts(claims: Mapping[str, Any]) -> IdentityFacts:
             facts.append((term, claims[term]))
         else:
             problems.append(f"The identity document gives {term} in a form this page cannot show faithfully.")
-    return IdentityFacts(
-        kind if isinstance(kind, str) and not problems[:1] else None, tuple(facts), tuple(problems)
-    )
+    document_type = kind if isinstance(kind, str) and kind in vcdm.IDENTITY_DOCUMENT_TYPES else None
+    return IdentityFacts(document_type, tuple(facts), tuple(problems))
