@@ -34,6 +34,7 @@ SD_JWT_ZDICT: Final = ZDICT + "".join(
         '"cnf":{"jwk":{"kty":"OKP","crv":"Ed25519","x":"',
         '"documentType":"Passport","NationalIdentityCard","BirthCertificate","OtherIdentityDocument"',
         '"givenName","familyName","birthDate","birthPlace","nationality","documentNumber","issuingCountry"',
+        '"status":{"status_list":{"idx":,"uri":"https:///status//token"}}',
         '"_sd":["',
         '"],"_sd_alg":"sha-256","exp":',
         '{"iss":"did:web:","did:key:z6Mk","vct":"https://w3id.org/nansen/vct/identity-document/v1","iat":',

@@ -15,7 +15,13 @@ from tests.sdjwt.support import AUDIENCE, HOLDER, NONCE, NOW, THREE, identity_sd
 def test_a_typical_identity_presentation_of_three_facts_fits_version_25_m(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    text = present(identity_sd_jwt(), THREE, HOLDER.jwk, nonce=NONCE, audience=AUDIENCE, issued_at=NOW)
+    # As the issuer makes it: a Token Status List reference to /status/{32 hex digits}/token.
+    status = {
+        "status_list": {"idx": 81234, "uri": "https://issuer.nansen.example/status/" + "7f" * 16 + "/token"}
+    }
+    text = present(
+        identity_sd_jwt(status=status), THREE, HOLDER.jwk, nonce=NONCE, audience=AUDIENCE, issued_at=NOW
+    )
     encoded = encode_sd_jwt(text)
     code = segno.make(encoded, error="m", micro=False)
     with capsys.disabled():
@@ -29,7 +35,11 @@ def test_a_typical_identity_presentation_of_three_facts_fits_version_25_m(
     verified = Verifier(clock=lambda: NOW).verify_sd_jwt(
         decode_sd_jwt(encoded), nonce=NONCE, audience=AUDIENCE
     )
-    assert verified.verdict is Verdict.VALID
+    assert verified.verdict is Verdict.CANNOT_CONFIRM  # every check passed but the status: no list given
+    assert [c.name for c in verified.credentials[0].checks if c.outcome.value != "passed"] == [
+        "status",
+        "trust",
+    ]
 
 
 def test_the_code_read_from_an_image_gives_the_presentation_back(tmp_path: object) -> None:
