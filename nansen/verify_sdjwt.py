@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from nansen.errors import DidDocumentUnavailable, InvalidInput, NansenError
+from nansen.jsonutil import check_strings
 from nansen.sdjwt import issuer_key, jose, status_list
 from nansen.sdjwt.errors import IssuerKeyError, KeyBindingError, TokenStatusError
 from nansen.sdjwt.identity import TYPES_BY_VCT, disclosable_claims
@@ -98,6 +99,7 @@ def _format_check(verifier: Verifier, result: VerificationResult, text: str) -> 
                 f"The input is {size:,} bytes; the limit is {limits.max_document_bytes:,} bytes."
             )
         sd_jwt = read(text, max_depth=limits.max_json_depth)
+        check_strings(sd_jwt.claims)  # as for Data Integrity: no control characters, no integer past 2^53
     except NansenError as error:
         result.add("format", Outcome.FAILED, str(error))
         return None

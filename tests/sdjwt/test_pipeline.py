@@ -290,3 +290,21 @@ def test_the_facts_a_page_may_show_are_the_disclosed_ones_only() -> None:
     assert identity_facts({"vct": "urn:other"}).problems == (
         "The credential is not of a type this page can show.",
     )
+
+
+def test_a_disclosed_value_no_verifier_reads_the_same_is_not_valid() -> None:
+    from nansen.sdjwt import issue
+
+    token = issue(
+        {"givenName": "Amina\u0007", "birthDate": 2**60},
+        vct="https://w3id.org/nansen/vct/identity-document/v1",
+        signer=ISSUER.signer,
+        holder_key=HOLDER.jwk,
+        disclosable=[("givenName",), ("birthDate",)],
+        issued_at=NOW,
+    )
+    result = verifier().verify_sd_jwt(
+        presented(token, [("givenName",), ("birthDate",)]), nonce=NONCE, audience=AUDIENCE
+    )
+    assert result.verdict is Verdict.NOT_VALID
+    assert outcome(result.credentials[0], "format") is Outcome.FAILED
