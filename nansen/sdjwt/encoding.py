@@ -28,13 +28,19 @@ def b64encode(data: bytes) -> str:
 
 
 def b64decode(text: str) -> bytes:
-    """Decode base64url without padding; anything else (padding, other alphabets) is refused."""
+    """Decode base64url without padding (RFC 7515 §2); padding, other alphabets and non-canonical
+    final characters are refused."""
     if not _BASE64URL.fullmatch(text) or len(text) % 4 == 1:
         raise SdJwtFormatError("A value is not base64url without padding.")
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except (binascii.Error, ValueError) as cause:
         raise SdJwtFormatError("A value is not base64url without padding.") from cause
+    if b64encode(data) != text:
+        # Unused bits set in the last character: two texts for the same bytes. Refused, so that a
+        # signature has one text only and nothing keyed on its text can be made new by re-spelling it.
+        raise SdJwtFormatError("A value is not base64url in its canonical form.")
+    return data
 
 
 def json_bytes(value: Any) -> bytes:

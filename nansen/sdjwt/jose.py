@@ -47,6 +47,7 @@ def read(token: str, what: str) -> Jwt:
     parts = token.split(".")
     if len(parts) != 3 or not all(parts):
         raise SdJwtFormatError(f"The {what} is not a compact JWS.")
+    b64decode(parts[2])  # the signature too must be canonical base64url: one text per signature
     header = parse_json(b64decode(parts[0]), f"{what}'s header")
     claims = parse_json(b64decode(parts[1]), f"{what}'s payload")
     if not isinstance(header, dict) or not isinstance(claims, dict):
