@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from nansen import jsonld, status, vcdm
 from nansen.cache import ago
@@ -33,9 +33,6 @@ from nansen.proofs import Expectations, ProofResult, verify_proofs
 from nansen.proofs.dataintegrity import proofs_of
 from nansen.sdjwt.verification import KeyBinding
 from nansen.timeutil import format_datetime, now
-
-if TYPE_CHECKING:
-    from nansen.verify_sdjwt import StatusTokenSource
 
 
 class Outcome(StrEnum):
@@ -125,6 +122,13 @@ class StatusListSource(Protocol):
     """Where status list credentials come from: a cache, an HTTP fetcher, files given offline."""
 
     def get(self, url: str) -> dict[str, Any] | None: ...
+
+
+class StatusTokenSource(Protocol):
+    """Where IETF Status List Tokens (compact JWTs, for SD-JWT VCs) come from: a cache, an HTTPS
+    fetcher (`nansen.status_token_source`), tokens given up front (`nansen.verify_sdjwt`)."""
+
+    def get_token(self, uri: str) -> str | None: ...
 
 
 @runtime_checkable

@@ -14,7 +14,6 @@ discloses no fact is NOT VALID: there would be nothing to confirm.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
 
 from nansen.errors import DidDocumentUnavailable, InvalidInput, NansenError
 from nansen.jsonutil import check_strings
@@ -29,19 +28,13 @@ from nansen.sdjwt.verification import (
     validity_problem,
     verify_issuer_signature,
 )
-from nansen.verify import Check, Outcome, VerificationResult
-
-if TYPE_CHECKING:
-    from nansen.verify import Verifier
+from nansen.verify import Check, Outcome, StatusTokenSource, VerificationResult, Verifier
 
 _UNTRUSTED = "Not checked: the issuer is not trusted."
 _UNOBTAINABLE = "The status list could not be obtained, so the status cannot be confirmed."
 
 
-class StatusTokenSource(Protocol):
-    """Where Status List Tokens (compact JWTs) come from: a cache, an HTTP fetcher, files given offline."""
-
-    def get_token(self, uri: str) -> str | None: ...
+__all__ = ["StaticStatusTokens", "StatusTokenSource", "verify_sd_jwt"]
 
 
 class StaticStatusTokens:
