@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, BinaryIO
@@ -32,7 +32,7 @@ from typing import Any, BinaryIO
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from issuer import audit, issuance, partners, statuslists
+from issuer import audit, issuance, partners, sdjwt, statuslists
 from issuer.models import Document, IssuedCredential, Partner
 from issuer.settings import Settings
 from issuer.vault import Vault
@@ -41,10 +41,11 @@ from nansen.canonical import canonical_json
 from nansen.crypto import CHUNK_SIZE, BlockReader, DocumentKey, Encryption, Recipient, SealedKey, seal
 from nansen.crypto.digest import Digest
 from nansen.errors import InvalidInput, NansenError
+from nansen.facts import FACT_TERMS
 from nansen.ipfs import IpfsError, Store
 from nansen.jsonutil import check_strings
 from nansen.proofs import DEFAULT_SUITE
-from nansen.timeutil import format_datetime
+from nansen.timeutil import format_datetime, parse_datetime
 from service.problems import Problem
 
 #: How the partner saw the original document, and the person (VC Data Model 2.0 §5.6 examples).
@@ -96,6 +97,8 @@ class DocumentRequest:
     document_presence: str | None = None
     subject_presence: str | None = None
     escrow: bool = False
+    #: Answer with the SD-JWT VC of the same facts too (issuer.sdjwt).
+    sd_jwt: bool = False
 
     def __post_init__(self) -> None:
         try:
@@ -118,10 +121,16 @@ class DocumentRequest:
             check_strings(self.facts)
         except InvalidInput as error:
             raise Problem(422, str(error)) from error
+        if self.sd_jwt and not set(self.facts) <= set(FACT_TERMS):
+            # Checked before anything is issued: the SD-JWT VC is signed after the credential.
+            raise Problem(422, "An SD-JWT VC can carry only the identity document's facts.")
 
     def canonical(self) -> bytes:
         """The request in canonical JSON (RFC 8785): two requests are the same when these are."""
-        return canonical_json(asdict(self))
+        fields = asdict(self)
+        if not self.sd_jwt:
+            del fields["sd_jwt"]  # as before the option existed: retries across an upgrade still match
+        return canonical_json(fields)
 
 
 @dataclass(frozen=True)
@@ -148,9 +157,18 @@ class IssuedDocument:
     pinned: Pinned
     #: True when this answers a retried request (same Idempotency-Key) without pinning or issuing.
     replayed: bool
+    #: The SD-JWT VC of the same facts, when the request asked for it (fresh salts on a replay).
+    sd_jwt: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"credential": self.credential, "sealedKeys": self.pinned.sealed_keys, "cid": self.pinned.cid}
+        answer = {
+            "credential": self.credential,
+            "sealedKeys": self.pinned.sealed_keys,
+            "cid": self.pinned.cid,
+        }
+        if self.sd_jwt is not None:
+            answer["sdJwt"] = self.sd_jwt
+        return answer
 
 
 def _assemble(
@@ -351,7 +369,7 @@ def issue(
             session, vault, settings, caller, request, idempotency_key, key_mac, digest
         )
         if isinstance(outcome, IssuedDocument):
-            return outcome
+            return _with_sd_jwt(session, vault, caller, request, outcome)
         claim = outcome
     try:
         try:
@@ -368,4 +386,23 @@ def issue(
         if claim is not None:
             _release(session, claim)
         raise
-    return IssuedDocument(credential, pinned, replayed=False)
+    return _with_sd_jwt(session, vault, caller, request, IssuedDocument(credential, pinned, replayed=False))
+
+
+def _with_sd_jwt(
+    session: Session, vault: Vault, partner: Partner, request: DocumentRequest, issued: IssuedDocument
+) -> IssuedDocument:
+    """The answer with the SD-JWT VC of the same facts, if the request asked for both formats."""
+    if not request.sd_jwt:
+        return issued
+    token = sdjwt.issue_for(
+        session,
+        vault,
+        partner,
+        holder=request.holder,
+        document_type=request.document_type,
+        facts=request.facts,
+        credential=issued.credential,
+        issued_at=parse_datetime(issued.credential["validFrom"]),
+    )
+    return replace(issued, sd_jwt=token)

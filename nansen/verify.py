@@ -33,6 +33,7 @@ from nansen.jsonutil import check_depth, check_strings
 from nansen.proofs import Expectations, ProofResult, verify_proofs
 from nansen.proofs.cryptosuites import suite_label
 from nansen.proofs.dataintegrity import proofs_of, signature_identity
+from nansen.sdjwt.verification import KeyBinding
 from nansen.timeutil import format_datetime, now
 
 
@@ -141,6 +142,13 @@ class StatusListSource(Protocol):
     def get(self, url: str) -> dict[str, Any] | None: ...
 
 
+class StatusTokenSource(Protocol):
+    """Where IETF Status List Tokens (compact JWTs, for SD-JWT VCs) come from: a cache, an HTTPS
+    fetcher (`nansen.status_token_source`), tokens given up front (`nansen.verify_sdjwt`)."""
+
+    def get_token(self, uri: str) -> str | None: ...
+
+
 @runtime_checkable
 class DatedSource(Protocol):
     """A source that knows when it last refreshed what it holds for ``url`` (a cache does)."""
@@ -174,6 +182,8 @@ class Verifier:
     trust: TrustPolicy | None = None
     limits: Limits = field(default_factory=configured_limits)
     clock: Callable[[], datetime] = now
+    #: Status List Tokens for SD-JWT VCs (IETF Token Status List; `nansen.verify_sdjwt`).
+    status_tokens: StatusTokenSource | None = None
 
     @property
     def skew(self) -> timedelta:
@@ -268,6 +278,20 @@ class Verifier:
             else:
                 result.add("holder binding", Outcome.PASSED, bound)
         return result
+
+    def verify_sd_jwt(
+        self, text: str, *, nonce: str | None = None, audience: str | None = None, presentation: bool = True
+    ) -> VerificationResult:
+        """An SD-JWT VC, with the same checks and report as a Data Integrity credential.
+
+        As a presentation (the default) a Key Binding JWT by the ``cnf`` key is required, with
+        this ``nonce`` and ``audience`` when given (RFC 9901 §7.3); a copy without one is NOT VALID.
+        ``presentation=False`` verifies it as a credential held, with no holder binding.
+        """
+        from nansen.verify_sdjwt import verify_sd_jwt  # the SD-JWT checks build on this module
+
+        binding = KeyBinding(nonce, audience, self.clock(), self.skew) if presentation else None
+        return verify_sd_jwt(self, text, binding)
 
     def _trust_check(self, credential: dict[str, Any], issuer: str) -> Check:
         if self.trust is None:

@@ -7,6 +7,7 @@
      "credentials": [{"credential": {…}, "received": "…",
                       "documents": [{"cid": "b…", "digestMultibase": "u…", "key": "u…", "pinned": true}]}],
      "backups": ["b…", …],                                  backups this wallet made and pinned
+     "sdJwts": [{"sdJwt": "eyJ…~…~", "received": "…"}],       SD-JWT VCs (nansen.sdjwt), every disclosure
      "reserved": 2, "duress": null}                         slots: never written / holding the duress wallet
 
 ``reserved`` and ``duress`` are numbers of slots in this wallet's file, so they are not in backups.
@@ -103,6 +104,32 @@ class HeldCredential:
 
 
 @dataclass
+class HeldSdJwt:
+    """An SD-JWT VC as issued (RFC 9901 §4: the issuer-signed JWT and every disclosure, no KB-JWT)."""
+
+    token: str
+    received: str
+
+    @property
+    def id(self) -> str:
+        """A short, stable local identifier: 8 hex digits of the SHA-256 of the issuer-signed JWT."""
+        return hashlib.sha256(self.token.split("~", 1)[0].encode("ascii")).hexdigest()[:8]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"sdJwt": self.token, "received": self.received}
+
+    @classmethod
+    def from_json(cls, data: Any) -> HeldSdJwt:
+        if (
+            not isinstance(data, dict)
+            or not isinstance(data.get("sdJwt"), str)
+            or not data["sdJwt"].isascii()
+        ):
+            raise InvalidInput(_UNREADABLE)
+        return cls(data["sdJwt"], str(data.get("received", "")))
+
+
+@dataclass
 class WalletState:
     master: bytes
     reserved: int
@@ -111,6 +138,7 @@ class WalletState:
     credentials: list[HeldCredential] = field(default_factory=list)
     backups: list[str] = field(default_factory=list)
     duress: int | None = None
+    sd_jwts: list[HeldSdJwt] = field(default_factory=list)
 
     def portable(self) -> dict[str, Any]:
         """Everything but the slot numbers: what a backup keeps."""
@@ -121,6 +149,7 @@ class WalletState:
             "partners": list(self.partners),
             "credentials": [c.to_json() for c in self.credentials],
             "backups": list(self.backups),
+            "sdJwts": [c.to_json() for c in self.sd_jwts],
         }
 
     def to_json(self) -> dict[str, Any]:
@@ -141,6 +170,7 @@ class WalletState:
             credentials=[HeldCredential.from_json(c) for c in data.get("credentials", [])],
             backups=[str(b) for b in data.get("backups", [])],
             duress=duress,
+            sd_jwts=[HeldSdJwt.from_json(c) for c in data.get("sdJwts", [])],
         )
 
     @classmethod

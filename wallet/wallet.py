@@ -26,7 +26,7 @@ from nansen.crypto import BlockReader, Decryption, DocumentKey, Recipient
 from nansen.ipfs import CID, IpfsError, Store
 from nansen.proofs import DEFAULT_SUITE
 from nansen.verify import Verifier
-from wallet import backup, guardians, identity
+from wallet import backup, guardians, identity, sdjwt
 from wallet import store as stores
 from wallet.atomic import locked
 from wallet.container import FILE_NAME, NO_WALLET, SLOTS, WalletFile
@@ -44,7 +44,7 @@ from wallet.identity import Identities
 from wallet.kdf import Argon2Cost, configured_cost, likely_costs
 from wallet.present import document_access, presentation
 from wallet.receive import Issuance, Received, accept
-from wallet.state import MASTER_SIZE, HeldCredential, HeldDocument, WalletState
+from wallet.state import MASTER_SIZE, HeldCredential, HeldDocument, HeldSdJwt, WalletState
 
 MIN_PASSPHRASE: Final = 8
 #: A local identifier may be shortened to this many characters, if no other credential shares them.
@@ -223,6 +223,36 @@ class Wallet:
             raise DocumentUnavailable("This credential has no original document to share.")
         access = document_access(held, recipient) if share_document else None
         return presentation(held, signer, challenge=challenge, domain=domain, access=access, suite=suite)
+
+    # -- SD-JWT VCs (wallet.sdjwt)
+
+    def find_sd_jwt(self, ident: str) -> HeldSdJwt | None:
+        """The SD-JWT VC with this local id (or a prefix of at least 4 characters), if one."""
+        ident = ident.strip()
+        found = [c for c in self.state.sd_jwts if c.id == ident] or (
+            [c for c in self.state.sd_jwts if c.id.startswith(ident)] if len(ident) >= MIN_PREFIX else []
+        )
+        if len(found) > 1:
+            raise UnknownCredential("Several credentials start with this identifier: give more of it.")
+        return found[0] if found else None
+
+    def receive_sd_jwt(self, token: str, verifier: Verifier) -> sdjwt.ReceivedSdJwt:
+        """Verify and keep an SD-JWT VC bound to one of this wallet's keys."""
+        received = sdjwt.accept(token, self.identities, verifier)
+        if any(c.id == received.held.id for c in self.state.sd_jwts):
+            raise CredentialRefused("This credential is already in the wallet.")
+        self.state.sd_jwts.append(received.held)
+        self.save()
+        return received
+
+    def present_sd_jwt(
+        self, ident: str, disclose: Sequence[str], *, nonce: str | None = None, audience: str | None = None
+    ) -> str:
+        """An SD-JWT+KB of the credential, disclosing only the claims named."""
+        held = self.find_sd_jwt(ident)
+        if held is None:
+            raise UnknownCredential("No SD-JWT credential in the wallet has this identifier.")
+        return sdjwt.presentation(held, self.identities, disclose, nonce=nonce, audience=audience)
 
     # -- recovery and coercion
 

@@ -28,7 +28,16 @@ router = APIRouter(tags=["documents"])
 log = logging.getLogger("issuer")
 
 SCAN = "scan"
-_FIELDS = ("holder", "documentType", "facts", "checkMethod", "documentPresence", "subjectPresence", "escrow")
+_FIELDS = (
+    "holder",
+    "documentType",
+    "facts",
+    "checkMethod",
+    "documentPresence",
+    "subjectPresence",
+    "escrow",
+    "sdJwt",
+)
 _REQUIRED = ("holder", "documentType", "facts", "checkMethod")
 _BOOLEANS = {"true": True, "false": False}
 
@@ -58,6 +67,13 @@ _FORM_SCHEMA: dict[str, Any] = {
             "type": "boolean",
             "default": False,
             "description": "The holder chose escrow: the key is sealed to the partner's escrow too.",
+        },
+        "sdJwt": {
+            "type": "boolean",
+            "default": False,
+            "description": "Answer with the SD-JWT VC (dc+sd-jwt) of the same facts too, as `sdJwt`, bound to "
+            "the holder's did:key key; its status is the Token Status List at /status/{id}/token "
+            "(docs/sd-jwt-vc.md).",
         },
     },
 }
@@ -125,6 +141,9 @@ async def parse_request(fields: dict[str, str], limits: Limits) -> documents.Doc
     escrow = _BOOLEANS.get(fields.get("escrow", "false"))
     if escrow is None:
         raise Problem(400, "The escrow field must be 'true' or 'false'.")
+    sd_jwt = _BOOLEANS.get(fields.get("sdJwt", "false"))
+    if sd_jwt is None:
+        raise Problem(400, "The sdJwt field must be 'true' or 'false'.")
     return documents.DocumentRequest(
         holder=fields["holder"],
         document_type=fields["documentType"],
@@ -133,6 +152,7 @@ async def parse_request(fields: dict[str, str], limits: Limits) -> documents.Doc
         document_presence=fields.get("documentPresence"),
         subject_presence=fields.get("subjectPresence"),
         escrow=escrow,
+        sd_jwt=sd_jwt,
     )
 
 

@@ -15,7 +15,8 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Request, Response
 from sqlalchemy import select
 
-from issuer.api.deps import SessionDep, SettingsDep
+from issuer import sdjwt
+from issuer.api.deps import SessionDep, SettingsDep, VaultDep
 from issuer.dids import authority_from_host_header
 from issuer.models import Partner, StatusList
 from service.negotiation import choose
@@ -62,6 +63,19 @@ def status_list(
     if row is None:
         raise Problem(404, "There is no status list at this address.")
     return _cached(row.credential, VC_MEDIA_TYPES, accept, settings.status_max_age, if_none_match)
+
+
+@router.get("/status/{list_id}/token", summary="A status list as an IETF Token Status List")
+def status_list_token(
+    list_id: str,
+    session: SessionDep,
+    vault: VaultDep,
+    settings: SettingsDep,
+    if_none_match: IfNoneMatch = None,
+) -> Response:
+    """The Status List Token (``statuslist+jwt``) an SD-JWT VC's ``status`` names (issuer.sdjwt)."""
+    token = sdjwt.status_list_token(session, vault, settings, list_id)
+    return _cached(token, (sdjwt.MEDIA_TYPE,), None, settings.status_max_age, if_none_match)
 
 
 def _document(

@@ -70,7 +70,13 @@ def verify(
     did_doc: DidDocOption = None,
     status_list: StatusListOption = None,
 ) -> None:
-    """Verify a credential; print every check as JSON. Exit 0 if verified, 1 if not."""
+    """Verify a credential (Data Integrity, or an SD-JWT VC as held); print every check as JSON.
+    Exit 0 if verified, 1 if not."""
     report_verification(
-        "credential", source, did_doc or [], status_list or [], lambda v, d: v.verify_credential(d)
+        "credential",
+        source,
+        did_doc or [],
+        status_list or [],
+        lambda v, d: v.verify_credential(d),
+        lambda v, text: v.verify_sd_jwt(text, presentation=False),
     )

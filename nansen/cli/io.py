@@ -16,6 +16,7 @@ from nansen.did.resolver import Resolver
 from nansen.did.web_resolver import WebResolver
 from nansen.errors import ConfigurationError, InvalidInput, NansenError
 from nansen.keys import SigningKey
+from nansen.sdjwt import looks_like_sd_jwt
 from nansen.verify import StaticStatusLists, VerificationResult, Verifier
 
 #: Exit codes: 0 success; 1 refused (a check failed, the input says something not accepted);
@@ -111,15 +112,28 @@ def report_verification(
     did_docs: list[Path],
     status_lists: list[Path],
     verify: Callable[[Verifier, Any], VerificationResult],
+    verify_sd_jwt: Callable[[Verifier, str], VerificationResult] | None = None,
 ) -> None:
     """Read the input, verify it, print the report as JSON; exit 1 unless it verified (2 when the
-    input or an offline file cannot be read as JSON)."""
+    input or an offline file cannot be read as JSON). An input shaped as an SD-JWT (compact, with
+    ``~``) goes to ``verify_sd_jwt`` when one is given: the same pipeline, the same report."""
     verifier = Verifier(resolver=resolver(did_docs), status_lists=offline_status_lists(status_lists))
-    document = load_json_or_fail(source)
     try:
-        result = verify(verifier, document)
+        data = read_bytes(source)
     except NansenError as error:
-        result = VerificationResult.malformed(kind, str(error))
+        usage_error(str(error))
+    text = data.decode("utf-8", errors="replace")
+    if verify_sd_jwt is not None and looks_like_sd_jwt(text):
+        result = verify_sd_jwt(verifier, text.strip())
+    else:
+        try:
+            document = jsonutil.parse(data)
+        except NansenError as error:
+            usage_error(str(error))
+        try:
+            result = verify(verifier, document)
+        except NansenError as error:
+            result = VerificationResult.malformed(kind, str(error))
     print_json(result.to_json())
     if not result.verified:
         raise typer.Exit(EXIT_REFUSED)

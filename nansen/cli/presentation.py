@@ -60,11 +60,14 @@ def verify(
     did_doc: DidDocOption = None,
     status_list: StatusListOption = None,
 ) -> None:
-    """Verify a presentation and its credentials; print every check as JSON. Exit 0 if verified."""
+    """Verify a presentation and its credentials (or an SD-JWT VC with its Key Binding JWT); print
+    every check as JSON. Exit 0 if verified."""
     report_verification(
         "presentation",
         source,
         did_doc or [],
         status_list or [],
         lambda v, d: v.verify_presentation(d, challenge=challenge, domain=domain),
+        # An SD-JWT+KB: the challenge is the KB-JWT's nonce, the domain its audience (RFC 9901 §7.3).
+        lambda v, text: v.verify_sd_jwt(text, nonce=challenge, audience=domain),
     )

@@ -60,8 +60,8 @@ def decode_presentation(text: str) -> dict[str, Any]:
     return value
 
 
-def _inflate(data: bytes) -> bytes:
-    inflater = zlib.decompressobj(_RAW_DEFLATE, zdict=ZDICT)
+def _inflate(data: bytes, zdict: bytes = ZDICT) -> bytes:
+    inflater = zlib.decompressobj(_RAW_DEFLATE, zdict=zdict)
     try:
         payload = inflater.decompress(data, MAX_PAYLOAD + 1)
     except zlib.error:

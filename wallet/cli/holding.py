@@ -12,18 +12,21 @@ import segno
 import typer
 
 from nansen import jsonutil, vcdm
-from nansen.cli.io import fail, load_identified, print_json, read_json
+from nansen.cli.io import fail, load_identified, print_json, read_bytes
 from nansen.config import configured_limits
 from nansen.errors import NansenError
 from nansen.ipfs import Store
 from nansen.safehttp import fetch
+from nansen.sdjwt import looks_like_sd_jwt, read
 from nansen.status_source import CachedStatusLists
-from nansen.verify import Outcome, StaticStatusLists, StatusListSource, Verifier
+from nansen.status_token_source import FetchedStatusTokens
+from nansen.verify import Outcome, StaticStatusLists, StatusListSource, VerificationResult, Verifier
 from wallet import atomic
 from wallet.cli.common import WalletOption, opened, refuse, resolver, scratch, store, trust_source
 from wallet.receive import Issuance
-from wallet.state import HeldCredential
+from wallet.state import HeldCredential, HeldSdJwt
 from wallet.store import parse_cid
+from wallet.wallet import Wallet
 
 document_app = typer.Typer(help="The original documents of credentials.", no_args_is_help=True)
 
@@ -71,16 +74,20 @@ def _verifier(did_docs: list[Path], status_lists: list[Path]) -> Iterator[Verifi
             resolver=resolver(directory, documents),
             status_lists=lists,
             trust=source.policy() if source is not None else None,
+            status_tokens=FetchedStatusTokens(),
         )
 
 
 def _issuance(source: str) -> Any:
     """The JSON of a file, of standard input (``-``) or of an HTTPS URL (fetched with the hardened
-    client: public addresses only, bounded in size and time)."""
+    client: public addresses only, bounded in size and time); an SD-JWT VC as its text."""
     if source.startswith("https://"):
         limit = configured_limits().max_document_bytes
-        return jsonutil.parse(fetch(source, max_bytes=limit, timeout=30, what="the issuance"))
-    return read_json(source)
+        data = fetch(source, max_bytes=limit, timeout=30, what="the issuance")
+    else:
+        data = read_bytes(source)
+    text = data.decode("utf-8", errors="replace")
+    return text.strip() if looks_like_sd_jwt(text) else jsonutil.parse(data)
 
 
 def receive(
@@ -103,16 +110,45 @@ def receive(
 ) -> None:
     """Verify a credential (and the key of its document) and keep it, if it is for this wallet."""
     with opened(wallet) as held:
-        issuance = Issuance.from_json(_issuance(source))
+        answer = _issuance(source)
+        if isinstance(answer, str):
+            with _verifier(did_doc or [], status_list or []) as verifier:
+                _receive_sd_jwt(held, answer, verifier)
+            return
+        issuance = Issuance.from_json(answer)
         documents = store()
         with _verifier(did_doc or [], status_list or []) as verifier:
             received = held.receive(issuance, verifier, documents)
-        typer.echo(f"Received {received.held.id}: {_summary(received.held)}")
-        for check in received.result.checks:
-            if check.outcome is Outcome.UNKNOWN:
-                typer.echo(f"Warning: {check.reason}", err=True)
+            typer.echo(f"Received {received.held.id}: {_summary(received.held)}")
+            _warn(received.result)
+            # An issuer asked for both formats answers with the SD-JWT VC of the same facts beside.
+            if isinstance(answer, dict) and isinstance(answer.get("sdJwt"), str):
+                _receive_sd_jwt(held, answer["sdJwt"], verifier)
         for document in received.held.documents:
             typer.echo(f"Its original document is {_whereabouts(document.pinned, document.cid, documents)}.")
+
+
+def _warn(result: VerificationResult) -> None:
+    for credential in [result, *result.credentials]:
+        for check in credential.checks:
+            if check.outcome is Outcome.UNKNOWN:
+                typer.echo(f"Warning: {check.reason}", err=True)
+
+
+def _receive_sd_jwt(held: Wallet, token: str, verifier: Verifier) -> None:
+    received = held.receive_sd_jwt(token, verifier)
+    typer.echo(f"Received {received.held.id}: {_sd_jwt_summary(received.held)}")
+    _warn(received.result)
+
+
+def _sd_jwt_summary(held: HeldSdJwt) -> str:
+    """The credential's kind and the claims it can disclose (names, never values)."""
+    try:
+        claims = read(held.token).revealed.disclosed
+    except NansenError:
+        return "SD-JWT VC"
+    names = ", ".join(str(path[0]) for path in claims if len(path) == 1)
+    return f"SD-JWT VC, can disclose: {names}"
 
 
 def _whereabouts(pinned_by_wallet: bool, cid: str, documents: Store) -> str:
@@ -151,6 +187,9 @@ def list_credentials(
                 "documents": len(c.documents),
             }
             for c in held.state.credentials
+        ] + [
+            {"id": c.id, "summary": _sd_jwt_summary(c), "validFrom": c.received, "documents": 0}
+            for c in held.state.sd_jwts
         ]
     if as_json:
         print_json(rows)

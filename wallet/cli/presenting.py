@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -12,6 +13,7 @@ from nansen.crypto import Recipient
 from nansen.errors import NansenError
 from nansen.proofs import DEFAULT_SUITE, SUITES
 from nansen.qr import encode_presentation, qr_png
+from nansen.qr.sdjwt import encode_sd_jwt
 from wallet import atomic
 from wallet.cli.common import WalletOption, opened, refuse, resolver, scratch, trust_source
 from wallet.trustcheck import standing
@@ -41,18 +43,37 @@ def present(
         bool, typer.Option("--json", help="Print the presentation as JSON, not QR text.")
     ] = False,
     suite: Annotated[str, typer.Option("--suite", help="eddsa-rdfc-2022 or eddsa-jcs-2022.")] = DEFAULT_SUITE,
+    disclose: Annotated[
+        str | None,
+        typer.Option(
+            "--disclose",
+            metavar="CLAIM,...",
+            help="An SD-JWT credential: the claims to disclose (comma-separated); nothing else is shown.",
+        ),
+    ] = None,
     wallet: WalletOption = None,
 ) -> None:
-    """Present a credential: signed by the holder's key, bound to the verifier's challenge."""
+    """Present a credential: signed by the holder's key, bound to the verifier's challenge.
+
+    An SD-JWT credential is presented with only the claims named by --disclose and a Key Binding
+    JWT: the challenge is its nonce and the domain (or the verifier's DID) its audience."""
     if suite not in SUITES:
         fail("The cryptosuite must be eddsa-rdfc-2022 or eddsa-jcs-2022.")
+    if verifier is not None:
+        _announce(verifier)
+    if disclose is not None:
+        if share_document:
+            fail("An SD-JWT credential cannot share the original document.")
+        names = [n.strip() for n in disclose.split(",") if n.strip()]
+        with opened(wallet) as held:
+            try:
+                text = held.present_sd_jwt(ident, names, nonce=challenge, audience=domain or verifier)
+            except NansenError as error:
+                refuse(error)
+        _emit(text, encode_sd_jwt, qr, as_json)
+        return
     recipient = None
     if verifier is not None:
-        found = standing(verifier, trust_source())
-        if found.listed:
-            typer.echo(found.message, err=True)
-        else:
-            typer.echo(f"Warning: {found.message}", err=True)
         if share_document:
             try:
                 with scratch() as directory:
@@ -74,15 +95,31 @@ def present(
             recipient=recipient,
             suite=suite,
         )
+    _emit(vp, encode_presentation, qr, as_json)
+
+
+def _announce(verifier: str) -> None:
+    """Whether the verifier the holder named is on the trust list (a warning when it is not)."""
+    found = standing(verifier, trust_source())
+    if found.listed:
+        typer.echo(found.message, err=True)
+    else:
+        typer.echo(f"Warning: {found.message}", err=True)
+
+
+def _emit(presentation: Any, encode: Callable[[Any], str], qr: Path | None, as_json: bool) -> None:
+    """The presentation as QR text (and image), or itself: JSON, or an SD-JWT+KB's compact text."""
     try:
-        text = encode_presentation(vp)
+        text = encode(presentation)
         if qr is not None:
             atomic.replace(qr, [qr_png(text)])
     except OSError as error:
         fail(f"Cannot write {qr}: {error.strerror}.")
     except NansenError as error:
         refuse(error)
-    if as_json:
-        print_json(vp)
-    else:
+    if not as_json:
         typer.echo(text)
+    elif isinstance(presentation, str):
+        typer.echo(presentation)
+    else:
+        print_json(presentation)
