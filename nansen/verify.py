@@ -356,6 +356,8 @@ class Verifier:
         A proof whose signer's DID document cannot be had is unknown, not failed: nothing says
         it is forged (Data Integrity 1.0 §4.4 cannot be completed without the key).
         """
+        if result.kind == "credential":
+            document = _each_proof_once(document)
         if _repeats_a_proof(document):
             result.add("proof", Outcome.FAILED, f"The {result.kind} carries the same proof more than once.")
             return []
@@ -500,6 +502,26 @@ def _named_signers(document: dict[str, Any]) -> set[str]:
         return set()  # the proof check refuses it
     methods = (p.get("verificationMethod") for p in proofs)
     return {m.split("#", 1)[0] for m in methods if isinstance(m, str)}
+
+
+def _each_proof_once(credential: dict[str, Any]) -> dict[str, Any]:
+    """The credential with each of its identical proofs kept once (a proof set, Data Integrity 1.0
+    §2.1.2).
+
+    One key signing the same document with the same options in the same second makes the same
+    proof twice (Ed25519 is deterministic; the W3C eddsa suite's proof-set input is such a pair).
+    The copy adds no signer, and a credential's proofs key no single-use check, so it is verified
+    once. A presentation's proofs do key one: there a copy is refused, and so, here as there, are
+    two different proof objects carrying one signature.
+    """
+    try:
+        proofs = proofs_of(credential)
+    except NansenError:
+        return credential  # the proof check refuses it
+    once = list({json.dumps(p, sort_keys=True): p for p in proofs}.values())
+    if len(once) == len(proofs):
+        return credential
+    return {**credential, "proof": once[0] if len(once) == 1 else once}
 
 
 def _repeats_a_proof(document: dict[str, Any]) -> bool:
