@@ -31,7 +31,7 @@ from nansen.errors import (
     NansenError,
     UndefinedTermError,
 )
-from nansen.proofs.cryptosuites import suite_named
+from nansen.proofs.cryptosuites import suite_of_proof
 from nansen.proofs.dataintegrity import _proof_config, _without_proof, proofs_of
 from tests.conftest import VECTORS, load_json
 
@@ -95,7 +95,7 @@ def vector_documents() -> list[tuple[str, dict[str, Any]]]:
         name = str(path.relative_to(VECTORS))
         found.append((name, data))
         for number, proof in enumerate(proofs_of(data)):
-            suite = suite_named(proof.get("cryptosuite"))
+            suite = suite_of_proof(proof)
             config, unsecured = _proof_config(suite, proof, _without_proof(data))
             found.append((f"{name}#config{number}", config))
             found.append((f"{name}#unsecured{number}", unsecured))
