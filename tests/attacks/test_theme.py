@@ -178,7 +178,16 @@ def test_the_verdicts_colours_are_not_themeable() -> None:
 def test_the_theme_is_served_by_the_service_under_its_csp(tmp_path: Path) -> None:
     loaded = load(make_theme(tmp_path / "theme", logo=("logo.svg", GOOD_SVG.encode())))
     with service(sqlite_url(tmp_path), tmp_path, theme=loaded) as running:
+        default = running.client.get(f"{running.url}/")  # no ?lang=, no Accept-Language: the theme's
+        assert '<html lang="fr" dir="ltr">' in default.text
+        assert (
+            running.client.get(f"{running.url}/", headers={"Accept-Language": "uk"}).headers[
+                "content-language"
+            ]
+            == "uk"
+        )
         page = running.client.get(f"{running.url}/?lang=ar")
+        assert '<html lang="ar" dir="rtl">' in page.text
         assert '<link rel="stylesheet" href="/theme/theme.css">' in page.text
         assert '<img class="logo" src="/theme/logo" alt="">' in page.text
         assert "style=" not in page.text  # no inline style: the CSP stays style-src 'self'
