@@ -30,9 +30,7 @@ SEAL_REVISION = "r0003"
 
 def config() -> Config:
     """The Alembic configuration; pass a connection in ``attributes["connection"]`` to run a command."""
-    alembic_config = Config()
-    alembic_config.set_main_option("script_location", str(MIGRATIONS))
-    return alembic_config
+    return migrations.alembic_config(MIGRATIONS)
 
 
 def upgrade(engine: Engine, vault: Vault) -> None:

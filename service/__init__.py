@@ -1,8 +1,13 @@
 """What every Nansen service shares (DESIGN.md §2): the layer between the core and the roles.
 
-The roles import it; the core does not. It starts small: running a service with bounded request
-heads (:mod:`service.serve`), large JSON bodies parsed off the event loop one at a time
-(:mod:`service.parsing`), the files a service creates kept private (:mod:`service.files`), what a
-`migrate` command says it did (:mod:`service.migrations`), and the media type an answer is served
-as (:mod:`service.negotiation`).
+The roles import it and keep only what is theirs; the core does not. Running a service with
+bounded request heads (:mod:`service.serve`, :mod:`service.limits`), bounded request bodies and
+JSON bodies (:mod:`service.bodies`), large JSON bodies parsed off the event loop one at a time
+(:mod:`service.parsing`), problem responses (:mod:`service.problems`, RFC 9457), settings read
+from the environment (:mod:`service.settings`), the files a service creates kept private
+(:mod:`service.files`), Alembic helpers and what a `migrate` command says it did
+(:mod:`service.migrations`), the media type an answer is served as (:mod:`service.negotiation`),
+the pages' security headers and theme routes (:mod:`service.pages`), their languages
+(:mod:`service.i18n`; ``nansen i18n check`` in :mod:`service.i18n_check`) and the organisation's
+look (:mod:`service.theme`).
 """

@@ -26,7 +26,7 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache, cached_property
+from functools import cache
 from pathlib import Path
 from typing import Final
 
@@ -95,6 +95,18 @@ class Gap:
         return f"{self.key}: {self.problem}"
 
 
+@cache
+def _load(directory: Path) -> Mapping[str, Mapping[str, Message]]:
+    found: dict[str, dict[str, Message]] = {}
+    for path in sorted(directory.glob("*.json")):
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+        found[path.stem] = {
+            str(key): {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else str(value)
+            for key, value in loaded.items()
+        }
+    return found
+
+
 @dataclass(frozen=True)
 class Catalogues:
     """The catalogues of one service: ``<directory>/<lang>.json``."""
@@ -103,19 +115,10 @@ class Catalogues:
     #: The language shown when neither the person nor the browser names one there is a catalogue for.
     default: str = ENGLISH
 
-    @cached_property
+    @property
     def entries(self) -> Mapping[str, Mapping[str, Message]]:
-        """Every catalogue, by language tag (the file's name)."""
-        found: dict[str, dict[str, Message]] = {}
-        for path in sorted(self.directory.glob("*.json")):
-            loaded = json.loads(path.read_text(encoding="utf-8"))
-            found[path.stem] = {
-                str(key): {str(k): str(v) for k, v in value.items()}
-                if isinstance(value, dict)
-                else str(value)
-                for key, value in loaded.items()
-            }
-        return found
+        """Every catalogue, by language tag (the file's name); read once per folder."""
+        return _load(self.directory)
 
     def languages(self) -> dict[str, str]:
         """Each language, by tag, named in itself (its catalogue's ``language.name``)."""

@@ -6,10 +6,20 @@ new database, an older one and a current one are told apart by the revision befo
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
+
+
+def alembic_config(script_location: Path) -> Config:
+    """Alembic's configuration for a role's migrations folder, in code (no alembic.ini); pass a
+    connection in ``attributes["connection"]`` to run a command."""
+    config = Config()
+    config.set_main_option("script_location", str(script_location))
+    return config
 
 
 def revision_of(connection: Connection, version_table: str) -> str | None:

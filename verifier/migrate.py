@@ -18,9 +18,7 @@ VERSION_TABLE = "alembic_version"
 
 
 def _config() -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    return config
+    return migrations.alembic_config(MIGRATIONS)
 
 
 def upgrade(engine: Engine) -> None:

@@ -16,6 +16,7 @@ from PIL import Image
 from nansen.errors import ConfigurationError
 from service import theme
 from service.theme import MAX_LOGO_BYTES, contrast_ratio, load
+from tests.verifier.support import service, sqlite_url
 
 GOOD_SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><defs><linearGradient id="g">'
@@ -159,3 +160,51 @@ def test_each_service_refuses_a_bad_theme_at_start_up_in_one_line(tmp_path: Path
     assert done.returncode == 2, done.stderr
     assert "NANSEN_THEME_DIR: the SVG logo holds a script element" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+VERIFIER_CSS = Path(__file__).resolve().parents[2] / "verifier" / "pages" / "static" / "verifier.css"
+
+
+def test_the_verdicts_colours_are_not_themeable() -> None:
+    """VALID, NOT VALID and CANNOT CONFIRM look the same at every shelter: no rule of the verdict or
+    of a check's outcome takes a theme's colour."""
+    rules = [
+        line for line in VERIFIER_CSS.read_text().splitlines() if line.startswith((".verdict", ".outcome-"))
+    ]
+    assert len(rules) >= 8
+    assert all("var(" not in rule for rule in rules), rules
+
+
+def test_the_theme_is_served_by_the_service_under_its_csp(tmp_path: Path) -> None:
+    loaded = load(make_theme(tmp_path / "theme", logo=("logo.svg", GOOD_SVG.encode())))
+    with service(sqlite_url(tmp_path), tmp_path, theme=loaded) as running:
+        default = running.client.get(f"{running.url}/")  # no ?lang=, no Accept-Language: the theme's
+        assert '<html lang="fr" dir="ltr">' in default.text
+        assert (
+            running.client.get(f"{running.url}/", headers={"Accept-Language": "uk"}).headers[
+                "content-language"
+            ]
+            == "uk"
+        )
+        page = running.client.get(f"{running.url}/?lang=ar")
+        assert '<html lang="ar" dir="rtl">' in page.text
+        assert '<link rel="stylesheet" href="/theme/theme.css">' in page.text
+        assert '<img class="logo" src="/theme/logo" alt="">' in page.text
+        assert "style=" not in page.text  # no inline style: the CSP stays style-src 'self'
+        assert "style-src 'self'" in page.headers["content-security-policy"]
+        css = running.client.get(f"{running.url}/theme/theme.css")
+        assert css.headers["content-type"] == "text/css; charset=utf-8"
+        assert "--theme-accent: #1d4e89;" in css.text
+        logo = running.client.get(f"{running.url}/theme/logo")
+        assert logo.headers["content-type"] == "image/svg+xml"
+        assert logo.headers["x-content-type-options"] == "nosniff"
+        assert "sandbox" in logo.headers["content-security-policy"]
+        assert logo.content == GOOD_SVG.encode()
+
+
+def test_without_a_theme_there_is_no_logo_and_a_neutral_name(tmp_path: Path) -> None:
+    with service(sqlite_url(tmp_path), tmp_path) as running:
+        page = running.client.get(f"{running.url}/")
+        assert "Nansen verifier" in page.text
+        assert "/theme/logo" not in page.text
+        assert running.client.get(f"{running.url}/theme/logo").status_code == 404

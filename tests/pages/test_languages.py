@@ -22,6 +22,7 @@ from tests.attacks.test_theme import GOOD_SVG, make_theme
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.helpers import HOLDER
 from tests.issuer.conftest import LiveServer, add_partner
+from tests.issuer.payloads import png
 from tests.verifier.issuing import signed_credential
 from tests.verifier.pictures import artifacts
 from tests.verifier.support import service, sqlite_url
@@ -86,6 +87,11 @@ def test_verifier_pages(browser: Browser, tmp_path: Path, theme: Theme | None, l
         check_page(page, lang, theme, "verifier-verdict")
         if lang != "en":  # the pipeline's reasons are translated, the English detail kept beside them
             assert page.locator("td small.detail[lang=en][dir=ltr]").count() > 0
+        page.goto(f"{running.url}/?lang={lang}")
+        with page.expect_navigation():
+            page.click("form[action^='/verify-page'] button[type=submit]")  # nothing pasted
+        page.wait_for_selector("p.error[role=alert]")
+        check_page(page, lang, theme, "verifier-error")
         page.context.close()
 
 
@@ -114,4 +120,21 @@ def test_console_pages(browser: Browser, live_server: LiveServer, theme: Theme |
     check_page(page, lang, theme, "console-upload")
     holder = page.locator("bdi.did")
     assert holder.get_attribute("dir") == "ltr"  # a DID stays left to right inside Arabic
+    page.set_input_files("#scan", {"name": "passport.png", "mimeType": "image/png", "buffer": png(120, 80)})
+    page.select_option("#documentType", "Passport")
+    page.fill("#givenName", "Amina")
+    page.fill("#familyName", "Haddad")
+    page.fill("#birthDate", "1990-04-01")
+    page.fill("#documentNumber", "N0123456")
+    page.fill("#issuingCountry", "SY")
+    page.fill("#checkMethod", "Original inspected under UV light")
+    page.click("main button[type=submit]")
+    page.wait_for_selector("#credential-id")
+    check_page(page, lang, theme, "console-issued")
+    page.goto("/console/credentials")
+    assert page.locator("tr[data-credential]").count() == 1
+    check_page(page, lang, theme, "console-listed")
+    page.locator("tr[data-credential] button").first.click()
+    page.wait_for_selector("main button.danger, main form")
+    check_page(page, lang, theme, "console-confirm")
     context.close()

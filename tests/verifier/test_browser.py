@@ -201,3 +201,25 @@ def test_without_a_camera_the_page_offers_upload_and_paste(
         page.click("text=Check the photo")
         page.wait_for_selector("[data-verdict]")
         assert verdict_of(page) == "VALID"
+
+
+def test_in_arabic_the_verdict_and_the_original_are_laid_out_right_to_left(
+    playwright: Playwright, scanning: Scanning
+) -> None:
+    document = store_document(scanning.store)
+    signed = credential(scanning.status_base, related_resource=[document.resource])
+    presentation = presentation_at(signed, scanning.clock.moment, access=document.access(signed["id"]))
+    with scanning.scanned(playwright, presentation, lang="ar") as page:
+        assert verdict_of(page) == "VALID"
+        assert page.get_attribute("html", "dir") == "rtl"
+        assert "صالحة" in page.inner_text("#result [data-verdict]")
+        assert "جواز سفر" in page.inner_text("#result")  # Passport
+        # The attested facts keep their own direction inside the right-to-left page.
+        number = page.locator("dl.facts dd bdi", has_text="N0123456")
+        assert number.evaluate("e => getComputedStyle(e).direction") == "ltr"
+        screenshot(page, "valid-ar")
+        with page.expect_navigation():
+            page.click("text=افتح المستند الأصلي")
+        assert page.get_attribute("html", "dir") == "rtl"
+        page.wait_for_selector(".original img")
+        screenshot(page, "original-ar")
