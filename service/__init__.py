@@ -8,6 +8,8 @@ from the environment (:mod:`service.settings`), the files a service creates kept
 (:mod:`service.files`), Alembic helpers and what a `migrate` command says it did
 (:mod:`service.migrations`), the media type an answer is served as (:mod:`service.negotiation`),
 the pages' security headers and theme routes (:mod:`service.pages`), their languages
-(:mod:`service.i18n`; ``nansen i18n check`` in :mod:`service.i18n_check`) and the organisation's
-look (:mod:`service.theme`).
+(:mod:`service.i18n`; ``nansen i18n check`` in :mod:`service.i18n_check`), the organisation's
+look (:mod:`service.theme`), liveness and readiness (:mod:`service.health`), Prometheus metrics (:mod:`service.metrics`), a
+lost database answered with 503 (:mod:`service.dbfaults`) and running several worker processes
+(:mod:`service.workers`).
 """

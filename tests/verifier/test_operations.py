@@ -6,17 +6,21 @@ from __future__ import annotations
 import logging
 import os
 import re
+import secrets
 import shutil
 import sqlite3
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import httpx
 import pytest
+from sqlalchemy import create_engine, make_url, text
 
 import verifier.db
 from nansen.cache import JsonCache
 from tests.helpers import PARTNER, signed_credential
-from tests.verifier.support import Service, service, sqlite_url, status_entries
+from tests.verifier.support import Service, postgres_schema, service, sqlite_url, status_entries
 
 TOKEN = "metrics-" + "3" * 40
 SCRAPE = {"Authorization": f"Bearer {TOKEN}"}
@@ -110,4 +114,44 @@ def test_sqlite_locked_is_503_with_retry_after(
             holder.execute("ROLLBACK")
             holder.close()
         assert running.client.post(running.url + "/challenges").status_code == 200
+    assert "[parameters:" not in caplog.text
+
+
+def test_postgresql_connections_terminated_mid_burst_get_answers_not_dropped_connections(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The service's own connections (found by their application name) are terminated again and
+    again while clients ask for challenges: each request is answered, done or 503."""
+    caplog.set_level(logging.DEBUG)
+    name = f"nansen-ops-{secrets.token_hex(4)}"
+    with postgres_schema() as url:
+        own = (
+            make_url(url).update_query_dict({"application_name": name}).render_as_string(hide_password=False)
+        )
+        admin = create_engine(make_url(url), isolation_level="AUTOCOMMIT")
+        try:
+            with service(own, tmp_path) as running, ThreadPoolExecutor(6) as pool:
+
+                def ask(_index: int) -> httpx.Response:
+                    return running.client.post(running.url + "/challenges")
+
+                burst = [pool.submit(ask, index) for index in range(60)]
+                for _ in range(5):
+                    with admin.connect() as connection:
+                        connection.execute(
+                            text(
+                                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = :n"
+                            ),
+                            {"n": name},
+                        )
+                    time.sleep(0.05)
+                answers = [future.result() for future in burst]
+                assert running.client.post(running.url + "/challenges").status_code == 200
+        finally:
+            admin.dispose()
+    for answer in answers:
+        assert answer.status_code in (200, 503), answer.text
+        if answer.status_code == 503:
+            assert answer.headers["retry-after"] == "5"
+            assert answer.headers["content-type"] == "application/problem+json"
     assert "[parameters:" not in caplog.text
