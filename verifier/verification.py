@@ -108,9 +108,15 @@ def check_scanned(
 def check_facts(result: VerificationResult) -> None:
     """On a credential's result, for a page: a ``facts`` check (`nansen.facts`) when its issuer's
     signature and key verified; otherwise no facts are read, and its trust is not judged, since
-    the issuer it names is not known to have issued it (a forger may name a trusted partner)."""
+    the issuer it names is not known to have issued it (a forger may name a trusted partner),
+    unless it failed already: an untrusted issuer is never VALID."""
     if result.document is None or not (_passed(result, "proof") and _passed(result, "issuer key")):
-        result.checks = [_UNJUDGED_TRUST if c.name == "trust" else c for c in result.checks]
+        # A trust check that failed stays: the signature went unchecked *because* the issuer it
+        # names is untrusted, and replacing that failure would leave nothing failed (VALID).
+        result.checks = [
+            _UNJUDGED_TRUST if c.name == "trust" and c.outcome is not Outcome.FAILED else c
+            for c in result.checks
+        ]
         result.add("facts", Outcome.NOT_CHECKED, "Not read: the issuer's signature or key did not verify.")
         return
     problems = facts_of(result).problems
