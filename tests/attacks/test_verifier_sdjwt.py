@@ -37,6 +37,7 @@ from tests.verifier.sdjwt_issuing import (
 )
 from tests.verifier.support import DOMAIN, Service, service, sqlite_url
 from verifier.dependencies import get_status_tokens
+from verifier.settings import Presentations
 
 pytest_plugins = ["tests.httpsserver"]
 
@@ -295,3 +296,41 @@ def test_the_other_form_of_an_es256_key_binding_signature_is_the_same_presentati
     again = scanning.scan(other)
     assert again.status_code == 400
     assert check(again, "replay")["outcome"] == "failed"
+
+
+def enveloped(text: str) -> dict[str, Any]:
+    return {"type": "EnvelopedVerifiablePresentation", "id": "data:application/dc+sd-jwt," + text}
+
+
+def test_a_relying_party_gives_the_nonce_and_audience_and_pages_keep_their_own(
+    tmp_path: Path, https: Server, client_tls: ssl.SSLContext
+) -> None:
+    settings = {**trust_settings(tmp_path), "presentations": Presentations.RELYING_PARTY}
+    with service(sqlite_url(tmp_path), tmp_path, **settings) as running:
+        tokens = status_tokens_of(client_tls, running.clock)
+        running.app.dependency_overrides[get_status_tokens] = lambda: tokens
+        moment = running.clock.moment
+        token = sd_jwt(moment, serve_status_token(https, moment))
+        mine = presented(token, moment, nonce="rp-nonce", audience="https://rp.example")
+        valid = running.verify_presentation(
+            enveloped(mine), challenge="rp-nonce", domain="https://rp.example"
+        )
+        assert valid.status_code == 200, valid.text
+        assert check(valid, "challenge")["outcome"] == "passed"
+        other_nonce = running.verify_presentation(
+            enveloped(mine), challenge="another", domain="https://rp.example"
+        )
+        assert "nonce is not the one" in check(other_nonce, "holder binding")["reason"]
+        no_domain = running.verify_presentation(enveloped(mine), challenge="rp-nonce")
+        assert no_domain.status_code == 400
+        assert check(no_domain, "domain")["outcome"] == "failed"
+        no_challenge = running.verify_presentation(enveloped(mine))
+        assert no_challenge.status_code == 400
+        assert no_challenge.json()["type"].endswith("#challenge-required")
+        # The scan flow never takes the relying party's path: that nonce is not one this verifier issued.
+        scanned = running.client.post(
+            f"{running.url}/scan",
+            files={"image": ("qr.jpg", camera_jpeg(encode_sd_jwt(mine)), "image/jpeg")},
+        )
+        assert scanned.status_code == 400
+        assert check(scanned, "holder binding")["outcome"] == "failed"  # aud is not this verifier's domain
