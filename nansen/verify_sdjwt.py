@@ -176,8 +176,11 @@ def _status_check(verifier: Verifier, result: VerificationResult, sd_jwt: SdJwt,
         return
     source = verifier.status_tokens
     token = source.get_token(reference.uri) if source is not None else None
+    # When the list was fetched, for a page to say how fresh the status is, or how old the copy
+    # that can no longer be used is (a cache knows).
+    at = source.refreshed_at(reference.uri) if isinstance(source, DatedSource) else None
     if token is None:
-        result.add("status", Outcome.UNKNOWN, _UNOBTAINABLE)
+        result.add("status", Outcome.UNKNOWN, _UNOBTAINABLE, at)
         return
     try:
         listed = status_list.read_token(token, reference.uri, moment, verifier.skew)
@@ -195,8 +198,6 @@ def _status_check(verifier: Verifier, result: VerificationResult, sd_jwt: SdJwt,
     except TokenStatusError as error:
         result.add("status", Outcome.FAILED, str(error))
         return
-    # When the list was fetched, for a page to say how fresh the status is (a cache knows).
-    at = source.refreshed_at(reference.uri) if isinstance(source, DatedSource) else None
     if value == status_list.VALID:
         result.add("status", Outcome.PASSED, "The credential is not revoked or suspended.", at)
     elif value == status_list.INVALID:

@@ -248,6 +248,7 @@ def test_a_status_list_past_its_ttl_and_grace_cannot_confirm(scanning: Scanning)
     stale = scanning.scan(presented(token, scanning.running.clock.moment), html=True)
     assert verdict_of(stale) == "CANNOT CONFIRM"
     assert "The status list could not be obtained" in stale.text
+    assert "2 days ago" in stale.text  # how old the copy that can no longer be used is
 
 
 def test_an_enveloped_presentation_must_carry_an_sd_jwt(scanning: Scanning) -> None:
