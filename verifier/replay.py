@@ -114,6 +114,13 @@ def signature_digests(presentation: dict[str, Any]) -> list[str]:
     return sorted(digest(multibase.encode_base58btc(signature)) for signature in signatures)
 
 
+def key_binding_digest(signature: bytes) -> str:
+    """The digest under which a one-way SD-JWT presentation is remembered: its Key Binding JWT's
+    signature bytes (RFC 9901 §4.3), decoded from canonical base64url and, for ES256, in low-S form
+    (`verifier.sdjwt_checks`), so that no re-spelling of one signing makes it new."""
+    return digest("kb-jwt\n" + multibase.encode_base58btc(signature))
+
+
 def presentation_digest(presentation: dict[str, Any]) -> str:
     """The digest of what the holder signed: its signatures (`signature_digests`), one per line."""
     return digest("\n".join(signature_digests(presentation)))
