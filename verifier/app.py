@@ -17,6 +17,7 @@ from verifier import api, pages, problems, replay, scan
 from verifier.body import BodyLimit
 from verifier.db import create_db_engine
 from verifier.migrate import upgrade
+from verifier.openid4vp import api as openid4vp
 from verifier.scan import SCAN_PATH
 from verifier.services import build_services
 from verifier.settings import Settings
@@ -79,4 +80,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(api.router)
     app.include_router(scan.router)
     app.include_router(pages.router)
+    app.include_router(openid4vp.router)
     return app
