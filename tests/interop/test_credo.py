@@ -1,0 +1,134 @@
+"""Credo 0.6.3 (@credo-ts/core, @credo-ts/openid4vc, @credo-ts/askar from npm, in ``credo/``) as a
+holder against the real issuer: it takes a partner's offer with the PIN over OpenID4VCI, in a real
+node process, and its SD-JWT VC is VALID in Nansen's pipeline. Installed by ``./dev setup`` with
+NOTES.md's askar workaround (README.md here)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import httpx
+import pytest
+import trustme
+
+from nansen.openid4vc.names import SD_JWT
+from nansen.sdjwt import read
+from nansen.verify import Verdict
+from tests.wallet.services import Issuer, Trust, client_context, issuer_service
+
+HERE = Path(__file__).resolve().parent / "credo"
+INSTALL = "./dev setup"
+FACTS = {
+    "documentNumber": "N0123456",
+    "givenName": "Amina",
+    "familyName": "Haddad",
+    "birthDate": "1990-04-01",
+    "issuingCountry": "SY",
+}
+
+
+class Credo:
+    """A Credo agent in a node process: one JSON command a line in, one JSON answer a line out."""
+
+    def __init__(self, script: str, ca_file: Path) -> None:
+        if shutil.which("node") is None or not (HERE / "node_modules" / "@credo-ts" / "openid4vc").is_dir():
+            pytest.fail(f"Credo is not installed in {HERE}: run `{INSTALL}`.", pytrace=False)
+        self.process = subprocess.Popen(
+            ["node", script],
+            cwd=HERE,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={"PATH": "/usr/bin:/bin:/usr/local/bin", "NODE_EXTRA_CA_CERTS": str(ca_file)},
+        )
+        self.hello = self._line()
+
+    def _line(self) -> dict[str, Any]:
+        stdout: IO[str] | None = self.process.stdout
+        assert stdout is not None
+        line = stdout.readline()
+        if not line:
+            pytest.fail("The Credo process ended without an answer.", pytrace=False)
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+    def ask(self, command: str, **arguments: Any) -> dict[str, Any]:
+        stdin = self.process.stdin
+        assert stdin is not None
+        stdin.write(json.dumps({"command": command, **arguments}) + "\n")
+        stdin.flush()
+        return self._line()
+
+    def close(self) -> None:
+        self.process.kill()
+        self.process.wait(timeout=30)
+
+
+@pytest.fixture
+def ca(tmp_path: Path) -> tuple[trustme.CA, Path]:
+    authority = trustme.CA()
+    ca_file = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(ca_file))
+    return authority, ca_file
+
+
+@pytest.fixture
+def partner(tmp_path: Path, ca: tuple[trustme.CA, Path], monkeypatch: pytest.MonkeyPatch) -> Iterator[Issuer]:
+    with issuer_service(tmp_path / "issuer", ca[0], monkeypatch) as issuer:
+        yield issuer
+
+
+@pytest.fixture
+def holder(ca: tuple[trustme.CA, Path]) -> Iterator[Credo]:
+    credo = Credo("holder.mjs", ca[1])
+    yield credo
+    credo.close()
+
+
+def offer(partner: Issuer, authority: trustme.CA, holder_did: str, configurations: list[str]) -> dict[str, Any]:
+    auth = {"Authorization": f"Bearer {partner.api_key}"}
+    with httpx.Client(verify=client_context(authority), timeout=60) as http:
+        issued = http.post(
+            f"{partner.url}/documents",
+            files={"scan": ("passport.png", b"\x89PNG\r\n\x1a\n" + bytes(256), "image/png")},
+            data={
+                "holder": holder_did,
+                "documentType": "Passport",
+                "facts": json.dumps(FACTS),
+                "checkMethod": "Original inspected",
+            },
+            headers=auth,
+        )
+        assert issued.status_code == 201, issued.text
+        made = http.post(
+            f"{partner.url}/openid4vci/offers",
+            json={"credential": issued.json()["credential"], "configurations": configurations},
+            headers=auth,
+        )
+    assert made.status_code == 201, made.text
+    answer: dict[str, Any] = made.json()
+    return answer
+
+
+def test_credo_takes_the_sd_jwt_vc_with_the_pin_and_it_is_valid_here(
+    partner: Issuer, ca: tuple[trustme.CA, Path], holder: Credo, tmp_path: Path
+) -> None:
+    made = offer(partner, ca[0], holder.hello["did"], [SD_JWT])
+    received = holder.ask("receive", offer=made["credentialOffer"], pin=made["txCode"], configurations=[SD_JWT])
+    assert received["ok"], received.get("error")
+    (kept,) = received["kept"]
+    assert kept["format"] == "SdJwtVcRecord"
+    token = kept["credential"]
+    assert read(token).claims["givenName"] == "Amina"
+    result = Trust(ca[1], tmp_path / "cache").verifier().verify_sd_jwt(token, presentation=False)
+    assert result.verdict is not Verdict.NOT_VALID, result.to_json()
+    assert result.check("proof") is not None
+
+    again = holder.ask("receive", offer=made["credentialOffer"], pin=made["txCode"], configurations=[SD_JWT])
+    assert not again["ok"]
+    assert "has been used" in again["error"]
