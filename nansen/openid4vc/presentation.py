@@ -1,27 +1,28 @@
-"""OpenID4VP 1.0 what the verifier and the wallet share: the request URI, the request object, and
+"""OpenID4VP 1.0, what the verifier and the wallet share: the request URI, the request object, and
 the DCQL query for an identity document (§5, §6, §8.2).
 
-Nansen's verifier uses the ``redirect_uri:`` client identifier prefix (§5.9.3): the client id is
-``redirect_uri:`` followed by the response URI, so a wallet knows where the answer goes from the
-client id itself, and the request object is unsigned (``alg: none``, as §5.9.3 requires for this
-prefix), fetched by reference from ``request_uri``. The wallet posts its answer there
-(``response_mode=direct_post``, §8.2).
+Nansen's verifier uses the ``decentralized_identifier:`` client identifier prefix (§5.9.3): the
+client id is that prefix and the verifier's did:key, and the request object, fetched by reference
+from ``request_uri``, is a JWT signed by that key (``typ: oauth-authz-req+jwt``, RFC 9101), so a
+wallet knows the request and its ``response_uri`` come from that verifier. (The ``redirect_uri:``
+prefix needs an unsigned request object, which wallets such as Credo refuse by reference.) The
+wallet posts its answer to ``response_uri`` (``response_mode=direct_post``, §8.2).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from nansen.errors import InvalidInput
-from nansen.sdjwt import VCT
-from nansen.sdjwt.encoding import b64decode, b64encode, json_bytes
+from nansen.did import key as did_key
+from nansen.errors import InvalidInput, NansenError
+from nansen.keys import SigningKey
+from nansen.sdjwt import VCT, ed25519_jwk, jose
 
 SCHEME: Final = "openid4vp"
-CLIENT_PREFIX: Final = "redirect_uri:"
+CLIENT_PREFIX: Final = "decentralized_identifier:"
 REQUEST_TYP: Final = "oauth-authz-req+jwt"
 SD_JWT_QUERY: Final = "identity_sd_jwt"
 LDP_VC_QUERY: Final = "identity_ldp_vc"
@@ -81,33 +82,39 @@ def parse_request_uri(text: str) -> RequestReference:
     return RequestReference(client_id[0], request_uri[0])
 
 
-def unsigned_request_object(claims: dict[str, Any]) -> str:
-    """A request object for the ``redirect_uri:`` prefix: a JWT with ``alg: none`` (RFC 9101 §4)."""
-    header = b64encode(json_bytes({"alg": "none", "typ": REQUEST_TYP}))
-    return f"{header}.{b64encode(json_bytes(claims))}."
+def signed_request_object(claims: dict[str, Any], signer: SigningKey) -> str:
+    """The request object, signed by the verifier's did:key (RFC 9101 §4; OpenID4VP 1.0 §5.9.3)."""
+    return jose.sign(
+        {"typ": REQUEST_TYP, "kid": signer.verification_method}, claims, ed25519_jwk(signer.key_pair)
+    )
+
+
+def client_id_of(signer: SigningKey) -> str:
+    return CLIENT_PREFIX + signer.controller
 
 
 def read_request_object(token: str, client_id: str) -> dict[str, Any]:
-    """The claims of an unsigned request object for ``client_id``, checked as §5.9.3 asks: the
-    prefix is ``redirect_uri:``, and the response URI is the one the client id names."""
-    if not client_id.startswith(CLIENT_PREFIX):
-        raise InvalidInput("Only verifiers with the redirect_uri: client identifier prefix are supported.")
-    parts = token.strip().split(".")
-    if len(parts) != 3 or parts[2]:
-        raise InvalidInput("The request object is not an unsigned JWT, as the redirect_uri: prefix requires.")
+    """The claims of a request object for ``client_id``, checked as §5.9.3 asks for the
+    ``decentralized_identifier:`` prefix: signed by a key of that DID (a did:key here)."""
+    if not client_id.startswith(CLIENT_PREFIX + did_key.PREFIX):
+        raise InvalidInput(
+            "Only verifiers whose client id is decentralized_identifier:did:key:… are supported."
+        )
+    did = client_id[len(CLIENT_PREFIX) :]
     try:
-        header, claims = json.loads(b64decode(parts[0])), json.loads(b64decode(parts[1]))
-    except ValueError as error:
-        raise InvalidInput("The request object cannot be read.") from error
-    if not isinstance(header, dict) or header.get("alg") != "none" or not isinstance(claims, dict):
-        raise InvalidInput("The request object is not an unsigned JWT, as the redirect_uri: prefix requires.")
+        jwt = jose.read(token.strip(), "request object")
+        if jwt.header.get("typ") != REQUEST_TYP or jwt.header.get("kid") != did_key.signing_method(did):
+            raise InvalidInput("The request object is not signed by the verifier its client id names.")
+        jose.verify(jwt, jose.ed25519_public_jwk(did_key.public_key_from_did(did)), "request object")
+    except NansenError as error:
+        raise InvalidInput(f"The request object cannot be trusted: {error}") from error
+    claims = jwt.claims
     if claims.get("client_id") != client_id:
         raise InvalidInput("The request object names another client than the request.")
     if claims.get("response_mode") != "direct_post" or claims.get("response_type") != "vp_token":
         raise InvalidInput("Only vp_token requests answered by direct_post are supported.")
-    response_uri = claims.get("response_uri")
-    if response_uri != client_id[len(CLIENT_PREFIX) :] or not str(response_uri).startswith("https://"):
-        raise InvalidInput("The request's response_uri is not the https address its client id names.")
+    if not str(claims.get("response_uri")).startswith("https://"):
+        raise InvalidInput("The request's response_uri must be an https URL.")
     if not isinstance(claims.get("nonce"), str) or not isinstance(claims.get("dcql_query"), dict):
         raise InvalidInput("The request carries no nonce or no DCQL query.")
     return claims

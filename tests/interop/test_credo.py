@@ -5,6 +5,7 @@ NOTES.md's askar workaround (README.md here)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import subprocess
@@ -18,8 +19,14 @@ import trustme
 
 from nansen.openid4vc.names import SD_JWT
 from nansen.sdjwt import read
+from nansen.status_token_source import FetchedStatusTokens
 from nansen.verify import Verdict
+from tests.servers import loopback_socket, serving
 from tests.wallet.services import Issuer, Trust, client_context, issuer_service
+from verifier import Settings as VerifierSettings
+from verifier import create_app as create_verifier
+from verifier.dependencies import get_resolver, get_status_lists
+from verifier.openid4vp.api import get_status_tokens
 
 HERE = Path(__file__).resolve().parent / "credo"
 INSTALL = "./dev setup"
@@ -90,7 +97,29 @@ def holder(ca: tuple[trustme.CA, Path]) -> Iterator[Credo]:
     credo.close()
 
 
-def offer(partner: Issuer, authority: trustme.CA, holder_did: str, configurations: list[str]) -> dict[str, Any]:
+@pytest.fixture
+def verifier(tmp_path: Path, ca: tuple[trustme.CA, Path]) -> Iterator[str]:
+    """The verifier service on loopback (plain http: Credo runs with allowInsecureHttpUrls), trusting
+    the test CA for the issuer's DID documents and status lists."""
+    directory = tmp_path / "verifier"
+    directory.mkdir()
+    app = create_verifier(
+        VerifierSettings(database_url=f"sqlite:///{directory / 'v.db'}", data_dir=directory)
+    )
+    trust = Trust(ca[1], tmp_path / "verifier-cache")
+    resolver, lists = trust.resolver(), trust.status_lists()
+    tokens = FetchedStatusTokens(verify=str(ca[1]), allow_private_addresses=True)
+    app.dependency_overrides[get_resolver] = lambda: resolver
+    app.dependency_overrides[get_status_lists] = lambda: lists
+    app.dependency_overrides[get_status_tokens] = lambda: tokens
+    sock, port = loopback_socket()
+    with serving(app, sock):
+        yield f"http://127.0.0.1:{port}"
+
+
+def offer(
+    partner: Issuer, authority: trustme.CA, holder_did: str, configurations: list[str]
+) -> dict[str, Any]:
     auth = {"Authorization": f"Bearer {partner.api_key}"}
     with httpx.Client(verify=client_context(authority), timeout=60) as http:
         issued = http.post(
@@ -119,16 +148,44 @@ def test_credo_takes_the_sd_jwt_vc_with_the_pin_and_it_is_valid_here(
     partner: Issuer, ca: tuple[trustme.CA, Path], holder: Credo, tmp_path: Path
 ) -> None:
     made = offer(partner, ca[0], holder.hello["did"], [SD_JWT])
-    received = holder.ask("receive", offer=made["credentialOffer"], pin=made["txCode"], configurations=[SD_JWT])
+    received = holder.ask(
+        "receive", offer=made["credentialOffer"], pin=made["txCode"], configurations=[SD_JWT]
+    )
     assert received["ok"], received.get("error")
     (kept,) = received["kept"]
     assert kept["format"] == "SdJwtVcRecord"
     token = kept["credential"]
     assert read(token).claims["givenName"] == "Amina"
-    result = Trust(ca[1], tmp_path / "cache").verifier().verify_sd_jwt(token, presentation=False)
-    assert result.verdict is not Verdict.NOT_VALID, result.to_json()
-    assert result.check("proof") is not None
+    tokens = FetchedStatusTokens(verify=str(ca[1]), allow_private_addresses=True)
+    pipeline = dataclasses.replace(Trust(ca[1], tmp_path / "cache").verifier(), status_tokens=tokens)
+    result = pipeline.verify_sd_jwt(token, presentation=False)
+    assert result.verdict is Verdict.VALID, result.to_json()
 
     again = holder.ask("receive", offer=made["credentialOffer"], pin=made["txCode"], configurations=[SD_JWT])
     assert not again["ok"]
     assert "has been used" in again["error"]
+
+
+def test_credo_presents_only_the_asked_facts_to_the_verifier_and_it_is_valid(
+    partner: Issuer, ca: tuple[trustme.CA, Path], holder: Credo, verifier: str
+) -> None:
+    made = offer(partner, ca[0], holder.hello["did"], [SD_JWT])
+    received = holder.ask(
+        "receive", offer=made["credentialOffer"], pin=made["txCode"], configurations=[SD_JWT]
+    )
+    assert received["ok"], received.get("error")
+    with httpx.Client(timeout=60) as http:
+        request = http.post(f"{verifier}/openid4vp/requests", json={"claims": ["givenName", "birthDate"]})
+        assert request.status_code == 201, request.text
+        asked = request.json()
+        presented = holder.ask("present", request=asked["request"])
+        assert presented["ok"], presented.get("error")
+        verdict = http.get(
+            f"{verifier}/openid4vp/requests/{asked['id']}/verdict",
+            headers={"Authorization": f"Bearer {asked['readKey']}"},
+        ).json()
+    assert verdict["status"] == "answered"
+    report = verdict["result"]
+    assert report["verdict"] == "VALID", report
+    text = json.dumps(report)
+    assert "N0123456" not in text  # the document number was not asked for, so not disclosed

@@ -12,14 +12,14 @@ from typing import Any
 import httpx
 import pytest
 
+from nansen.did import key as did_key
 from nansen.openid4vc.presentation import (
     LDP_VC_QUERY,
     SD_JWT_QUERY,
     RequestReference,
     parse_request_uri,
 )
-from nansen.sdjwt import issue_identity_document, present
-from nansen.sdjwt.encoding import b64decode
+from nansen.sdjwt import issue_identity_document, jose, present
 from tests.helpers import HOLDER as DI_HOLDER
 from tests.helpers import presentation, signed_credential
 from tests.sdjwt.support import FACTS, HOLDER, ISSUER
@@ -36,16 +36,18 @@ def verifier(database_url: str, tmp_path: Path) -> Iterator[Service]:
 def open_request(verifier: Service, **body: Any) -> tuple[dict[str, Any], RequestReference, dict[str, Any]]:
     made = verifier.client.post(f"{verifier.url}/openid4vp/requests", json=body)
     assert made.status_code == 201, made.text
-    uri = made.json()["request"]
+    reference = parse_request_uri(
+        made.json()["request"].replace("request_uri=http%3A", "request_uri=https%3A")
+    )
     # This service is plain http on loopback; a wallet accepts only https (tests/wallet checks that path).
-    reference = parse_request_uri(uri.replace("request_uri=http%3A", "request_uri=https%3A"))
     reference = RequestReference(reference.client_id, reference.request_uri.replace("https:", "http:", 1))
     fetched = verifier.client.get(reference.request_uri)
     assert fetched.headers["content-type"] == "application/oauth-authz-req+jwt"
-    header, payload, signature = fetched.text.split(".")
-    assert json.loads(b64decode(header)) == {"alg": "none", "typ": "oauth-authz-req+jwt"}
-    assert signature == ""
-    claims: dict[str, Any] = json.loads(b64decode(payload))
+    jwt = jose.read(fetched.text, "request object")
+    did = reference.client_id.removeprefix("decentralized_identifier:")
+    assert jwt.header["kid"] == did_key.signing_method(did)
+    jose.verify(jwt, jose.ed25519_public_jwk(did_key.public_key_from_did(did)), "request object")
+    claims = jwt.claims
     assert claims["client_id"] == reference.client_id
     assert claims["response_mode"] == "direct_post"
     return made.json(), reference, claims
@@ -79,7 +81,8 @@ def sd_jwt_answer(request: dict[str, Any], **binding: Any) -> str:
 
 def test_an_sd_jwt_answer_is_valid_once_and_only_the_read_key_reads_it(verifier: Service) -> None:
     made, reference, request = open_request(verifier)
-    assert reference.client_id == "redirect_uri:" + request["response_uri"]
+    assert reference.client_id.startswith("decentralized_identifier:did:key:z6Mk")
+    assert request["response_uri"] == f"{verifier.url}/openid4vp/responses/{made['id']}"
     queries = {q["id"]: q for q in request["dcql_query"]["credentials"]}
     assert [c["path"] for c in queries[SD_JWT_QUERY]["claims"]] == [
         ["givenName"],
@@ -122,7 +125,7 @@ def test_answers_for_another_nonce_or_client_are_not_valid(verifier: Service) ->
         signed_credential(),
         DI_HOLDER,
         challenge=request["nonce"],
-        domain="redirect_uri:https://evil.example/r",
+        domain="decentralized_identifier:did:key:z6MkElsewhere",
     )
     assert answer(verifier, request, {LDP_VC_QUERY: [elsewhere]}).status_code == 200
     assert verdict(verifier, made).json()["result"]["verdict"] == "NOT VALID"

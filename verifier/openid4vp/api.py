@@ -3,34 +3,39 @@ take the wallet's ``direct_post`` answer once, and give the verdict to whoever h
 
 Each request has its own fresh ``nonce`` (and ``state``), used once: the first answer that arrives
 before the request expires is judged and kept; any later one is refused. The client identifier is
-``redirect_uri:`` and the response URI (`nansen.openid4vc.presentation`). An SD-JWT VC must carry a
+``decentralized_identifier:`` and the verifier's did:key (`verifier.openid4vp.key`), which signs
+the request object (`nansen.openid4vc.presentation`). An SD-JWT VC must carry a
 KB-JWT with ``nonce`` and ``aud`` = the client id; a Data Integrity presentation must be signed for
 ``challenge`` = the nonce and ``domain`` = the client id (OpenID4VP 1.0 Appendix B.1.3, B.3.6).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
 import secrets
 from datetime import timedelta
 from typing import Annotated, Any, Final
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Header, Path, Request
+from fastapi import APIRouter, Depends, Header, Path, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import update
 
 from nansen.facts import FACT_TERMS
 from nansen.openid4vc.presentation import (
-    CLIENT_PREFIX,
     LDP_VC_QUERY,
     SD_JWT_QUERY,
+    client_id_of,
     dcql_identity_query,
     request_uri_text,
-    unsigned_request_object,
+    signed_request_object,
 )
-from nansen.verify import VerificationResult
+from nansen.status_token_source import FetchedStatusTokens
+from nansen.verify import StatusTokenSource, VerificationResult
 from verifier.dependencies import ClockDep, SessionDep, SettingsDep, VerifierDep
+from verifier.openid4vp.key import verifier_key
 from verifier.openid4vp.models import PresentationRequest
 from verifier.problems import Problem
 from verifier.replay import digest
@@ -42,6 +47,15 @@ DEFAULT_CLAIMS: Final = ("givenName", "familyName", "birthDate")
 _NO_STORE = {"Cache-Control": "no-store"}
 _FORM = "application/x-www-form-urlencoded"
 RequestId = Annotated[str, Path(pattern="^[A-Za-z0-9_-]{16,64}$")]
+
+
+@functools.cache
+def get_status_tokens() -> StatusTokenSource:
+    """The Token Status Lists that SD-JWT VCs name, fetched over HTTPS (one source per process)."""
+    return FetchedStatusTokens()
+
+
+StatusTokensDep = Annotated[StatusTokenSource, Depends(get_status_tokens)]
 
 
 def _oauth_error(description: str, error: str = "invalid_request") -> JSONResponse:
@@ -66,7 +80,7 @@ async def make_request(
         raise Problem(422, f"The claims must be some of: {', '.join(FACT_TERMS)}.")
     ident, read_key = secrets.token_urlsafe(24), secrets.token_urlsafe(32)
     base = str(request.base_url).rstrip("/")
-    client_id = f"{CLIENT_PREFIX}{base}/openid4vp/responses/{ident}"
+    client_id = client_id_of(verifier_key(settings.data_dir))
     expires = clock() + timedelta(seconds=settings.challenge_ttl_seconds)
     session.add(
         PresentationRequest(
@@ -98,13 +112,16 @@ def _open(session: Any, ident: str, moment: Any) -> PresentationRequest:
 
 
 @router.get("/openid4vp/requests/{ident}", summary="The request object (request_uri)")
-def request_object(ident: RequestId, session: SessionDep, clock: ClockDep) -> Response:
+def request_object(
+    ident: RequestId, request: Request, session: SessionDep, settings: SettingsDep, clock: ClockDep
+) -> Response:
     row = _open(session, ident, clock())
+    base = str(request.base_url).rstrip("/")
     claims = {
         "client_id": row.client_id,
         "response_type": "vp_token",
         "response_mode": "direct_post",
-        "response_uri": row.client_id[len(CLIENT_PREFIX) :],
+        "response_uri": f"{base}/openid4vp/responses/{ident}",
         "nonce": row.nonce,
         "state": row.state,
         "dcql_query": dcql_identity_query(row.claims.split(",")),
@@ -122,7 +139,9 @@ def request_object(ident: RequestId, session: SessionDep, clock: ClockDep) -> Re
         },
     }
     return Response(
-        unsigned_request_object(claims), media_type="application/oauth-authz-req+jwt", headers=_NO_STORE
+        signed_request_object(claims, verifier_key(settings.data_dir)),
+        media_type="application/oauth-authz-req+jwt",
+        headers=_NO_STORE,
     )
 
 
@@ -144,7 +163,12 @@ def _judge(verifier: Any, row: PresentationRequest, vp_token: Any) -> Verificati
 
 @router.post("/openid4vp/responses/{ident}", summary="The wallet's answer (direct_post)")
 async def response(
-    ident: RequestId, request: Request, session: SessionDep, clock: ClockDep, verifier: VerifierDep
+    ident: RequestId,
+    request: Request,
+    session: SessionDep,
+    clock: ClockDep,
+    verifier: VerifierDep,
+    status_tokens: StatusTokensDep,
 ) -> JSONResponse:
     if request.headers.get("content-type", "").split(";")[0].strip() != _FORM:
         return _oauth_error(f"The answer must be {_FORM}.")
@@ -162,7 +186,7 @@ async def response(
     if form.get("state") != row.state:
         return _oauth_error("The answer's state is not this request's.")
     try:
-        result = _judge(verifier, row, vp_token)
+        result = _judge(dataclasses.replace(verifier, status_tokens=status_tokens), row, vp_token)
     except ValueError as error:
         return _oauth_error(str(error))
     kept = session.connection().execute(
