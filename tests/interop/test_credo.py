@@ -17,11 +17,13 @@ import httpx
 import pytest
 import trustme
 
+from nansen.config import core_settings
 from nansen.openid4vc.names import SD_JWT
-from nansen.sdjwt import read
+from nansen.sdjwt import VCT, read
 from nansen.status_token_source import FetchedStatusTokens
 from nansen.verify import Verdict
 from tests.servers import loopback_socket, serving
+from tests.wallet.cli import run
 from tests.wallet.services import Issuer, Trust, client_context, issuer_service
 from verifier import Settings as VerifierSettings
 from verifier import create_app as create_verifier
@@ -42,7 +44,7 @@ FACTS = {
 class Credo:
     """A Credo agent in a node process: one JSON command a line in, one JSON answer a line out."""
 
-    def __init__(self, script: str, ca_file: Path) -> None:
+    def __init__(self, script: str, ca_file: Path, **env: str) -> None:
         if shutil.which("node") is None or not (HERE / "node_modules" / "@credo-ts" / "openid4vc").is_dir():
             pytest.fail(f"Credo is not installed in {HERE}: run `{INSTALL}`.", pytrace=False)
         self.process = subprocess.Popen(
@@ -51,7 +53,7 @@ class Credo:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
-            env={"PATH": "/usr/bin:/bin:/usr/local/bin", "NODE_EXTRA_CA_CERTS": str(ca_file)},
+            env={"PATH": "/usr/bin:/bin:/usr/local/bin", "NODE_EXTRA_CA_CERTS": str(ca_file), **env},
         )
         self.hello = self._line()
 
@@ -189,3 +191,61 @@ def test_credo_presents_only_the_asked_facts_to_the_verifier_and_it_is_valid(
     assert report["verdict"] == "VALID", report
     text = json.dumps(report)
     assert "N0123456" not in text  # the document number was not asked for, so not disclosed
+
+
+@pytest.fixture
+def credo_verifier(ca: tuple[trustme.CA, Path], tmp_path: Path) -> Iterator[Credo]:
+    leaf = ca[0].issue_cert("localhost")
+    cert, key = tmp_path / "credo-cert.pem", tmp_path / "credo-key.pem"
+    leaf.cert_chain_pems[0].write_to_path(str(cert))
+    leaf.private_key_pem.write_to_path(str(key))
+    credo = Credo("verifier.mjs", ca[1], CERT=str(cert), KEY=str(key))
+    yield credo
+    credo.close()
+
+
+@pytest.fixture
+def our_wallet(tmp_path: Path, ca: tuple[trustme.CA, Path], monkeypatch: pytest.MonkeyPatch) -> str:
+    """Nansen's wallet (its command line), trusting the test CA and loopback addresses."""
+    for name, value in {
+        "NANSEN_DATA_DIR": str(tmp_path / "data"),
+        "NANSEN_WALLET_DIR": str(tmp_path / "phone"),
+        "NANSEN_WALLET_KDF": "minimum",
+        "NANSEN_WALLET_PASSPHRASE": "correct horse battery staple at the shelter",
+        "NANSEN_TLS_CA_FILE": str(ca[1]),
+        "NANSEN_ALLOW_PRIVATE_ADDRESSES": "1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    core_settings.cache_clear()  # the issuer's fixture read them already
+    assert run("init", "--no-recovery").exit_code == 0
+    return run("did").stdout.strip()
+
+
+def test_our_wallet_presents_to_credos_verifier_which_verifies_it(
+    partner: Issuer, ca: tuple[trustme.CA, Path], credo_verifier: Credo, our_wallet: str
+) -> None:
+    made = offer(partner, ca[0], our_wallet, [SD_JWT])
+    received = run("receive", made["credentialOffer"], "--pin", made["txCode"])
+    assert received.exit_code == 0, received.output
+    (held,) = json.loads(run("list", "--json").output)
+    query = {
+        "credentials": [
+            {
+                "id": "identity",
+                "format": "dc+sd-jwt",
+                "meta": {"vct_values": [VCT]},
+                "claims": [{"path": ["givenName"]}, {"path": ["birthDate"]}],
+            }
+        ]
+    }
+    asked = credo_verifier.ask("request", query=query)
+    assert asked["ok"], asked.get("error")
+    shown = run("present", held["id"], "--openid4vp", asked["request"])
+    assert shown.exit_code == 0, shown.output
+    assert "disclosing: givenName, birthDate." in shown.output
+    result = credo_verifier.ask("result", session=asked["session"])
+    assert result["ok"], result.get("error")
+    assert result["state"] == "ResponseVerified", result
+    disclosed = json.dumps(result["claims"])
+    assert "Amina" in disclosed
+    assert "N0123456" not in disclosed
