@@ -22,8 +22,8 @@ from nansen.errors import NansenError
 from nansen.keys import SigningKey
 from nansen.openid4vc import proof
 from nansen.openid4vc.names import AUTHORIZATION_SERVER_METADATA, ISSUER_METADATA, PRE_AUTHORIZED_GRANT
-from nansen.openid4vc.offer import CredentialOffer
-from nansen.safehttp import fetch, post
+from nansen.openid4vc.offer import CredentialOffer, offer_from_json, offer_reference, parse_offer_uri
+from nansen.safehttp import FetchRefused, fetch, post
 from nansen.sdjwt import ed25519_jwk
 from nansen.timeutil import now
 
@@ -67,6 +67,17 @@ def _get(url: str, what: str) -> dict[str, Any]:
     )
 
 
+def _metadata(identifier: str, suffix: str, what: str) -> dict[str, Any]:
+    """The metadata at the well-known path inserted after the host (the specifications' form), else
+    appended to the identifier (the form many servers, Credo among them, also answer)."""
+    try:
+        return _get(well_known(identifier, suffix), what)
+    except FetchRefused as error:
+        if error.status != 404:
+            raise
+        return _get(identifier.rstrip("/") + suffix, what)
+
+
 def _post(url: str, body: bytes, content_type: str, what: str, **headers: str) -> dict[str, Any]:
     status, data = post(
         url,
@@ -93,10 +104,18 @@ def _endpoint(metadata: dict[str, Any], name: str, issuer: str) -> str:
     return url
 
 
+def resolve_offer(uri: str) -> CredentialOffer:
+    """The offer of an ``openid-credential-offer://`` URI: by value, or fetched by reference."""
+    reference = offer_reference(uri)
+    if reference is None:
+        return parse_offer_uri(uri)
+    return offer_from_json(_get(reference, "credential offer"))
+
+
 def take(offer: CredentialOffer, pin: str | None, signer: SigningKey) -> list[Given]:
     """Every credential of the offer in a format this wallet holds, proved for ``signer``'s key."""
     issuer = offer.credential_issuer
-    metadata = _get(well_known(issuer, ISSUER_METADATA), "credential issuer metadata")
+    metadata = _metadata(issuer, ISSUER_METADATA, "credential issuer metadata")
     if metadata.get("credential_issuer") != issuer:
         raise OfferError("The issuer's metadata names another credential issuer than the offer.")
     configurations = metadata.get("credential_configurations_supported")
@@ -114,7 +133,7 @@ def take(offer: CredentialOffer, pin: str | None, signer: SigningKey) -> list[Gi
     servers = metadata.get("authorization_servers") or [issuer]
     if not isinstance(servers, list) or not isinstance(servers[0], str):
         raise OfferError("The issuer's metadata names its authorisation server wrongly.")
-    oauth = _get(well_known(servers[0], AUTHORIZATION_SERVER_METADATA), "authorisation server metadata")
+    oauth = _metadata(servers[0], AUTHORIZATION_SERVER_METADATA, "authorisation server metadata")
     form = {"grant_type": PRE_AUTHORIZED_GRANT, "pre-authorized_code": offer.pre_authorized_code}
     if pin is not None:
         form["tx_code"] = pin
@@ -134,7 +153,10 @@ def take(offer: CredentialOffer, pin: str | None, signer: SigningKey) -> list[Gi
         c_nonce = _post(nonce_url, b"", "application/json", "the nonce request").get("c_nonce")
         if not isinstance(c_nonce, str):
             raise OfferError("The issuer's nonce answer has no c_nonce.")
-        jwt = proof.make(key, audience=issuer, nonce=c_nonce, issued_at=now(), did=signer.controller)
+        # An SD-JWT VC is bound by cnf.jwk, so its proof names the key itself; a Data Integrity
+        # credential names the holder's DID, so its proof names the did:key.
+        did = signer.controller if kind == "ldp_vc" else None
+        jwt = proof.make(key, audience=issuer, nonce=c_nonce, issued_at=now(), did=did)
         request = {"credential_configuration_id": ident, "proofs": {"jwt": [jwt]}}
         answer = _post(
             credential_url,

@@ -43,21 +43,33 @@ class CredentialOffer:
         return f"{OFFER_SCHEME}://?credential_offer={quote(text, safe='')}"
 
 
-def parse_offer_uri(uri: str) -> CredentialOffer:
-    """The offer an ``openid-credential-offer://`` URI carries by value (InvalidInput otherwise).
-
-    An offer by reference (``credential_offer_uri``) is refused: it would make the wallet fetch
-    whatever address the QR code names."""
+def _query(uri: str) -> dict[str, list[str]]:
     if len(uri) > _MAX_URI:
         raise InvalidInput("The credential offer is too long.")
     parts = urlsplit(uri)
     if parts.scheme != OFFER_SCHEME:
         raise InvalidInput(f"A credential offer starts with {OFFER_SCHEME}://.")
-    query = parse_qs(parts.query)
+    return parse_qs(parts.query)
+
+
+def offer_reference(uri: str) -> str | None:
+    """The https URL of an offer by reference (``credential_offer_uri``, §4.1.3), or None for one by
+    value. The caller fetches it with the hardened client (`nansen.safehttp`): HTTPS only, never a
+    private address unless configured, so a QR code cannot point the wallet at the local network."""
+    references = _query(uri).get("credential_offer_uri")
+    if references is None:
+        return None
+    if len(references) != 1 or not references[0].startswith("https://"):
+        raise InvalidInput("An offer by reference must name one https URL.")
+    return references[0]
+
+
+def parse_offer_uri(uri: str) -> CredentialOffer:
+    """The offer an ``openid-credential-offer://`` URI carries by value (InvalidInput otherwise;
+    see `offer_reference` for one by reference)."""
+    query = _query(uri)
     if "credential_offer_uri" in query:
-        raise InvalidInput(
-            "Offers by reference (credential_offer_uri) are not accepted; ask for one by value."
-        )
+        raise InvalidInput("This offer is by reference (credential_offer_uri): fetch it first.")
     values = query.get("credential_offer", [])
     if len(values) != 1:
         raise InvalidInput("The URI carries no credential offer.")

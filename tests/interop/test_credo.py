@@ -193,15 +193,45 @@ def test_credo_presents_only_the_asked_facts_to_the_verifier_and_it_is_valid(
     assert "N0123456" not in text  # the document number was not asked for, so not disclosed
 
 
-@pytest.fixture
-def credo_verifier(ca: tuple[trustme.CA, Path], tmp_path: Path) -> Iterator[Credo]:
+def credo_over_https(script: str, ca: tuple[trustme.CA, Path], tmp_path: Path) -> Credo:
+    """A Credo service over HTTPS with a certificate of the test CA for localhost."""
     leaf = ca[0].issue_cert("localhost")
-    cert, key = tmp_path / "credo-cert.pem", tmp_path / "credo-key.pem"
+    cert, key = tmp_path / f"{script}-cert.pem", tmp_path / f"{script}-key.pem"
     leaf.cert_chain_pems[0].write_to_path(str(cert))
     leaf.private_key_pem.write_to_path(str(key))
-    credo = Credo("verifier.mjs", ca[1], CERT=str(cert), KEY=str(key))
+    return Credo(script, ca[1], CERT=str(cert), KEY=str(key))
+
+
+@pytest.fixture
+def credo_verifier(ca: tuple[trustme.CA, Path], tmp_path: Path) -> Iterator[Credo]:
+    credo = credo_over_https("verifier.mjs", ca, tmp_path)
     yield credo
     credo.close()
+
+
+@pytest.fixture
+def credo_issuer(ca: tuple[trustme.CA, Path], tmp_path: Path) -> Iterator[Credo]:
+    credo = credo_over_https("issuer.mjs", ca, tmp_path)
+    yield credo
+    credo.close()
+
+
+def test_our_wallet_takes_an_sd_jwt_vc_from_credos_issuer_with_the_pin(
+    credo_issuer: Credo, our_wallet: str
+) -> None:
+    made = credo_issuer.ask("offer", facts={"givenName": "Amina", "birthDate": "1990-04-01"}, vct=VCT)
+    assert made["ok"], made.get("error")
+    wrong = f"{(int(made['pin']) + 1) % 10**6:06d}"
+    refused = run("receive", made["offer"], "--pin", wrong)
+    assert refused.exit_code != 0
+    assert "The issuer refused (the token request)" in refused.output
+    assert json.loads(run("list", "--json").output) == []
+
+    made = credo_issuer.ask("offer", facts={"givenName": "Amina", "birthDate": "1990-04-01"}, vct=VCT)
+    received = run("receive", made["offer"], "--pin", made["pin"])
+    assert received.exit_code == 0, received.output
+    assert "SD-JWT VC, can disclose: birthDate, givenName" in received.output
+    assert len(json.loads(run("list", "--json").output)) == 1
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from nansen.config import configured_limits
 from nansen.errors import NansenError
 from nansen.ipfs import Store
 from nansen.openid4vc.names import OFFER_SCHEME
-from nansen.openid4vc.offer import parse_offer_uri
 from nansen.safehttp import fetch
 from nansen.sdjwt import looks_like_sd_jwt, read
 from nansen.status_source import CachedStatusLists
@@ -150,7 +149,7 @@ def receive(
 
 def _receive_offer(held: Wallet, uri: str, pin: str | None, verifier: Verifier) -> None:
     try:
-        offer = parse_offer_uri(uri)
+        offer = openid4vci.resolve_offer(uri)
     except NansenError as error:
         refuse(error)
     if offer.pin_length is not None and pin is None:
