@@ -4,7 +4,8 @@ Every change of state is one conditional ``UPDATE`` (or ``DELETE``) that names t
 expects, and succeeds only when it changed exactly one row: of two requests racing for the same
 code, token configuration or nonce, one wins and the other is refused. The PIN (six digits, read
 out by the partner) is checked only with the code, and after :data:`MAX_PIN_ATTEMPTS` wrong ones
-the offer is locked and its payload erased.
+the offer is locked and its payload erased; each wrong PIN is one atomic increment, so guesses
+sent at once are each counted.
 """
 
 from __future__ import annotations
@@ -170,16 +171,16 @@ def exchange_code(session: Session, vault: Vault, partner_id: str, code: str, pi
         ):
             raise GrantError(400, "invalid_grant", _UNKNOWN_CODE)
         if pin is None or not hmac.compare_digest(offer.pin_mac, _pin_mac(vault, code, pin)):
-            attempts = offer.attempts + 1
-            locked = attempts >= MAX_PIN_ATTEMPTS
-            values: dict[str, Any] = {"attempts": attempts}
-            if locked:
-                values |= {"state": LOCKED, "payload": b""}
+            # One atomic increment per wrong PIN, so that racing guesses are each counted.
             session.execute(
                 update(Offer)
-                .where(Offer.id == offer.id, Offer.state == OFFERED, Offer.attempts == offer.attempts)
-                .values(**values)
+                .where(Offer.id == offer.id, Offer.state == OFFERED)
+                .values(attempts=Offer.attempts + 1)
             )
+            attempts = session.scalar(select(Offer.attempts).where(Offer.id == offer.id)) or MAX_PIN_ATTEMPTS
+            locked = attempts >= MAX_PIN_ATTEMPTS
+            if locked:
+                session.execute(update(Offer).where(Offer.id == offer.id).values(state=LOCKED, payload=b""))
             message = (
                 "The PIN is wrong, too many times: this offer is closed; ask the organisation for a new one."
                 if locked
@@ -190,7 +191,7 @@ def exchange_code(session: Session, vault: Vault, partner_id: str, code: str, pi
             opened = vault.open_sealed(offer.payload, _context(partner_id), _code_mac(vault, "key:" + code))
             changed = session.execute(
                 update(Offer)
-                .where(Offer.id == offer.id, Offer.state == OFFERED, Offer.attempts == offer.attempts)
+                .where(Offer.id == offer.id, Offer.state == OFFERED, Offer.attempts < MAX_PIN_ATTEMPTS)
                 .values(
                     state=TOKEN,
                     token_mac=_token_mac(vault, token),

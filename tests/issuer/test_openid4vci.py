@@ -329,3 +329,25 @@ def test_offer_requests_that_cannot_be_served_are_refused(
     )
     assert wrong_form.status_code == 400
     assert wrong_form.json()["error"] == "invalid_request"
+
+
+def test_wrong_pins_sent_at_once_are_each_counted(live_server: LiveServer, http: httpx.Client) -> None:
+    partner = add_partner(live_server.settings)
+    offer, pin = offered(http, live_server, partner)
+    wrong = [f"{(int(pin) + n) % 10**6:06d}" for n in range(1, 9)]
+    answers: list[str] = []
+    start = threading.Barrier(len(wrong))
+
+    def guess(value: str) -> None:
+        with httpx.Client(timeout=60) as own:
+            start.wait()
+            answers.append(token(own, live_server, offer, value).json()["error_description"])
+
+    threads = [threading.Thread(target=guess, args=(value,)) for value in wrong]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(answers) == len(wrong)
+    assert any("this offer is closed" in answer for answer in answers)
+    refused(token(http, live_server, offer, pin), 400, "invalid_grant", "not known here")
