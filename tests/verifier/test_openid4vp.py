@@ -141,6 +141,11 @@ def test_malformed_answers_are_refused_and_leave_the_request_open(verifier: Serv
     assert answer(verifier, request, {SD_JWT_QUERY: [shown, shown]}).status_code == 400
     as_json = verifier.client.post(request["response_uri"], json={"vp_token": {}})
     assert as_json.status_code == 400
+    deep = verifier.client.post(
+        request["response_uri"], data={"vp_token": "[" * 5000, "state": request["state"]}
+    )
+    assert deep.status_code == 400
+    assert "depth limits" in deep.json()["error_description"]
     assert verdict(verifier, made).json() == {"status": "pending"}
     assert answer(verifier, request, {SD_JWT_QUERY: [shown]}).status_code == 200
 

@@ -15,14 +15,18 @@ import dataclasses
 import functools
 import json
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Final
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Header, Path, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import update
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
+from nansen import jsonutil
+from nansen.errors import NansenError
 from nansen.facts import FACT_TERMS
 from nansen.openid4vc.presentation import (
     LDP_VC_QUERY,
@@ -33,12 +37,13 @@ from nansen.openid4vc.presentation import (
     signed_request_object,
 )
 from nansen.status_token_source import FetchedStatusTokens
-from nansen.verify import StatusTokenSource, VerificationResult
+from nansen.verify import StatusTokenSource, VerificationResult, Verifier
 from verifier.dependencies import ClockDep, SessionDep, SettingsDep, VerifierDep
 from verifier.openid4vp.key import verifier_key
 from verifier.openid4vp.models import PresentationRequest
 from verifier.problems import Problem
 from verifier.replay import digest
+from verifier.settings import Settings
 
 router = APIRouter(tags=["openid4vp"])
 
@@ -103,12 +108,12 @@ async def make_request(
     return JSONResponse(answer, status_code=201, headers=_NO_STORE)
 
 
-def _open(session: Any, ident: str, moment: Any) -> PresentationRequest:
+def _open(session: Session, ident: str, moment: datetime) -> PresentationRequest:
     row = session.get(PresentationRequest, ident)
     session.rollback()
     if row is None or row.answered_at is not None or row.expires_at <= moment:
         raise Problem(404, "There is no open presentation request at this address.")
-    return row  # type: ignore[no-any-return]
+    return row
 
 
 @router.get("/openid4vp/requests/{ident}", summary="The request object (request_uri)")
@@ -145,7 +150,7 @@ def request_object(
     )
 
 
-def _judge(verifier: Any, row: PresentationRequest, vp_token: Any) -> VerificationResult:
+def _judge(verifier: Verifier, row: PresentationRequest, vp_token: Any) -> VerificationResult:
     if not isinstance(vp_token, dict) or len(vp_token) != 1:
         raise ValueError("The vp_token must answer exactly one credential query.")
     ((query, presentations),) = vp_token.items()
@@ -166,6 +171,7 @@ async def response(
     ident: RequestId,
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     clock: ClockDep,
     verifier: VerifierDep,
     status_tokens: StatusTokensDep,
@@ -174,11 +180,28 @@ async def response(
         return _oauth_error(f"The answer must be {_FORM}.")
     try:
         fields = parse_qs((await request.body()).decode("utf-8"), max_num_fields=10)
-        form = {name: values[0] for name, values in fields.items() if len(values) == 1}
-        vp_token = json.loads(form.get("vp_token", ""))
     except (UnicodeDecodeError, ValueError):
-        return _oauth_error("The answer carries no readable vp_token.")
-    moment = clock()
+        return _oauth_error("The answer's form cannot be read.")
+    form = {name: values[0] for name, values in fields.items() if len(values) == 1}
+    pipeline = dataclasses.replace(verifier, status_tokens=status_tokens)
+    # Verification canonicalises and may fetch DID documents and status lists: off the event loop.
+    return await run_in_threadpool(_take_answer, ident, form, session, settings, clock(), pipeline)
+
+
+def _take_answer(
+    ident: str,
+    form: dict[str, str],
+    session: Session,
+    settings: Settings,
+    moment: datetime,
+    verifier: Verifier,
+) -> JSONResponse:
+    try:
+        vp_token = jsonutil.parse(form.get("vp_token", ""), settings.limits)
+    except NansenError:
+        return _oauth_error(
+            "The answer carries no readable vp_token (JSON, within the size and depth limits)."
+        )
     try:
         row = _open(session, ident, moment)
     except Problem:
@@ -186,7 +209,7 @@ async def response(
     if form.get("state") != row.state:
         return _oauth_error("The answer's state is not this request's.")
     try:
-        result = _judge(dataclasses.replace(verifier, status_tokens=status_tokens), row, vp_token)
+        result = _judge(verifier, row, vp_token)
     except ValueError as error:
         return _oauth_error(str(error))
     kept = session.connection().execute(
