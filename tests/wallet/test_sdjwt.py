@@ -51,6 +51,7 @@ def receive(tmp_path: Path, token: str) -> str:
     assert "SD-JWT VC, can disclose: " in result.output
     assert "Amina" not in result.output
     listed = json.loads(run("list", "--json", passphrase=PASSPHRASE).output)
+    assert listed[-1]["validFrom"].endswith("Z")
     return str(listed[-1]["id"])
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,6 +22,7 @@ from nansen.safehttp import fetch
 from nansen.sdjwt import looks_like_sd_jwt, read
 from nansen.status_source import CachedStatusLists
 from nansen.status_token_source import FetchedStatusTokens
+from nansen.timeutil import format_datetime
 from nansen.verify import Outcome, StaticStatusLists, StatusListSource, VerificationResult, Verifier
 from wallet import atomic, openid4vci
 from wallet.cli.common import WalletOption, opened, refuse, resolver, scratch, store, trust_source
@@ -184,6 +186,15 @@ def _receive_sd_jwt(held: Wallet, token: str, verifier: Verifier) -> None:
     _warn(received.result)
 
 
+def _sd_jwt_issued(held: HeldSdJwt) -> str | None:
+    """When the SD-JWT VC was issued (its ``iat``), as the list shows a credential's ``validFrom``."""
+    try:
+        issued = read(held.token).payload.get("iat")
+        return format_datetime(datetime.fromtimestamp(issued, UTC)) if isinstance(issued, int) else None
+    except (NansenError, OverflowError, OSError, ValueError):
+        return None
+
+
 def _sd_jwt_summary(held: HeldSdJwt) -> str:
     """The credential's kind and the claims it can disclose (names, never values)."""
     try:
@@ -231,7 +242,7 @@ def list_credentials(
             }
             for c in held.state.credentials
         ] + [
-            {"id": c.id, "summary": _sd_jwt_summary(c), "validFrom": c.received, "documents": 0}
+            {"id": c.id, "summary": _sd_jwt_summary(c), "validFrom": _sd_jwt_issued(c), "documents": 0}
             for c in held.state.sd_jwts
         ]
     if as_json:
