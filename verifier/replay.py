@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from nansen import multibase
 from nansen.proofs.dataintegrity import proofs_of, signature_identity
 from verifier.models import Challenge, DocumentTicket, SeenPresentation
+from verifier.openid4vp.models import PresentationRequest
 
 #: 256 bits of randomness, URL-safe: fits in a QR code's alphanumeric text once encoded.
 NONCE_BYTES = 32
@@ -148,5 +149,6 @@ def purge(session: Session, moment: datetime) -> int:
     removed = _changed(session, delete(Challenge).where(Challenge.expires_at < moment))
     removed += _changed(session, delete(SeenPresentation).where(SeenPresentation.expires_at < moment))
     removed += _changed(session, delete(DocumentTicket).where(DocumentTicket.expires_at < moment))
+    removed += _changed(session, delete(PresentationRequest).where(PresentationRequest.expires_at < moment))
     session.commit()
     return removed
