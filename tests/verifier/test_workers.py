@@ -44,6 +44,8 @@ def test_a_challenge_raced_across_four_workers_is_accepted_once(database_url: st
             answers = list(
                 pool.map(lambda payload: http.post("/presentations/verify", json=payload), [body] * 12)
             )
+            unjudged = [(a.status_code, a.text[:400]) for a in answers if "verdict" not in a.json()]
+            assert not unjudged, unjudged
             verdicts = sorted(answer.json()["verdict"] for answer in answers)
             assert verdicts == ["NOT VALID"] * 11 + ["VALID"], [
                 a.text for a in answers if a.status_code != 400
