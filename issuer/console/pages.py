@@ -292,8 +292,9 @@ def onboard(request: Request, state: StateDep, partner: PartnerDep, form: FormDe
     holder = _text(form, "holder")
     try:
         documents.recipient(holder)
-    except InvalidInput as error:
-        return render(request, state, "onboard.html", 422, partner=partner, holder=holder, error=str(error))
+    except InvalidInput:  # the core's reason is English; the person at the desk reads the page's language
+        error = _translator(request, state)("onboard.not_usable")
+        return render(request, state, "onboard.html", 422, partner=partner, holder=holder, error=error)
     return _upload_page(request, state, partner, {"holder": holder})
 
 

@@ -189,7 +189,8 @@ def check_large_text(page: Page, lang: str, theme: Theme | None, name: str) -> N
         assert page_scroll <= page_width, (name, lang, widths, wider(page))
         if lang == "ar":
             path = artifacts() / f"pages-{name}-{lang}-{'themed' if theme else 'plain'}-text200.png"
-            page.screenshot(path=str(path), full_page=True)
+            # The screen's height only: Playwright's full-page capture resets Chromium's text size.
+            page.screenshot(path=str(path))
     finally:
         devtools.send("Page.setFontSizes", {"fontSizes": TEXT_SIZE})
         devtools.detach()
@@ -344,6 +345,9 @@ def test_console_pages(browser: Browser, live_server: LiveServer, theme: Theme |
     page.fill("#holder", "did:example:not-a-holder")
     page.click("main button[type=submit]")
     page.wait_for_selector("main .error")
+    refusal = page.inner_text("main .error")
+    assert "did:key:z6Mk" in refusal
+    assert (refusal.startswith("This is not a DID")) == (lang == "en")  # in the page's language
     check_page(page, lang, theme, "console-onboard-refused", visited)
     page.fill("#holder", HOLDER.controller)
     page.click("main button[type=submit]")
