@@ -407,7 +407,8 @@ def change_status(
         raise Problem(400, _translator(request, state)("error.form"))
     if action == "revoke" and _text(form, "confirm") != "yes":
         record = records.view(db, partner.id, credential_id)
-        return render(request, state, "confirm.html", partner=partner, record=record)
+        issued_at = parse_datetime(record["issued"])
+        return render(request, state, "confirm.html", partner=partner, record=record, issued_at=issued_at)
     purpose, value = _ACTIONS[action]
     records.change_status(
         db, vault, settings, partner.id, records.StatusChange(credential_id, purpose, value)

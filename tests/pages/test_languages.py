@@ -11,11 +11,12 @@ screen. Screenshots of every page in Arabic and in French go to ``$NANSEN_TEST_A
 The pages visited, against the routes that render HTML (`ROUTES` names them; a test compares it
 with the services' routers, so a new page cannot be left out unnoticed):
 
-- verifier: the scan page; its error; the verdict on a lone credential and on a valid presentation
-  sharing its original; the original document; the original refused (its ticket already spent);
-- console: sign-in and its refusal; the credentials list (empty, then with one, then after a
-  change); onboarding and its refusal; the upload form; the issued credential; the confirmation
-  before revoking; the error page.
+- verifier: the scan page; its error; the verdict on a pasted lone credential and on a photo of a
+  valid presentation sharing its original; the original document; the original refused (its
+  ticket already spent);
+- console: sign-in and its refusal; the credentials list (empty, with one, after revoking it);
+  onboarding and its refusal; the upload form; the issued credential; the confirmation before
+  revoking; the error page.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from fastapi import APIRouter
 from fastapi.routing import APIRoute
 from playwright.sync_api import Browser, Page, Playwright
 
+from issuer.console.i18n import CATALOGUES as CONSOLE
 from issuer.console.pages import router as console_router
 from issuer.settings import Settings as IssuerSettings
 from nansen.ipfs import EmbeddedStore
@@ -76,7 +78,12 @@ ROUTES = {
     "console": {
         "GET /console/sign-in": {"console-sign-in"},
         "POST /console/sign-in": {"console-sign-in-refused"},
-        "GET /console/credentials": {"console-credentials", "console-listed", "console-error"},
+        "GET /console/credentials": {
+            "console-credentials",
+            "console-listed",
+            "console-revoked",
+            "console-error",
+        },
         "GET /console/onboard": {"console-onboard"},
         "POST /console/onboard": {"console-upload", "console-onboard-refused"},
         "POST /console/documents": {"console-issued"},
@@ -369,9 +376,19 @@ def test_console_pages(browser: Browser, live_server: LiveServer, theme: Theme |
     page.goto("/console/credentials")
     assert page.locator("tr[data-credential]").count() == 1
     check_page(page, lang, theme, "console-listed", visited)
-    page.locator("tr[data-credential] button").first.click()
-    page.wait_for_selector("main button.danger, main form")
+    page.locator("tr[data-credential] button.danger").click()  # Revoke: asks first
+    page.wait_for_selector("input[name=confirm][value=yes]", state="attached")
+    assert page.inner_text("h1") == CONSOLE.translator(lang)("confirm.title")
+    shown_kind = page.inner_text("main")
+    kind = CONSOLE.translator(lang)("credential_type.IdentityDocumentCredential")
+    assert kind in shown_kind  # the kind and the date in the page's language, not the record's words
+    assert "IdentityDocumentCredential" not in shown_kind
     check_page(page, lang, theme, "console-confirm", visited)
+    page.click("main button.danger")
+    page.wait_for_url("**/console/credentials?done=revoke")
+    assert page.locator("p.notice[role=status]").count() == 1
+    assert page.locator("tr[data-credential] .status-set").count() == 1  # revoked, nothing left to do
+    check_page(page, lang, theme, "console-revoked", visited)
     answer = page.goto("/console/credentials?page=first")  # not a number: the error page
     assert answer is not None
     assert answer.status == 400
