@@ -12,6 +12,7 @@ from issuer.api import credentials, documents, public
 from issuer.api.middleware import AccessLog
 from issuer.console.pages import UPLOAD_PATH
 from issuer.db import make_engine, session_factory
+from issuer.openid4vci import api as openid4vci
 from issuer.settings import Settings
 from issuer.vault import Vault
 from nansen import apidocs
@@ -48,6 +49,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(credentials.router)
     app.include_router(documents.router)
     app.include_router(public.router)
+    openid4vci.install(app)
     console.install(app, settings.theme)
     app.add_middleware(
         BodyLimit,

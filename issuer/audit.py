@@ -43,6 +43,8 @@ class Action(StrEnum):
     PARTNER_ESCROW_SET = "partner.escrow_set"
     KEY_ROTATED = "key.rotated"
     KEY_COMPROMISED = "key.compromised"
+    #: An OpenID4VCI credential offer made; the target is the offer's row number.
+    OFFER_MADE = "openid4vci.offer"
 
 
 def _digest(vault: Vault, entry: AuditEntry) -> str:

@@ -19,6 +19,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
+from jwcrypto import jwk
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
@@ -61,7 +62,7 @@ def issue_for(
     vault: Vault,
     partner: Partner,
     *,
-    holder: str,
+    holder: str | jwk.JWK,
     document_type: str,
     facts: dict[str, Any],
     credential: dict[str, Any],

@@ -36,7 +36,7 @@ import httpx
 from nansen import config
 from nansen.errors import NansenError
 
-__all__ = ["FetchError", "FetchFailed", "FetchRefused", "Fetcher", "Verify", "fetch", "tls_context"]
+__all__ = ["FetchError", "FetchFailed", "FetchRefused", "Fetcher", "Verify", "fetch", "post", "tls_context"]
 
 #: The servers to trust: an SSL context, a CA bundle file, or None for the certifi bundle.
 Verify = ssl.SSLContext | str | os.PathLike[str] | None
@@ -115,12 +115,63 @@ def fetch(
         _VettedBackend(allow_private_addresses or config.allow_private_addresses(), request.deadline),
     )
     headers = {"Accept": accept, "Accept-Encoding": "identity"}
-    # Not chained from httpx's errors: their text can name the host.
+    with (
+        _as_fetch_errors(request),
+        httpx.Client(transport=transport, headers=headers, follow_redirects=False, trust_env=False) as client,
+    ):
+        return request.follow(client, start)
+
+
+def post(
+    url: str,
+    content: bytes,
+    *,
+    content_type: str,
+    max_bytes: int,
+    timeout: float,
+    headers: dict[str, str] | None = None,
+    verify: Verify = None,
+    allow_private_addresses: bool = False,
+    what: str = "the resource",
+) -> tuple[int, bytes]:
+    """POST ``content`` to ``url`` over HTTPS with `fetch`'s bounds; no redirect is followed. Returns
+    the status and body of any answer but a server error or a redirect, so that a protocol's error
+    answers (OAuth's 4xx JSON, RFC 6749 §5.2) can be read. Raises `FetchRefused` or `FetchFailed`."""
+    if max_bytes <= 0 or timeout <= 0:
+        raise ValueError("max_bytes and timeout must be positive")
+    request = _Request(what, max_bytes, 0, time.monotonic() + timeout)
+    target = request.https_url(url)
+    transport = _VettedTransport(
+        tls_context(verify),
+        _VettedBackend(allow_private_addresses or config.allow_private_addresses(), request.deadline),
+    )
+    sent = {
+        "Accept": "application/json",
+        "Accept-Encoding": "identity",
+        "Content-Type": content_type,
+        **(headers or {}),
+    }
+    with (
+        _as_fetch_errors(request),
+        httpx.Client(transport=transport, follow_redirects=False, trust_env=False) as client,
+    ):
+        remaining = request.deadline - time.monotonic()
+        with client.stream(
+            "POST", target, content=content, headers=sent, timeout=httpx.Timeout(remaining)
+        ) as response:
+            if response.is_redirect:
+                raise FetchRefused(f"{request.subject}'s server redirected a POST, which is refused.")
+            status = response.status_code
+            if 200 <= status < 500 and status != 200:
+                return status, request.body_of(response)
+            return status, request.body(response)
+
+
+@contextlib.contextmanager
+def _as_fetch_errors(request: _Request) -> Iterator[None]:
+    """httpx's errors as `FetchError`s, not chained: their text can name the host."""
     try:
-        with httpx.Client(
-            transport=transport, headers=headers, follow_redirects=False, trust_env=False
-        ) as client:
-            return request.follow(client, start)
+        yield
     except _AddressRefused:
         raise FetchRefused(
             f"{request.subject}'s host resolves to a private or reserved network address, which is refused."
@@ -193,6 +244,10 @@ class _Request:
         encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
         if encoding != "identity":
             raise FetchRefused(f"{self.subject} was sent compressed, which is not accepted.")
+        return self.body_of(response)
+
+    def body_of(self, response: httpx.Response) -> bytes:
+        """The body, at most ``max_bytes`` of it, read before the deadline."""
         too_large = FetchRefused(f"{self.subject} is larger than the {self.max_bytes:,}-byte limit.")
         declared = response.headers.get("Content-Length")
         if declared is not None and (not declared.strip().isdigit() or int(declared) > self.max_bytes):

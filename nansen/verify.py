@@ -87,6 +87,9 @@ class VerificationResult:
     checks: list[Check] = field(default_factory=list)
     credentials: list[VerificationResult] = field(default_factory=list)
     document: dict[str, Any] | None = None
+    #: Whether this is the result of an SD-JWT VC (`nansen.verify_sdjwt`): ``document`` is then its
+    #: disclosed claims, not a JSON-LD document.
+    sd_jwt: bool = False
 
     @classmethod
     def malformed(cls, kind: str, reason: str) -> VerificationResult:

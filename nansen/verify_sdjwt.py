@@ -28,7 +28,7 @@ from nansen.sdjwt.verification import (
     validity_problem,
     verify_issuer_signature,
 )
-from nansen.verify import Check, Outcome, StatusTokenSource, VerificationResult, Verifier
+from nansen.verify import Check, DatedSource, Outcome, StatusTokenSource, VerificationResult, Verifier
 
 _UNTRUSTED = "Not checked: the issuer is not trusted."
 _UNOBTAINABLE = "The status list could not be obtained, so the status cannot be confirmed."
@@ -50,13 +50,13 @@ class StaticStatusTokens:
 def verify_sd_jwt(verifier: Verifier, text: str, key_binding: KeyBinding | None) -> VerificationResult:
     """Verify an SD-JWT VC; with ``key_binding`` it is a presentation and its holder binding is required."""
     moment = verifier.clock()
-    credential = VerificationResult("credential")
+    credential = VerificationResult("credential", sd_jwt=True)
     sd_jwt = _format_check(verifier, credential, text)
     if key_binding is None:
         if sd_jwt is not None:
             _credential_checks(verifier, credential, sd_jwt, moment, presented=False)
         return credential
-    presentation = VerificationResult("presentation")
+    presentation = VerificationResult("presentation", sd_jwt=True)
     presentation.credentials = [credential]
     if sd_jwt is None:
         presentation.add("holder binding", Outcome.NOT_CHECKED, "Not checked: the SD-JWT is malformed.")
@@ -176,8 +176,11 @@ def _status_check(verifier: Verifier, result: VerificationResult, sd_jwt: SdJwt,
         return
     source = verifier.status_tokens
     token = source.get_token(reference.uri) if source is not None else None
+    # When the list was fetched, for a page to say how fresh the status is, or how old the copy
+    # that can no longer be used is (a cache knows).
+    at = source.refreshed_at(reference.uri) if isinstance(source, DatedSource) else None
     if token is None:
-        result.add("status", Outcome.UNKNOWN, _UNOBTAINABLE)
+        result.add("status", Outcome.UNKNOWN, _UNOBTAINABLE, at)
         return
     try:
         listed = status_list.read_token(token, reference.uri, moment, verifier.skew)
@@ -196,13 +199,15 @@ def _status_check(verifier: Verifier, result: VerificationResult, sd_jwt: SdJwt,
         result.add("status", Outcome.FAILED, str(error))
         return
     if value == status_list.VALID:
-        result.add("status", Outcome.PASSED, "The credential is not revoked or suspended.")
+        result.add("status", Outcome.PASSED, "The credential is not revoked or suspended.", at)
     elif value == status_list.INVALID:
-        result.add("status", Outcome.FAILED, "The credential has been revoked.")
+        result.add("status", Outcome.FAILED, "The credential has been revoked.", at)
     elif value == status_list.SUSPENDED:
-        result.add("status", Outcome.FAILED, "The credential has been suspended.")
+        result.add("status", Outcome.FAILED, "The credential has been suspended.", at)
     else:
-        result.add("status", Outcome.UNKNOWN, "The status list gives a status this verifier does not know.")
+        result.add(
+            "status", Outcome.UNKNOWN, "The status list gives a status this verifier does not know.", at
+        )
 
 
 def _disclosure_check(result: VerificationResult, sd_jwt: SdJwt, presented: bool) -> None:

@@ -21,6 +21,7 @@ from verifier.api import scan, vcapi
 from verifier.api.scan import SCAN_PATH
 from verifier.db import create_db_engine
 from verifier.migrate import upgrade
+from verifier.openid4vp import api as openid4vp
 from verifier.pages import routes
 from verifier.services import build_services
 from verifier.settings import Settings
@@ -86,4 +87,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(routes.router)
     app.include_router(theme_router(settings.theme))
     readiness.install(app, engine, settings)  # /healthz, /readyz, /metrics
+    app.include_router(openid4vp.router)
     return app

@@ -2,7 +2,8 @@
 
 Routes ask for `get_verifier`; it is built from smaller dependencies that can each be replaced
 (``app.dependency_overrides``): `get_status_lists` (status list credentials fetched over HTTPS
-and cached, `nansen.status_source.CachedStatusLists`), `get_trust` (the governance's trust list,
+and cached, `nansen.status_source.CachedStatusLists`), `get_status_tokens` (an SD-JWT VC's Token
+Status Lists, `nansen.status_token_source.FetchedStatusTokens`), `get_trust` (the governance's trust list,
 `nansen.trust.TrustListSource`, when one is configured; without one every well-formed, correctly
 signed, unrevoked credential is valid), `get_clock` (tests move time), `get_resolver`. The pages
 and ``POST /scan`` ask for `get_scan_verifier`, which always judges trust (no list: "cannot
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 from nansen.did.resolver import Resolver
 from nansen.ipfs import Store
 from nansen.timeutil import now
-from nansen.verify import StatusListSource, TrustPolicy, Verifier
+from nansen.verify import StatusListSource, StatusTokenSource, TrustPolicy, Verifier
 from verifier.services import Services
 from verifier.settings import Settings
 from verifier.slots import ScanSlots
@@ -63,6 +64,10 @@ async def get_status_lists(services: Annotated[Services, Depends(get_services)])
     return services.status_lists
 
 
+async def get_status_tokens(services: Annotated[Services, Depends(get_services)]) -> StatusTokenSource:
+    return services.status_tokens
+
+
 async def get_trust(services: Annotated[Services, Depends(get_services)]) -> TrustPolicy | None:
     return services.trust
 
@@ -71,11 +76,17 @@ async def get_verifier(
     settings: Annotated[Settings, Depends(get_settings)],
     resolver: Annotated[Resolver, Depends(get_resolver)],
     status_lists: Annotated[StatusListSource, Depends(get_status_lists)],
+    status_tokens: Annotated[StatusTokenSource, Depends(get_status_tokens)],
     trust: Annotated[TrustPolicy | None, Depends(get_trust)],
     clock: Annotated[Clock, Depends(get_clock)],
 ) -> Verifier:
     return Verifier(
-        resolver=resolver, status_lists=status_lists, trust=trust, limits=settings.limits, clock=clock
+        resolver=resolver,
+        status_lists=status_lists,
+        status_tokens=status_tokens,
+        trust=trust,
+        limits=settings.limits,
+        clock=clock,
     )
 
 

@@ -23,6 +23,7 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from nansen.qr import QRCodeError, decode_image, decode_presentation
+from nansen.qr.sdjwt import decode_sd_jwt, is_sd_jwt
 from service.bodies import media_type
 from service.problems import Problem
 from verifier.verification import PresentationOptions
@@ -112,7 +113,7 @@ def check_picture(image: bytes, max_pixels: int) -> None:
         raise Problem(422, "The picture has several frames: send a photo.", "unsupported-image")
 
 
-def read_code(image: bytes, max_pixels: int) -> tuple[str, dict[str, Any]]:
+def read_code(image: bytes, max_pixels: int) -> tuple[str, dict[str, Any] | str]:
     """The text of the picture's one QR code, and the presentation it holds."""
     check_picture(image, max_pixels)
     try:
@@ -123,9 +124,10 @@ def read_code(image: bytes, max_pixels: int) -> tuple[str, dict[str, Any]]:
     return text, read_text(text)
 
 
-def read_text(text: str) -> dict[str, Any]:
-    """The presentation a QR code's text holds."""
+def read_text(text: str) -> dict[str, Any] | str:
+    """The presentation a QR code's text holds: a JSON document, or an SD-JWT+KB's compact text
+    (`nansen.qr.sdjwt`)."""
     try:
-        return decode_presentation(text)
+        return decode_sd_jwt(text) if is_sd_jwt(text) else decode_presentation(text)
     except QRCodeError as error:
         raise Problem(400, str(error), error.kind) from error

@@ -60,3 +60,31 @@ def _carries_domain(document: dict[str, Any]) -> bool:
         return any("domain" in proof for proof in proofs_of(document))
     except NansenError:
         return False
+
+
+_KEY_BOUND = (
+    "The Key Binding JWT answers the nonce (challenge) and audience (domain) the relying party gave; "
+    "the relying party answers for the nonce's single use."
+)
+_AUDIENCE_NOT_GIVEN = (
+    "An SD-JWT presentation is always made for an audience (its Key Binding JWT's aud), and the "
+    "request names none in options.domain; a presentation made for another relying party is not accepted."
+)
+
+
+def check_sd_jwt_for_relying_party(
+    text: str, *, challenge: str, domain: str | None, verifier: Verifier
+) -> VerificationResult:
+    """An SD-JWT+KB against the caller's ``challenge`` (the KB-JWT's ``nonce``) and ``domain`` (its
+    ``aud``, RFC 9901 §7.3): without a domain it is refused, as a proof made for a domain is."""
+    result = verifier.verify_sd_jwt(text, nonce=challenge, audience=domain)
+    if domain is None:
+        result.add("domain", Outcome.FAILED, _AUDIENCE_NOT_GIVEN)
+    binding = result.check("holder binding")
+    if binding is not None and binding.outcome is Outcome.PASSED:
+        result.add("challenge", Outcome.PASSED, _KEY_BOUND)
+    else:
+        result.add(
+            "challenge", Outcome.NOT_CHECKED, "Not checked: the presentation's key binding did not verify."
+        )
+    return result

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from nansen import multibase
 from nansen.proofs.dataintegrity import proofs_of, signature_identity
 from verifier.models import Challenge, DocumentTicket, SeenPresentation
+from verifier.openid4vp.models import PresentationRequest
 
 #: 256 bits of randomness, URL-safe: fits in a QR code's alphanumeric text once encoded.
 NONCE_BYTES = 32
@@ -114,6 +115,13 @@ def signature_digests(presentation: dict[str, Any]) -> list[str]:
     return sorted(digest(multibase.encode_base58btc(signature)) for signature in signatures)
 
 
+def key_binding_digest(signature: bytes) -> str:
+    """The digest under which a one-way SD-JWT presentation is remembered: its Key Binding JWT's
+    signature bytes (RFC 9901 §4.3), decoded from canonical base64url and, for ES256, in low-S form
+    (`verifier.sdjwt_checks`), so that no re-spelling of one signing makes it new."""
+    return digest("kb-jwt\n" + multibase.encode_base58btc(signature))
+
+
 def presentation_digest(presentation: dict[str, Any]) -> str:
     """The digest of what the holder signed: its signatures (`signature_digests`), one per line."""
     return digest("\n".join(signature_digests(presentation)))
@@ -141,5 +149,6 @@ def purge(session: Session, moment: datetime) -> int:
     removed = _changed(session, delete(Challenge).where(Challenge.expires_at < moment))
     removed += _changed(session, delete(SeenPresentation).where(SeenPresentation.expires_at < moment))
     removed += _changed(session, delete(DocumentTicket).where(DocumentTicket.expires_at < moment))
+    removed += _changed(session, delete(PresentationRequest).where(PresentationRequest.expires_at < moment))
     session.commit()
     return removed

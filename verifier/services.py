@@ -1,5 +1,6 @@
 """What the service shares between requests, built once from the settings: the database sessions, the
-DID resolver, the cached status lists, the trust list and the document store. The command line
+DID resolver, the cached status lists (Bitstring lists, and Token Status Lists for SD-JWT VCs,
+within the same bounds), the trust list and the document store. The command line
 builds the same (``nansen verifier verify --qr``), so it verifies exactly as the service does.
 """
 
@@ -16,8 +17,9 @@ from nansen.did.resolver import Resolver
 from nansen.did.web_resolver import WebResolver
 from nansen.ipfs import Store, configured_store
 from nansen.status_source import CachedStatusLists
+from nansen.status_token_source import FetchedStatusTokens
 from nansen.trust import TrustListSource
-from nansen.verify import StatusListSource, TrustPolicy, Verifier
+from nansen.verify import StatusListSource, StatusTokenSource, TrustPolicy, Verifier
 from verifier.db import session_factory
 from verifier.settings import Settings
 from verifier.slots import ScanSlots
@@ -29,6 +31,9 @@ class Services:
     sessions: sessionmaker[Session]
     resolver: Resolver
     status_lists: StatusListSource
+    #: Status List Tokens (SD-JWT VCs), refetched after the same TTL as ``status_lists`` and used
+    #: while refreshing fails for at most ``NANSEN_STATUS_GRACE_SECONDS`` more.
+    status_tokens: StatusTokenSource
     #: The governance's trust list, when one is configured.
     trust_list: TrustListSource | None = field(default=None)
     #: How many pictures ``POST /scan`` may decode at once.
@@ -46,6 +51,7 @@ class Services:
         return Verifier(
             resolver=self.resolver,
             status_lists=self.status_lists,
+            status_tokens=self.status_tokens,
             trust=self.trust,
             limits=self.settings.limits,
         )
@@ -79,5 +85,6 @@ def build_services(settings: Settings, engine: Engine) -> Services:
         status_lists=CachedStatusLists(
             settings.data_dir / "status-lists", ttl=timedelta(seconds=settings.status_ttl_seconds)
         ),
+        status_tokens=FetchedStatusTokens(ttl=timedelta(seconds=settings.status_ttl_seconds)),
         trust_list=trust_list,
     )

@@ -23,13 +23,13 @@ from sqlalchemy.orm import Session
 
 from nansen import vcdm
 from nansen.errors import NansenError
-from nansen.facts import read_facts
 from nansen.proofs.dataintegrity import proofs_of
 from nansen.timeutil import parse_datetime
 from nansen.verify import Check, HolderBinding, Outcome, Verdict, VerificationResult, Verifier
 from service.metrics import record_verdict
 from service.problems import Problem
 from verifier import replay
+from verifier.facts import facts_of
 from verifier.replay import ChallengeState
 from verifier.settings import Mode, Settings
 
@@ -79,8 +79,15 @@ def check_scanned(
     """What a scan shows (the pages, ``POST /scan``, ``nansen verifier verify --qr``): a presentation,
     checked as `check_presentation` does, with a ``facts`` check on each credential (a page shows
     the facts, so what it cannot show faithfully is not valid). A credential on its own is checked
-    too, but it is never valid: it was not presented by its holder."""
-    if is_a(document, "VerifiableCredential") and not is_a(document, "VerifiablePresentation"):
+    too, but it is never valid: it was not presented by its holder. Text is an SD-JWT VC
+    (`verifier.sdjwt_checks`): the same rules, its Key Binding JWT in place of the proof."""
+    if isinstance(document, str):
+        from verifier.sdjwt_checks import check_sd_jwt  # it builds on this module
+
+        result = check_sd_jwt(
+            document, options, verifier=verifier, session=session, settings=settings, shown=True
+        )
+    elif is_a(document, "VerifiableCredential") and not is_a(document, "VerifiablePresentation"):
         result = verifier.verify_credential(document)
         result.add("holder binding", Outcome.FAILED, _NOT_PRESENTED)
         check_facts(result)
@@ -101,12 +108,18 @@ def check_scanned(
 def check_facts(result: VerificationResult) -> None:
     """On a credential's result, for a page: a ``facts`` check (`nansen.facts`) when its issuer's
     signature and key verified; otherwise no facts are read, and its trust is not judged, since
-    the issuer it names is not known to have issued it (a forger may name a trusted partner)."""
+    the issuer it names is not known to have issued it (a forger may name a trusted partner),
+    unless it failed already: an untrusted issuer is never VALID."""
     if result.document is None or not (_passed(result, "proof") and _passed(result, "issuer key")):
-        result.checks = [_UNJUDGED_TRUST if c.name == "trust" else c for c in result.checks]
+        # A trust check that failed stays: the signature went unchecked *because* the issuer it
+        # names is untrusted, and replacing that failure would leave nothing failed (VALID).
+        result.checks = [
+            _UNJUDGED_TRUST if c.name == "trust" and c.outcome is not Outcome.FAILED else c
+            for c in result.checks
+        ]
         result.add("facts", Outcome.NOT_CHECKED, "Not read: the issuer's signature or key did not verify.")
         return
-    problems = read_facts(result.document).problems
+    problems = facts_of(result).problems
     if problems:
         result.add("facts", Outcome.FAILED, " ".join(problems))
     else:
@@ -152,11 +165,11 @@ def check_presentation(
     nonce = options.challenge if options.challenge is not None else carried
     result = _verify(verifier, document, nonce, settings.domain, shown, holder_binding)
     if settings.mode is Mode.ONE_WAY:
-        result.add("challenge", Outcome.FAILED, _ONE_WAY_BOUND)
+        result.add("challenge", Outcome.FAILED, ONE_WAY_BOUND)
     elif nonce is None:
-        result.add("challenge", Outcome.FAILED, _NO_CHALLENGE)
+        result.add("challenge", Outcome.FAILED, NO_CHALLENGE)
     else:
-        _challenge_check(result, session, nonce, verifier.clock())
+        challenge_check(result, session, nonce, verifier.clock())
     return result
 
 
@@ -177,11 +190,11 @@ def _verify(
     return result
 
 
-_ONE_WAY_BOUND = (
+ONE_WAY_BOUND = (
     "The presentation was made for a challenge or a domain, and this verifier issues no challenges; "
     "ask the holder to show it again."
 )
-_NO_CHALLENGE = (
+NO_CHALLENGE = (
     "The presentation names a domain but no challenge this verifier issued; ask the holder to show it again."
 )
 
@@ -198,7 +211,8 @@ def _binding(document: Any) -> tuple[bool, str | None]:
     return bound, carried if isinstance(carried, str) else None
 
 
-def _challenge_check(result: VerificationResult, session: Session, nonce: str, moment: datetime) -> None:
+def challenge_check(result: VerificationResult, session: Session, nonce: str, moment: datetime) -> None:
+    """Spend the challenge if the presentation verified; a ``challenge`` check says what came of it."""
     verified = result.verdict is Verdict.VALID
     if verified and replay.spend_challenge(session, nonce, moment):
         result.add("challenge", Outcome.PASSED, "The challenge was issued by this verifier and is now used.")
@@ -211,7 +225,7 @@ def _challenge_check(result: VerificationResult, session: Session, nonce: str, m
         result.add("challenge", Outcome.FAILED, refused)
 
 
-def _duration(seconds: int) -> str:
+def duration(seconds: int) -> str:
     return f"{seconds // 60} minutes" if seconds % 60 == 0 else f"{seconds} seconds"
 
 
@@ -241,14 +255,14 @@ def _one_way_checks(
         result.add(
             "freshness",
             Outcome.FAILED,
-            f"The presentation was made more than {_duration(settings.one_way_window_seconds)} ago; "
+            f"The presentation was made more than {duration(settings.one_way_window_seconds)} ago; "
             "ask the holder to show it again.",
         )
     else:
         result.add(
             "freshness",
             Outcome.PASSED,
-            f"The presentation was made within the last {_duration(settings.one_way_window_seconds)}.",
+            f"The presentation was made within the last {duration(settings.one_way_window_seconds)}.",
         )
     if times is None or result.verdict is not Verdict.VALID:
         result.add("replay", Outcome.NOT_CHECKED, "Not checked: the presentation did not verify.")

@@ -14,21 +14,18 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
 
 from nansen.did import key as did_key
 from nansen.errors import NansenError
 from nansen.keys import Ed25519PublicKey, SigningKey
 from nansen.sdjwt import ed25519_jwk, present, read, serialization
 from nansen.sdjwt.encoding import b64decode
+from nansen.sdjwt.presentation import ONE_WAY_AUDIENCE  # a KB-JWT's aud when no verifier is named
 from nansen.timeutil import format_datetime, now
 from nansen.verify import Verdict, VerificationResult, Verifier
 from wallet.errors import CredentialRefused
 from wallet.identity import Identities
 from wallet.state import HeldSdJwt
-
-#: The audience of a KB-JWT when the verifier names none (a one-way presentation, a QR code).
-ONE_WAY_AUDIENCE: Final = "nansen:one-way"
 
 
 @dataclass(frozen=True)

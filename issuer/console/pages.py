@@ -11,6 +11,7 @@ A refusal is shown as a page (or as the form again, with the reason), never as J
 from __future__ import annotations
 
 import base64
+import io
 import json
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import replace
@@ -18,11 +19,13 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Annotated, Any
 
+import segno
 from fastapi import APIRouter, Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 
@@ -32,10 +35,13 @@ from issuer.console import session
 from issuer.console.i18n import CATALOGUES
 from issuer.console.session import ConsoleSession
 from issuer.models import Partner
+from issuer.openid4vci import metadata, offers
 from issuer.settings import Settings
 from issuer.vault import Vault
 from nansen import vcdm
 from nansen.errors import InvalidInput
+from nansen.openid4vc.names import FORMATS
+from nansen.openid4vc.offer import CredentialOffer
 from nansen.qr import QRCodeError, encode_presentation, qr_svg
 from nansen.timeutil import parse_datetime
 from service.i18n import Translator
@@ -342,7 +348,25 @@ def upload(
         download=_data_url("application/json", bundle),
         qr=_wallet_qr(issued.to_json()),
         holder=values["holder"],
+        offer=_openid4vc_offer(db, vault, settings, partner, issued.credential),
     )
+
+
+def _openid4vc_offer(
+    db: Session, vault: Vault, settings: Settings, partner: Partner, credential: dict[str, Any]
+) -> dict[str, str] | None:
+    """An OpenID4VCI offer of the credential in both formats (docs/openid4vc.md): its URI as a QR
+    code and a link, and the PIN to read out; None when it cannot be made (the page says nothing)."""
+    try:
+        made = offers.make_offer(db, vault, partner, credential, tuple(FORMATS))
+    except Problem:
+        return None
+    uri = CredentialOffer(
+        metadata.issuer_id(settings, partner.id), made.configurations, made.code, len(made.pin)
+    ).uri()
+    out = io.BytesIO()  # byte mode: a URI is not QR alphanumeric text (nansen.qr's NV1 codes are)
+    segno.make_qr(uri, error="m").save(out, kind="svg", scale=4, border=4, title="QR code")
+    return {"uri": uri, "pin": made.pin, "qr": _data_url("image/svg+xml", out.getvalue().decode())}
 
 
 def _data_url(media_type: str, content: str) -> str:

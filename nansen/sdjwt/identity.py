@@ -16,6 +16,8 @@ from functools import cache
 from importlib import resources
 from typing import Any, Final
 
+from jwcrypto import jwk
+
 from nansen import vcdm
 from nansen.did import key as did_key
 from nansen.errors import InvalidInput
@@ -46,20 +48,25 @@ def disclosable_claims(vct: str) -> tuple[str, ...]:
 def issue_identity_document(
     *,
     signer: IssuerKey,
-    holder_did: str,
+    holder_did: str | jwk.JWK,
     document_type: str,
     facts: Mapping[str, Any],
     issued_at: datetime,
     expires_at: datetime | None = None,
     status: Mapping[str, Any] | None = None,
 ) -> str:
-    """An SD-JWT VC of the document's facts, each disclosable, bound to the holder's did:key key."""
+    """An SD-JWT VC of the document's facts, each disclosable, bound to the holder's did:key key (or
+    to the public key itself, as OpenID4VCI's ``jwk`` proofs name it)."""
     if document_type not in vcdm.IDENTITY_DOCUMENT_TYPES:
         raise InvalidInput(f"The document type must be one of: {', '.join(vcdm.IDENTITY_DOCUMENT_TYPES)}.")
     unknown = set(facts) - set(FACT_TERMS)
     if unknown:
         raise InvalidInput("A fact is not one of the identity document's facts.")
-    holder_key = jose.ed25519_public_jwk(did_key.public_key_from_did(holder_did))
+    holder_key = (
+        jose.ed25519_public_jwk(did_key.public_key_from_did(holder_did))
+        if isinstance(holder_did, str)
+        else holder_did
+    )
     return issue(
         {"documentType": document_type, **facts},
         vct=VCT,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import Final
 
 from jwcrypto import jwk
 
@@ -15,6 +16,10 @@ from nansen.sdjwt import jose, serialization
 from nansen.sdjwt.disclosures import Path
 from nansen.sdjwt.errors import DisclosureError
 from nansen.sdjwt.verification import KB_TYP, read
+
+#: The ``aud`` of a KB-JWT made with no verifier named (one way: a QR code shown to whoever scans
+#: it). A Nansen verifier takes such a presentation one way: fresh, and accepted once.
+ONE_WAY_AUDIENCE: Final = "nansen:one-way"
 
 
 def _related(a: Path, b: Path) -> bool:

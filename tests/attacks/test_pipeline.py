@@ -344,7 +344,7 @@ def test_a_fresh_document_marking_the_key_compromised_is_not_valid(
     clock.moment = T0 + timedelta(hours=2)  # past the resolver's hour: the new document is fetched
     result = verifier.verify_credential(credential)
     assert result.verdict is Verdict.NOT_VALID
-    assert reason(result, "proof") == "The signing key has been revoked as compromised."
+    assert reason(result, "proof") == "The signing key has been revoked as compromised (eddsa-rdfc-2022)."
 
 
 # --------------------------------------------------------------------------------------------

@@ -278,6 +278,25 @@ def test_a_forged_credential_naming_a_trusted_partner_shows_neither_partner_nor_
             assert shown not in page.text
 
 
+def test_an_untrusted_issuer_signing_its_own_credential_is_not_valid_on_a_page(tmp_path: Path) -> None:
+    """Its proof goes unchecked because its issuer is untrusted: the page must keep that failure
+    (it once replaced the trust check with "not judged", leaving nothing failed: VALID)."""
+    unsigned = identity_credential()
+    unsigned["issuer"] = STRANGER.controller  # genuinely signed by its own, untrusted, issuer
+    stranger = add_proof(unsigned, STRANGER, ProofOptions(created=ISSUED))
+    with trusted(tmp_path) as running:
+        page = paste(running, one_way(stranger))
+        assert 'data-verdict="NOT VALID"' in page.text
+        assert "Amina" not in page.text
+        scanned = running.client.post(
+            f"{running.url}/scan",
+            content=camera_jpeg(encode_presentation(one_way(stranger))),
+            headers={"Content-Type": "image/jpeg"},
+        )
+        assert scanned.status_code == 400
+        assert check(scanned, "trust")["outcome"] == "failed"
+
+
 def test_a_copy_presented_by_someone_else_shows_no_facts(tmp_path: Path) -> None:
     with trusted(tmp_path) as running:
         page = paste(running, one_way(signed_credential(), signer=STRANGER))

@@ -24,6 +24,8 @@ from issuer.console.i18n import CATALOGUES
 from issuer.console.pages import FACTS
 from issuer.console.pages import _wallet_qr as wallet_qr
 from issuer.console.session import COOKIE
+from nansen.openid4vc.names import PRE_AUTHORIZED_GRANT
+from nansen.openid4vc.offer import parse_offer_uri
 from nansen.qr import decode_image, decode_presentation
 from nansen.status import StatusList
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
@@ -133,6 +135,17 @@ def test_onboard_upload_list_and_revoke(
     assert opened(store, bundle) == scan
     scanned = decode_image(page.locator("#wallet-qr").screenshot())
     assert decode_presentation(scanned) == bundle
+    # The same credential for any OpenID4VC wallet: the offer's QR code, its link and the PIN.
+    offer_text = decode_image(page.locator("#offer-qr").screenshot())
+    assert offer_text == page.get_attribute("#offer-link", "href")
+    offer = parse_offer_uri(offer_text)
+    form = {
+        "grant_type": PRE_AUTHORIZED_GRANT,
+        "pre-authorized_code": offer.pre_authorized_code,
+        "tx_code": page.inner_text("#offer-pin"),
+    }
+    taken = httpx.post(live_server.local(offer.credential_issuer + "/token"), data=form)
+    assert taken.status_code == 200, taken.text
 
     page.click("header >> text=Credentials")
     rows = page.locator("tr[data-credential]")

@@ -2,8 +2,8 @@
 
 The picture is a multipart form's ``image`` field (the page's upload, with optional ``challenge``
 and ``domain`` fields) or an ``image/*`` body (the page's camera frames; ``?challenge=&domain=``).
-Its one QR code is decoded (`nansen.qr`), and the presentation verified as ``POST
-/presentations/verify`` does (a challenge this verifier issued, or one way: fresh and accepted
+Its one QR code is decoded (`nansen.qr`; an SD-JWT+KB too, `nansen.qr.sdjwt`, checked by
+`verifier.sdjwt_checks`), and the presentation verified as ``POST /presentations/verify`` does (a challenge this verifier issued, or one way: fresh and accepted
 once), except that trust is always judged (no trust list: CANNOT CONFIRM). A browser (``Accept:
 text/html``) gets the verdict page, or the scan page with the problem; any other client the
 VC-API report (200 valid, 400 not) or a problem (RFC 9457) whose ``type`` names what went wrong:

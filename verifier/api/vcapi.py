@@ -1,6 +1,8 @@
 """The VC-API verifier endpoints: ``POST /credentials/verify``, ``/presentations/verify``, ``/challenges``.
 
 Bodies are read by `verifier.body.json_body` (bounded, JSON only), not by FastAPI's parser.
+``POST /presentations/verify`` also takes an SD-JWT VC presentation (SD-JWT+KB) as an
+``EnvelopedVerifiablePresentation`` whose ``id`` is ``data:application/dc+sd-jwt,<SD-JWT+KB>``.
 A verification answers 200 when verified and 400 when not, with the report of `verifier.api.report`;
 a request that cannot be verified at all answers a problem (RFC 9457).
 """
@@ -13,17 +15,23 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
 
 from nansen.timeutil import format_datetime
-from nansen.verify import VerificationResult
+from nansen.verify import VerificationResult, Verifier
 from service.metrics import record_verdict
 from service.problems import Problem
 from verifier import replay
 from verifier.api.report import vc_api
 from verifier.body import json_body
 from verifier.dependencies import ClockDep, SessionDep, SettingsDep, VerifierDep
-from verifier.relying_party import CHALLENGE_REQUIRED, check_for_relying_party
-from verifier.settings import Mode, Presentations
+from verifier.relying_party import (
+    CHALLENGE_REQUIRED,
+    check_for_relying_party,
+    check_sd_jwt_for_relying_party,
+)
+from verifier.sdjwt_checks import check_sd_jwt, enveloped_sd_jwt
+from verifier.settings import Mode, Presentations, Settings
 from verifier.verification import PresentationOptions, check_presentation
 
 log = logging.getLogger(__name__)
@@ -100,10 +108,15 @@ def verify_presentation(
     body: JsonBody, verifier: VerifierDep, session: SessionDep, settings: SettingsDep
 ) -> JSONResponse:
     """With ``options.challenge`` from ``POST /challenges``, or one way (fresh, accepted once); or,
-    with ``NANSEN_VERIFIER_PRESENTATIONS=relying-party``, the caller's own challenge and domain."""
+    with ``NANSEN_VERIFIER_PRESENTATIONS=relying-party``, the caller's own challenge and domain.
+    An SD-JWT VC presentation comes enveloped (`verifier.sdjwt_checks.enveloped_sd_jwt`): its
+    KB-JWT's ``nonce`` is the challenge and its ``aud`` the domain."""
     presentation = _member(body, "verifiablePresentation")
     options = _options(body)
     wanted = PresentationOptions(_optional_string(options, "challenge"), _optional_string(options, "domain"))
+    sd_jwt = enveloped_sd_jwt(presentation)
+    if sd_jwt is not None:
+        return _answer(_check_sd_jwt(sd_jwt, wanted, verifier, session, settings))
     binding = settings.api_holder_binding
     if settings.presentations is Presentations.RELYING_PARTY:
         if wanted.challenge is None:
@@ -125,6 +138,20 @@ def verify_presentation(
             holder_binding=binding,
         )
     return _answer(result)
+
+
+def _check_sd_jwt(
+    text: str, wanted: PresentationOptions, verifier: Verifier, session: Session, settings: Settings
+) -> VerificationResult:
+    """An SD-JWT+KB, under the same policy as a Data Integrity presentation (holder binding is
+    always required: the API's ``holder-only`` setting concerns whose credentials a proof covers)."""
+    if settings.presentations is Presentations.RELYING_PARTY:
+        if wanted.challenge is None:
+            raise Problem(400, CHALLENGE_REQUIRED, "challenge-required")
+        return check_sd_jwt_for_relying_party(
+            text, challenge=wanted.challenge, domain=wanted.domain, verifier=verifier
+        )
+    return check_sd_jwt(text, wanted, verifier=verifier, session=session, settings=settings, shown=False)
 
 
 @router.post("/challenges", summary="Issue a single-use challenge")

@@ -103,7 +103,8 @@ def result_page(
     """The verdict, facts, partner, data age and checks; and, if the holder shared the original
     document and the presentation is valid, a ticket to open it once."""
     ticket = problem = None
-    if result.kind == "presentation" and result.document is not None:
+    # An SD-JWT VC shares no original document: its result's document is the disclosed claims.
+    if result.kind == "presentation" and result.document is not None and not result.sd_jwt:
         try:
             shared = shared_documents(result.document, [c.document or {} for c in result.credentials])
         except OriginalUnavailable as unavailable:

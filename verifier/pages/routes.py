@@ -1,8 +1,8 @@
 """The pages: scan (camera, photo upload, pasted text), the verdict, and the original document.
 
 ``GET /`` is the scan page: its script (``/static/scan.js``) sends camera frames to ``POST /scan``
-(`verifier.api.scan`); a photo upload goes there too, and pasted text (a QR code's ``NV1:`` text, or
-JSON) to ``POST /verify-page``. A presentation is checked as ``POST /scan`` checks it
+(`verifier.api.scan`); a photo upload goes there too, and pasted text (a QR code's ``NV1:`` text,
+JSON, or an SD-JWT's compact text) to ``POST /verify-page``. A presentation is checked as ``POST /scan`` checks it
 (`verifier.verification.check_scanned`): one way (fresh, and accepted once), or with the challenge its
 proof carries; the pages always judge trust (with no trust list the verdict is CANNOT CONFIRM). A
 credential on its own is shown as not presented by its holder, never as valid. ``POST /document``
@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from nansen.errors import NansenError
 from nansen.qr import PREFIX
+from nansen.sdjwt.serialization import looks_like_sd_jwt
 from service.bodies import media_type
 from service.parsing import parse_json
 from service.problems import Problem
@@ -77,8 +78,10 @@ FormDep = Annotated[dict[str, str], Depends(form_fields)]
 
 
 def decode_text(text: str, settings: Settings) -> Any:
-    """A QR code's text (``NV1:…``) or JSON, as a document."""
-    return read_text(text) if text.startswith(PREFIX[:2]) else parse_json(text, settings.limits)
+    """A QR code's text (``NV1:…``), an SD-JWT's compact text (kept as text), or JSON, as a document."""
+    if text.startswith(PREFIX[:2]):
+        return read_text(text)
+    return text if looks_like_sd_jwt(text) else parse_json(text, settings.limits)
 
 
 @router.post("/verify-page", response_class=HTMLResponse)
@@ -100,7 +103,11 @@ def verify_page(
         return problem_page(request, t, problem)
     except NansenError:
         return error_page(request, t, t("error.unreadable"))
-    if not (is_a(document, "VerifiablePresentation") or is_a(document, "VerifiableCredential")):
+    if not (
+        isinstance(document, str)
+        or is_a(document, "VerifiablePresentation")
+        or is_a(document, "VerifiableCredential")
+    ):
         return error_page(request, t, t("error.not_document"))
     try:
         result = check_scanned(

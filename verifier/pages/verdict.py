@@ -4,7 +4,8 @@ and issuing partner, when the trust list and the status lists were last refreshe
 Facts and the partner's name are shown only from a credential its holder presented (the holder
 binding passed) whose issuer's signature, issuer's key and trust all passed: what a forger wrote,
 or what a stolen copy says, is never displayed as if attested. Facts are read from the signed graph
-(`nansen.facts`); the partner's name comes from the trust list.
+(`nansen.facts`), or an SD-JWT VC's disclosed claims (`verifier.facts`), which also names the facts
+its holder did not disclose; the partner's name comes from the trust list.
 """
 
 from __future__ import annotations
@@ -12,12 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final
+from typing import Final
 
-from nansen import vcdm
-from nansen.errors import NansenError
-from nansen.facts import IdentityFacts, read_facts
+from nansen.facts import IdentityFacts
 from nansen.verify import Check, Outcome, VerificationResult
+from verifier.facts import facts_of, issuer_of, names_status, undisclosed_of
 
 #: What must have passed before a credential's facts and issuer are shown.
 _CONFIRMING: Final = ("proof", "issuer key", "trust")
@@ -34,16 +34,18 @@ class CredentialView:
     #: (name, value) pairs of the identity document's facts.
     facts: tuple[tuple[str, str], ...]
     partner: str | None
+    #: The facts an SD-JWT VC's holder chose not to show (names only), once confirmed.
+    undisclosed: tuple[str, ...] = ()
 
     @classmethod
     def of(
         cls, result: VerificationResult, partners: Callable[[str], str | None], presented: bool
     ) -> CredentialView:
-        credential = result.document or {}
         confirmed = presented and all(_passed(result.check(name)) for name in _CONFIRMING)
-        read = read_facts(credential) if confirmed else IdentityFacts()
-        partner = partners(_issuer(credential)) if confirmed else None
-        return cls(result, read.document_type, confirmed, read.facts, partner)
+        read = facts_of(result) if confirmed else IdentityFacts()
+        partner = partners(issuer_of(result)) if confirmed else None
+        undisclosed = undisclosed_of(result) if confirmed else ()
+        return cls(result, read.document_type, confirmed, read.facts, partner, undisclosed)
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ class ResultView:
     ) -> ResultView:
         results = result.credentials if result.kind == "presentation" else [result]
         checks = [c for r in results for c in r.checks]
-        named = any((r.document or {}).get("credentialStatus") for r in results)
+        named = any(names_status(r) for r in results)
         presented = result.kind == "presentation" and _passed(result.check("holder binding"))
         return cls(
             result,
@@ -98,10 +100,3 @@ class ResultView:
 
 def _passed(check: Check | None) -> bool:
     return check is not None and check.outcome is Outcome.PASSED
-
-
-def _issuer(credential: dict[str, Any]) -> str:
-    try:
-        return vcdm.issuer_id(credential)
-    except NansenError:
-        return ""

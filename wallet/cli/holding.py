@@ -17,13 +17,14 @@ from nansen.cli.io import fail, load_identified, print_json, read_bytes
 from nansen.config import configured_limits
 from nansen.errors import NansenError
 from nansen.ipfs import Store
+from nansen.openid4vc.names import OFFER_SCHEME
 from nansen.safehttp import fetch
 from nansen.sdjwt import looks_like_sd_jwt, read
 from nansen.status_source import CachedStatusLists
 from nansen.status_token_source import FetchedStatusTokens
 from nansen.timeutil import format_datetime
 from nansen.verify import Outcome, StaticStatusLists, StatusListSource, VerificationResult, Verifier
-from wallet import atomic
+from wallet import atomic, openid4vci
 from wallet.cli.common import WalletOption, opened, refuse, resolver, scratch, store, trust_source
 from wallet.receive import Issuance
 from wallet.state import HeldCredential, HeldSdJwt
@@ -94,7 +95,11 @@ def _issuance(source: str) -> Any:
 
 def receive(
     source: Annotated[
-        str, typer.Argument(metavar="FILE|URL", help="An issuance response: a file, - or an https URL.")
+        str,
+        typer.Argument(
+            metavar="FILE|URL|OFFER",
+            help="An issuance response (a file, - or an https URL), or an openid-credential-offer:// URI.",
+        ),
     ],
     wallet: WalletOption = None,
     did_doc: Annotated[
@@ -109,9 +114,23 @@ def receive(
             "--status-list", metavar="FILE", help="A status list credential, to verify offline. Repeatable."
         ),
     ] = None,
+    pin: Annotated[
+        str | None,
+        typer.Option(
+            "--pin", help="The PIN (transaction code) of a credential offer; asked for when needed."
+        ),
+    ] = None,
 ) -> None:
-    """Verify a credential (and the key of its document) and keep it, if it is for this wallet."""
+    """Verify a credential (and the key of its document) and keep it, if it is for this wallet.
+
+    An ``openid-credential-offer://`` URI is taken with OpenID4VCI (wallet.openid4vci): every
+    credential it offers in a format this wallet keeps is requested for the holder's key, then
+    verified and kept as any other."""
     with opened(wallet) as held:
+        if source.startswith(f"{OFFER_SCHEME}://"):
+            with _verifier(did_doc or [], status_list or []) as verifier:
+                _receive_offer(held, source, pin, verifier)
+            return
         answer = _issuance(source)
         if isinstance(answer, str):
             with _verifier(did_doc or [], status_list or []) as verifier:
@@ -128,6 +147,30 @@ def receive(
                 _receive_sd_jwt(held, answer["sdJwt"], verifier)
         for document in received.held.documents:
             typer.echo(f"Its original document is {_whereabouts(document.pinned, document.cid, documents)}.")
+
+
+def _receive_offer(held: Wallet, uri: str, pin: str | None, verifier: Verifier) -> None:
+    try:
+        offer = openid4vci.resolve_offer(uri)
+    except NansenError as error:
+        refuse(error)
+    if offer.pin_length is not None and pin is None:
+        pin = typer.prompt("The PIN the organisation gave you", hide_input=True)
+    signer = held.identities.signer_for(held.did)
+    assert signer is not None  # the holder's own DID is always the wallet's
+    try:
+        given = openid4vci.take(offer, pin, signer)
+    except NansenError as error:
+        refuse(error)
+    for credential in given:
+        if credential.format == "dc+sd-jwt" and isinstance(credential.credential, str):
+            _receive_sd_jwt(held, credential.credential, verifier)
+        elif isinstance(credential.credential, dict):
+            received = held.receive(Issuance(credential.credential), verifier)
+            typer.echo(f"Received {received.held.id}: {_summary(received.held)}")
+            _warn(received.result)
+        else:
+            fail(f"The issuer gave a {credential.format} credential in a form this wallet cannot read.")
 
 
 def _warn(result: VerificationResult) -> None:

@@ -16,6 +16,7 @@ from nansen.qr import encode_presentation, qr_png
 from nansen.qr.sdjwt import encode_sd_jwt
 from wallet import atomic
 from wallet.cli.common import WalletOption, opened, refuse, resolver, scratch, trust_source
+from wallet.openid4vp import answer as openid4vp_answer
 from wallet.trustcheck import standing
 
 
@@ -51,6 +52,14 @@ def present(
             help="An SD-JWT credential: the claims to disclose (comma-separated); nothing else is shown.",
         ),
     ] = None,
+    openid4vp: Annotated[
+        str | None,
+        typer.Option(
+            "--openid4vp",
+            metavar="REQUEST-URI",
+            help="Answer an OpenID4VP request (openid4vp://…): disclose what it asks for, post it to the verifier.",
+        ),
+    ] = None,
     wallet: WalletOption = None,
 ) -> None:
     """Present a credential: signed by the holder's key, bound to the verifier's challenge.
@@ -59,6 +68,14 @@ def present(
     JWT: the challenge is its nonce and the domain (or the verifier's DID) its audience."""
     if suite not in SUITES:
         fail("The cryptosuite must be eddsa-rdfc-2022 or eddsa-jcs-2022.")
+    if openid4vp is not None:
+        with opened(wallet) as held:
+            try:
+                answered = openid4vp_answer(held, ident, openid4vp)
+            except NansenError as error:
+                refuse(error)
+        typer.echo(f"Presented to {answered.client_id}, disclosing: {', '.join(answered.disclosed)}.")
+        return
     if verifier is not None:
         _announce(verifier)
     if disclose is not None:

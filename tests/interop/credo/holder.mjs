@@ -1,0 +1,53 @@
+// Credo as a holder: takes an OpenID4VCI offer (pre-authorised code and PIN) and answers an
+// OpenID4VP request. Prints {"did": …} first, then answers the commands `receive` and `present`.
+import { Kms } from '@credo-ts/core'
+import { makeAgent, serve } from './agent.mjs'
+
+const agent = await makeAgent()
+const created = await agent.dids.create({ method: 'key', options: { createKey: { type: { kty: 'OKP', crv: 'Ed25519' } } } })
+if (!created.didState.did) throw new Error(JSON.stringify(created.didState))
+const did = created.didState.did
+const didUrl = created.didState.didDocument.verificationMethod[0].id
+const holder = agent.modules.openid4vc.holder
+// SD-JWT VCs are bound to a JWK (cnf.jwk), W3C credentials to the did:key.
+const made = await agent.kms.createKey({ type: { kty: 'OKP', crv: 'Ed25519' } })
+const bindingJwk = Kms.PublicJwk.fromPublicJwk(made.publicJwk)
+bindingJwk.keyId = made.keyId
+const binding = ({ credentialFormat }) =>
+  credentialFormat === 'dc+sd-jwt' || credentialFormat === 'vc+sd-jwt'
+    ? { method: 'jwk', keys: [bindingJwk] }
+    : { method: 'did', didUrls: [didUrl] }
+
+serve({
+  async receive({ offer, pin, configurations }) {
+    const resolved = await holder.resolveCredentialOffer(offer)
+    const token = await holder.requestToken({ resolvedCredentialOffer: resolved, txCode: pin })
+    const response = await holder.requestCredentials({
+      resolvedCredentialOffer: resolved,
+      ...token,
+      credentialConfigurationIds: configurations,
+      verifyCredentialStatus: false,
+      allowedProofOfPossessionSignatureAlgorithms: ['EdDSA'],
+      credentialBindingResolver: binding,
+    })
+    const kept = []
+    for (const entry of response.credentials) {
+      const record = entry.record
+      if (record.type === 'SdJwtVcRecord') await agent.sdJwtVc.store({ record })
+      else if (record.type === 'W3cCredentialRecord') await agent.w3cCredentials.store({ record })
+      kept.push({ format: record.type, credential: record.encoded ?? record.firstCredential?.encoded })
+    }
+    return { kept }
+  },
+  async present({ request }) {
+    const resolved = await holder.resolveOpenId4VpAuthorizationRequest(request)
+    if (!resolved.dcql) throw new Error('The request has no DCQL query.')
+    const credentials = holder.selectCredentialsForDcqlRequest(resolved.dcql.queryResult)
+    const result = await holder.acceptOpenId4VpAuthorizationRequest({
+      authorizationRequestPayload: resolved.authorizationRequestPayload,
+      dcql: { credentials },
+    })
+    return { status: result.serverResponse?.status }
+  },
+})
+process.stdout.write(JSON.stringify({ did }) + '\n')

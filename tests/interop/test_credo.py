@@ -1,0 +1,282 @@
+"""Credo 0.6.3 (@credo-ts/core, @credo-ts/openid4vc, @credo-ts/askar from npm, in ``credo/``) as a
+holder against the real issuer: it takes a partner's offer with the PIN over OpenID4VCI, in a real
+node process, and its SD-JWT VC is VALID in Nansen's pipeline. Installed by ``./dev setup`` with
+NOTES.md's askar workaround (README.md here)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import httpx
+import pytest
+import trustme
+
+from nansen.config import core_settings
+from nansen.openid4vc.names import SD_JWT
+from nansen.sdjwt import VCT, read
+from nansen.status_token_source import FetchedStatusTokens
+from nansen.verify import Verdict
+from tests.servers import loopback_socket, serving
+from tests.wallet.cli import run
+from tests.wallet.services import Issuer, Trust, client_context, issuer_service
+from verifier import Settings as VerifierSettings
+from verifier import create_app as create_verifier
+from verifier.dependencies import get_resolver, get_status_lists
+from verifier.openid4vp.api import get_status_tokens
+
+HERE = Path(__file__).resolve().parent / "credo"
+INSTALL = "./dev setup"
+FACTS = {
+    "documentNumber": "N0123456",
+    "givenName": "Amina",
+    "familyName": "Haddad",
+    "birthDate": "1990-04-01",
+    "issuingCountry": "SY",
+}
+
+
+class Credo:
+    """A Credo agent in a node process: one JSON command a line in, one JSON answer a line out."""
+
+    def __init__(self, script: str, ca_file: Path, **env: str) -> None:
+        if shutil.which("node") is None or not (HERE / "node_modules" / "@credo-ts" / "openid4vc").is_dir():
+            pytest.fail(f"Credo is not installed in {HERE}: run `{INSTALL}`.", pytrace=False)
+        self.process = subprocess.Popen(
+            ["node", script],
+            cwd=HERE,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={"PATH": "/usr/bin:/bin:/usr/local/bin", "NODE_EXTRA_CA_CERTS": str(ca_file), **env},
+        )
+        self.hello = self._line()
+
+    def _line(self) -> dict[str, Any]:
+        stdout: IO[str] | None = self.process.stdout
+        assert stdout is not None
+        line = stdout.readline()
+        if not line:
+            pytest.fail("The Credo process ended without an answer.", pytrace=False)
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+    def ask(self, command: str, **arguments: Any) -> dict[str, Any]:
+        stdin = self.process.stdin
+        assert stdin is not None
+        stdin.write(json.dumps({"command": command, **arguments}) + "\n")
+        stdin.flush()
+        return self._line()
+
+    def close(self) -> None:
+        self.process.kill()
+        self.process.wait(timeout=30)
+
+
+@pytest.fixture
+def ca(tmp_path: Path) -> tuple[trustme.CA, Path]:
+    authority = trustme.CA()
+    ca_file = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(ca_file))
+    return authority, ca_file
+
+
+@pytest.fixture
+def partner(tmp_path: Path, ca: tuple[trustme.CA, Path], monkeypatch: pytest.MonkeyPatch) -> Iterator[Issuer]:
+    with issuer_service(tmp_path / "issuer", ca[0], monkeypatch) as issuer:
+        yield issuer
+
+
+@pytest.fixture
+def holder(ca: tuple[trustme.CA, Path]) -> Iterator[Credo]:
+    credo = Credo("holder.mjs", ca[1])
+    yield credo
+    credo.close()
+
+
+@pytest.fixture
+def verifier(tmp_path: Path, ca: tuple[trustme.CA, Path]) -> Iterator[str]:
+    """The verifier service on loopback (plain http: Credo runs with allowInsecureHttpUrls), trusting
+    the test CA for the issuer's DID documents and status lists."""
+    directory = tmp_path / "verifier"
+    directory.mkdir()
+    app = create_verifier(
+        VerifierSettings(database_url=f"sqlite:///{directory / 'v.db'}", data_dir=directory)
+    )
+    trust = Trust(ca[1], tmp_path / "verifier-cache")
+    resolver, lists = trust.resolver(), trust.status_lists()
+    tokens = FetchedStatusTokens(verify=str(ca[1]), allow_private_addresses=True)
+    app.dependency_overrides[get_resolver] = lambda: resolver
+    app.dependency_overrides[get_status_lists] = lambda: lists
+    app.dependency_overrides[get_status_tokens] = lambda: tokens
+    sock, port = loopback_socket()
+    with serving(app, sock):
+        yield f"http://127.0.0.1:{port}"
+
+
+def offer(
+    partner: Issuer, authority: trustme.CA, holder_did: str, configurations: list[str]
+) -> dict[str, Any]:
+    auth = {"Authorization": f"Bearer {partner.api_key}"}
+    with httpx.Client(verify=client_context(authority), timeout=60) as http:
+        issued = http.post(
+            f"{partner.url}/documents",
+            files={"scan": ("passport.png", b"\x89PNG\r\n\x1a\n" + bytes(256), "image/png")},
+            data={
+                "holder": holder_did,
+                "documentType": "Passport",
+                "facts": json.dumps(FACTS),
+                "checkMethod": "Original inspected",
+            },
+            headers=auth,
+        )
+        assert issued.status_code == 201, issued.text
+        made = http.post(
+            f"{partner.url}/openid4vci/offers",
+            json={"credential": issued.json()["credential"], "configurations": configurations},
+            headers=auth,
+        )
+    assert made.status_code == 201, made.text
+    answer: dict[str, Any] = made.json()
+    return answer
+
+
+def test_credo_takes_the_sd_jwt_vc_with_the_pin_and_it_is_valid_here(
+    partner: Issuer, ca: tuple[trustme.CA, Path], holder: Credo, tmp_path: Path
+) -> None:
+    made = offer(partner, ca[0], holder.hello["did"], [SD_JWT])
+    received = holder.ask(
+        "receive", offer=made["credentialOffer"], pin=made["txCode"], configurations=[SD_JWT]
+    )
+    assert received["ok"], received.get("error")
+    (kept,) = received["kept"]
+    assert kept["format"] == "SdJwtVcRecord"
+    token = kept["credential"]
+    assert read(token).claims["givenName"] == "Amina"
+    tokens = FetchedStatusTokens(verify=str(ca[1]), allow_private_addresses=True)
+    pipeline = dataclasses.replace(Trust(ca[1], tmp_path / "cache").verifier(), status_tokens=tokens)
+    result = pipeline.verify_sd_jwt(token, presentation=False)
+    assert result.verdict is Verdict.VALID, result.to_json()
+
+    again = holder.ask("receive", offer=made["credentialOffer"], pin=made["txCode"], configurations=[SD_JWT])
+    assert not again["ok"]
+    assert "has been used" in again["error"]
+
+
+def test_credo_presents_only_the_asked_facts_to_the_verifier_and_it_is_valid(
+    partner: Issuer, ca: tuple[trustme.CA, Path], holder: Credo, verifier: str
+) -> None:
+    made = offer(partner, ca[0], holder.hello["did"], [SD_JWT])
+    received = holder.ask(
+        "receive", offer=made["credentialOffer"], pin=made["txCode"], configurations=[SD_JWT]
+    )
+    assert received["ok"], received.get("error")
+    with httpx.Client(timeout=60) as http:
+        request = http.post(f"{verifier}/openid4vp/requests", json={"claims": ["givenName", "birthDate"]})
+        assert request.status_code == 201, request.text
+        asked = request.json()
+        presented = holder.ask("present", request=asked["request"])
+        assert presented["ok"], presented.get("error")
+        verdict = http.get(
+            f"{verifier}/openid4vp/requests/{asked['id']}/verdict",
+            headers={"Authorization": f"Bearer {asked['readKey']}"},
+        ).json()
+    assert verdict["status"] == "answered"
+    report = verdict["result"]
+    assert report["verdict"] == "VALID", report
+    text = json.dumps(report)
+    assert "N0123456" not in text  # the document number was not asked for, so not disclosed
+
+
+def credo_over_https(script: str, ca: tuple[trustme.CA, Path], tmp_path: Path) -> Credo:
+    """A Credo service over HTTPS with a certificate of the test CA for localhost."""
+    leaf = ca[0].issue_cert("localhost")
+    cert, key = tmp_path / f"{script}-cert.pem", tmp_path / f"{script}-key.pem"
+    leaf.cert_chain_pems[0].write_to_path(str(cert))
+    leaf.private_key_pem.write_to_path(str(key))
+    return Credo(script, ca[1], CERT=str(cert), KEY=str(key))
+
+
+@pytest.fixture
+def credo_verifier(ca: tuple[trustme.CA, Path], tmp_path: Path) -> Iterator[Credo]:
+    credo = credo_over_https("verifier.mjs", ca, tmp_path)
+    yield credo
+    credo.close()
+
+
+@pytest.fixture
+def credo_issuer(ca: tuple[trustme.CA, Path], tmp_path: Path) -> Iterator[Credo]:
+    credo = credo_over_https("issuer.mjs", ca, tmp_path)
+    yield credo
+    credo.close()
+
+
+def test_our_wallet_takes_an_sd_jwt_vc_from_credos_issuer_with_the_pin(
+    credo_issuer: Credo, our_wallet: str
+) -> None:
+    made = credo_issuer.ask("offer", facts={"givenName": "Amina", "birthDate": "1990-04-01"}, vct=VCT)
+    assert made["ok"], made.get("error")
+    wrong = f"{(int(made['pin']) + 1) % 10**6:06d}"
+    refused = run("receive", made["offer"], "--pin", wrong)
+    assert refused.exit_code != 0
+    assert "The issuer refused (the token request)" in refused.output
+    assert json.loads(run("list", "--json").output) == []
+
+    made = credo_issuer.ask("offer", facts={"givenName": "Amina", "birthDate": "1990-04-01"}, vct=VCT)
+    received = run("receive", made["offer"], "--pin", made["pin"])
+    assert received.exit_code == 0, received.output
+    disclosable = received.output.split("can disclose: ", 1)[1].strip()
+    assert sorted(disclosable.split(", ")) == ["birthDate", "givenName"]  # in whatever order Credo chose
+    assert len(json.loads(run("list", "--json").output)) == 1
+
+
+@pytest.fixture
+def our_wallet(tmp_path: Path, ca: tuple[trustme.CA, Path], monkeypatch: pytest.MonkeyPatch) -> str:
+    """Nansen's wallet (its command line), trusting the test CA and loopback addresses."""
+    for name, value in {
+        "NANSEN_DATA_DIR": str(tmp_path / "data"),
+        "NANSEN_WALLET_DIR": str(tmp_path / "phone"),
+        "NANSEN_WALLET_KDF": "minimum",
+        "NANSEN_WALLET_PASSPHRASE": "correct horse battery staple at the shelter",
+        "NANSEN_TLS_CA_FILE": str(ca[1]),
+        "NANSEN_ALLOW_PRIVATE_ADDRESSES": "1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    core_settings.cache_clear()  # the issuer's fixture read them already
+    assert run("init", "--no-recovery").exit_code == 0
+    return run("did").stdout.strip()
+
+
+def test_our_wallet_presents_to_credos_verifier_which_verifies_it(
+    partner: Issuer, ca: tuple[trustme.CA, Path], credo_verifier: Credo, our_wallet: str
+) -> None:
+    made = offer(partner, ca[0], our_wallet, [SD_JWT])
+    received = run("receive", made["credentialOffer"], "--pin", made["txCode"])
+    assert received.exit_code == 0, received.output
+    (held,) = json.loads(run("list", "--json").output)
+    query = {
+        "credentials": [
+            {
+                "id": "identity",
+                "format": "dc+sd-jwt",
+                "meta": {"vct_values": [VCT]},
+                "claims": [{"path": ["givenName"]}, {"path": ["birthDate"]}],
+            }
+        ]
+    }
+    asked = credo_verifier.ask("request", query=query)
+    assert asked["ok"], asked.get("error")
+    shown = run("present", held["id"], "--openid4vp", asked["request"])
+    assert shown.exit_code == 0, shown.output
+    assert "disclosing: givenName, birthDate." in shown.output
+    result = credo_verifier.ask("result", session=asked["session"])
+    assert result["ok"], result.get("error")
+    assert result["state"] == "ResponseVerified", result
+    disclosed = json.dumps(result["claims"])
+    assert "Amina" in disclosed
+    assert "N0123456" not in disclosed

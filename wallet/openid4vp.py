@@ -1,0 +1,96 @@
+"""Answering an OpenID4VP 1.0 request (``openid4vp://?client_id=…&request_uri=…``) with one held
+credential: the request object is fetched by reference and must be signed by the verifier its
+``decentralized_identifier:did:key:…`` client id names (`nansen.openid4vc.presentation`); the answer
+goes by ``direct_post`` to its ``response_uri`` (§8.2).
+
+An SD-JWT VC discloses exactly the claims the DCQL query asks for (and no others), with a KB-JWT
+over the request's nonce and the client id (Appendix B.3.6); a Data Integrity credential is
+presented signed for ``challenge`` = nonce and ``domain`` = client id (Appendix B.1.3). Requests,
+like offers, go through the hardened client (`nansen.safehttp`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Final
+from urllib.parse import urlencode
+
+from nansen.config import configured_limits
+from nansen.errors import NansenError
+from nansen.openid4vc.presentation import parse_request_uri, read_request_object
+from nansen.safehttp import fetch, post
+from wallet.wallet import Wallet
+
+_TIMEOUT: Final = 30.0
+
+
+class RequestError(NansenError):
+    """The presentation request cannot be answered, or the verifier refused the answer."""
+
+
+@dataclass(frozen=True)
+class Answered:
+    client_id: str
+    disclosed: tuple[str, ...]
+
+
+def _query(dcql: dict[str, Any], kind: str) -> dict[str, Any]:
+    for query in dcql.get("credentials", []):
+        if isinstance(query, dict) and query.get("format") == kind and isinstance(query.get("id"), str):
+            return query
+    raise RequestError(f"The verifier does not ask for a credential in the format held ({kind}).")
+
+
+def _claim_names(query: dict[str, Any], prefix: tuple[str, ...]) -> tuple[str, ...]:
+    names: list[str] = []
+    for claim in query.get("claims", []):
+        path = claim.get("path") if isinstance(claim, dict) else None
+        if not isinstance(path, list) or tuple(path[:-1]) != prefix or not isinstance(path[-1], str):
+            raise RequestError("The verifier asks for a claim this wallet cannot disclose by itself.")
+        names.append(path[-1])
+    return tuple(names)
+
+
+def answer(held: Wallet, ident: str, uri: str) -> Answered:
+    """Present the credential ``ident`` to the verifier of ``uri``; what was disclosed, and to whom."""
+    try:
+        reference = parse_request_uri(uri)
+        limit = configured_limits().max_document_bytes
+        text = fetch(
+            reference.request_uri,
+            max_bytes=limit,
+            timeout=_TIMEOUT,
+            accept="application/oauth-authz-req+jwt",
+            what="the presentation request",
+        )
+        request = read_request_object(text.decode("ascii", errors="replace"), reference.client_id)
+    except NansenError as error:
+        raise RequestError(str(error)) from error
+    client_id, nonce = reference.client_id, request["nonce"]
+    if held.find_sd_jwt(ident) is not None:
+        query = _query(request["dcql_query"], "dc+sd-jwt")
+        names = _claim_names(query, ())
+        shown: Any = held.present_sd_jwt(ident, names, nonce=nonce, audience=client_id)
+    else:
+        query = _query(request["dcql_query"], "ldp_vc")
+        _claim_names(query, ("credentialSubject", "identityDocument"))
+        # A Data Integrity credential is signed whole: it cannot disclose less than all of it.
+        names = ("every fact of the credential",)
+        shown = held.present(ident, challenge=nonce, domain=client_id)
+    form = {"vp_token": json.dumps({query["id"]: [shown]}), "state": str(request.get("state", ""))}
+    status, body = post(
+        str(request["response_uri"]),
+        urlencode(form).encode(),
+        content_type="application/x-www-form-urlencoded",
+        max_bytes=limit,
+        timeout=_TIMEOUT,
+        what="the presentation",
+    )
+    if status != 200:
+        try:
+            reason = json.loads(body).get("error_description", f"HTTP {status}")
+        except (ValueError, AttributeError):
+            reason = f"HTTP {status}"
+        raise RequestError(f"The verifier refused the presentation: {str(reason)[:300]}")
+    return Answered(client_id, names)
