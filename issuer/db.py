@@ -14,17 +14,17 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Engine, create_engine, event
 
-from service.files import private_sqlite
+from service.database import engine_for, session_factory
+
+__all__ = ["SQLITE_BUSY_TIMEOUT", "make_engine", "session_factory"]
 
 #: How long a SQLite writer waits for the lock before giving up (seconds).
 SQLITE_BUSY_TIMEOUT = 30
 
 
 def _sqlite_engine(url: str) -> Engine:
-    private_sqlite(url)
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
@@ -67,10 +67,4 @@ def _sqlite_engine(url: str) -> Engine:
 
 def make_engine(url: str) -> Engine:
     """An engine for a SQLite file or a PostgreSQL database (``postgresql+psycopg://…``)."""
-    if make_url(url).get_backend_name() == "sqlite":
-        return _sqlite_engine(url)
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30)
-
-
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    return engine_for(url, _sqlite_engine, pool_size=10, max_overflow=30)

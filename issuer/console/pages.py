@@ -298,8 +298,9 @@ def onboard(request: Request, state: StateDep, partner: PartnerDep, form: FormDe
     holder = _text(form, "holder")
     try:
         documents.recipient(holder)
-    except InvalidInput as error:
-        return render(request, state, "onboard.html", 422, partner=partner, holder=holder, error=str(error))
+    except InvalidInput:  # the core's reason is English; the person at the desk reads the page's language
+        error = _translator(request, state)("onboard.not_usable")
+        return render(request, state, "onboard.html", 422, partner=partner, holder=holder, error=error)
     return _upload_page(request, state, partner, {"holder": holder})
 
 
@@ -430,7 +431,8 @@ def change_status(
         raise Problem(400, _translator(request, state)("error.form"))
     if action == "revoke" and _text(form, "confirm") != "yes":
         record = records.view(db, partner.id, credential_id)
-        return render(request, state, "confirm.html", partner=partner, record=record)
+        issued_at = parse_datetime(record["issued"])
+        return render(request, state, "confirm.html", partner=partner, record=record, issued_at=issued_at)
     purpose, value = _ACTIONS[action]
     records.change_status(
         db, vault, settings, partner.id, records.StatusChange(credential_id, purpose, value)

@@ -151,7 +151,7 @@ def test_onboard_upload_list_and_revoke(
     rows = page.locator("tr[data-credential]")
     assert rows.count() == 1
     row = page.locator(f'tr[data-credential="{credential_id}"]')
-    assert "Valid" in row.inner_text()
+    assert "Active" in row.inner_text()
     assert fits_the_phone(page)
     shots(page, "listed")
     row.locator("button", has_text="Revoke").click()
@@ -179,7 +179,7 @@ def test_suspend_and_reinstate(page: Page, live_server: LiveServer, shots: Any) 
     assert "Suspended" in row.inner_text()
     shots(page, "suspended")
     row.locator("button", has_text="Reinstate").click()
-    assert "Valid" in row.inner_text()
+    assert "Active" in row.inner_text()
     assert "The credential is reinstated." in page.inner_text("main")
 
 
@@ -211,7 +211,7 @@ def test_forms_without_the_sessions_csrf_token_are_refused(
         assert "text/html" in refused.headers["content-type"]
     assert page.request.post("/console/sign-out", form={}).status == 403
     page.reload()
-    assert "Valid" in page.locator(f'tr[data-credential="{credential["id"]}"]').inner_text()
+    assert "Active" in page.locator(f'tr[data-credential="{credential["id"]}"]').inner_text()
     accepted = page.request.post("/console/credentials/status", form={**change, "csrf": csrf_of(page)})
     assert accepted.ok
     page.reload()
@@ -256,7 +256,7 @@ def test_another_partners_credentials_are_not_visible(
         their_page = other.new_page()
         sign_in(their_page, theirs)
         row = their_page.locator(f'tr[data-credential="{their_credential["id"]}"]')
-        assert "Valid" in row.inner_text()
+        assert "Active" in row.inner_text()
 
 
 def test_sign_out_ends_the_session(page: Page, live_server: LiveServer) -> None:
