@@ -157,9 +157,21 @@ class PageRoute(APIRoute):
         return page
 
 
+#: The refusals whose meaning the console says in the page's language (``error.status.<code>``);
+#: any other status reads ``error.status.other``.
+TRANSLATED_STATUSES = frozenset({400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 503})
+
+
+def refusal_summary(t: Translator, status: int) -> str:
+    """What a refusal means, in the page's language. The service's own sentence (English, and
+    more precise) is shown beside it, marked as English, so nothing it says is lost."""
+    return t(f"error.status.{status}" if status in TRANSLATED_STATUSES else "error.status.other")
+
+
 def _error(request: Request, problem: Problem) -> Response:
     state = session.load(request, get_vault(request))
-    response = render(request, state, "error.html", problem.status, detail=problem.detail)
+    summary = refusal_summary(_translator(request, state), problem.status)
+    response = render(request, state, "error.html", problem.status, summary=summary, detail=problem.detail)
     response.headers.update(problem.headers)
     return response
 
@@ -277,6 +289,7 @@ def _upload_page(
     values: dict[str, str],
     status: int = 200,
     error: str = "",
+    error_detail: str = "",
 ) -> Response:
     return render(
         request,
@@ -289,6 +302,7 @@ def _upload_page(
         document_types=vcdm.IDENTITY_DOCUMENT_TYPES,
         presences=documents.PRESENCES,
         error=error,
+        error_detail=error_detail,
     )
 
 
@@ -335,7 +349,8 @@ def upload(
             db, vault, settings, store, partner, _request(form), uploads.scan_file(form, settings, "scan")
         )
     except Problem as problem:
-        return _upload_page(request, state, partner, values, problem.status, problem.detail)
+        summary = refusal_summary(_translator(request, state), problem.status)
+        return _upload_page(request, state, partner, values, problem.status, summary, problem.detail)
     bundle = json.dumps(issued.to_json(), indent=2)
     return render(
         request,

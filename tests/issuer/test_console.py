@@ -337,7 +337,9 @@ def test_bad_did_and_bad_facts_are_shown_with_the_form(
     with page.expect_response(lambda r: r.request.method == "POST") as answer:
         page.click("main button[type=submit]")
     assert answer.value.status == 422
-    assert "'documentNumber' is a required property" in page.inner_text(".error")
+    assert page.inner_text(".error") == "Something in the form is not valid; check it and send it again."
+    assert "'documentNumber' is a required property" in page.inner_text(".detail")
+    assert page.get_attribute(".detail", "lang") == "en"
     assert page.input_value("#givenName") == "Amina"
     shots(page, "bad-facts")
     assert store.puts == 0

@@ -118,3 +118,34 @@ def test_console_shares_the_partners_rate_limit(settings: Settings, store: Count
     assert refused.status_code == 429
     assert refused.headers["content-type"].startswith("text/html")
     assert int(refused.headers["retry-after"]) > 0
+
+
+def test_refusals_are_said_in_the_page_language_with_the_services_words_kept_in_english(
+    client: TestClient, partner: PartnerInfo, store: CountingStore
+) -> None:
+    """A worker reading Arabic sees what a refusal means in Arabic; the service's own, more precise
+    sentence stays beside it, marked as English (lang, dir) so a screen reader and the layout know."""
+    token = signed_in(client, partner)
+    arabic = {"accept-language": "ar"}
+    fields = {"csrf": token, "holder": HOLDER.controller, "documentType": "BirthCertificate"}
+    fields |= {"givenName": "Amina", "birthDate": "1990-04-01", "checkMethod": "Original inspected"}
+    empty = client.post(
+        "/console/documents", data=fields, files={"scan": ("scan.png", b"", "image/png")}, headers=arabic
+    )
+    assert empty.status_code == 422
+    assert 'lang="ar" dir="rtl"' in empty.text
+    assert "في النموذج شيء غير صالح؛ راجعه وأرسله مرة أخرى." in empty.text
+    assert '<p class="detail" lang="en" dir="ltr">The scan is empty.</p>' in empty.text
+    unknown = client.post(
+        "/console/credentials/status",
+        data={"csrf": token, "action": "delete", "credential": "x"},
+        headers=arabic,
+    )
+    assert unknown.status_code == 400
+    assert "ينقص الطلبَ شيءٌ أو فيه شيء غير صالح." in unknown.text
+    assert re.search(r'<p class="detail" lang="en" dir="ltr">[^<]+</p>', unknown.text)
+    assert store.puts == 0
+    english = client.post(
+        "/console/credentials/status", data={"csrf": token, "action": "delete", "credential": "x"}
+    )
+    assert "The request is missing something or has something that is not valid." in english.text
