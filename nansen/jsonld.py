@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -37,6 +38,14 @@ _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+\-.]*:[^\s]*$")
 _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
 
 Dataset = dict[str, list[dict[str, Any]]]
+
+
+#: Held while pyld expands or converts a document. pyld keeps processed contexts in caches shared by
+#: every thread (``cachetools.LRUCache`` in its context resolver and in each resolved context), and
+#: those caches are not thread-safe: two threads evicting at once raise ``KeyError`` (seen as a 500
+#: when twelve presentations reached a fresh verifier worker at once). pyld's work holds the GIL
+#: anyway, so one thread at a time costs the services almost nothing.
+PYLD_LOCK = threading.RLock()
 
 
 def _refuse_network(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -241,10 +250,11 @@ def to_rdf(document: dict[str, Any], store: ContextStore | None = None) -> Datas
         options["contextResolver"] = resolver
     processor = pyld.JsonLdProcessor(on_property_dropped=_raise_dropped)
     try:
-        expanded = processor.expand(document, options)
-        _check_expanded(expanded)
-        statements = count_statements(expanded)
-        dataset: Dataset = processor.to_rdf(expanded, options)
+        with PYLD_LOCK:
+            expanded = processor.expand(document, options)
+            _check_expanded(expanded)
+            statements = count_statements(expanded)
+            dataset: Dataset = processor.to_rdf(expanded, options)
     except pyld.JsonLdError as cause:
         raise _explain(cause) from cause
     check_nothing_merged(statements, dataset)

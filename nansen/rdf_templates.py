@@ -739,7 +739,8 @@ def _placeholders_in_identifiers(template: dict[str, Any], store: ContextStore) 
     refuses relative IRIs), found by expanding the template as ``jsonld.to_rdf`` does."""
     processor = pyld.JsonLdProcessor()
     try:
-        expanded = processor.expand(template, {"documentLoader": store.document_loader, "base": None})
+        with jsonld.PYLD_LOCK:
+            expanded = processor.expand(template, {"documentLoader": store.document_loader, "base": None})
     except (pyld.JsonLdError, NansenError, RecursionError):
         return set()
     found: set[int] = set()
