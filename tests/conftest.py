@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Playwright, sync_playwright
 
+from issuer.api.deps import get_store as issuer_store
 from nansen.config import core_settings
 from nansen.did import key as did_key
 from nansen.keys import Ed25519KeyPair, SigningKey
@@ -29,11 +30,15 @@ def did_key_signer(seed_byte: int) -> SigningKey:
 
 @pytest.fixture(autouse=True)
 def _fresh_core_settings() -> Iterator[None]:
-    """Each test's own environment: ``core_settings`` keeps what it first read, as a process should,
-    so a test that changes a core ``NANSEN_*`` variable after a read calls ``cache_clear`` itself."""
+    """Each test's own environment: ``core_settings`` and the issuer's IPFS store keep what they
+    first read, as a process should, so a test that changes a ``NANSEN_*`` variable after a read
+    calls ``cache_clear`` itself. (An issuer built by an earlier test in the same worker otherwise
+    pinned a later test's scans into the earlier test's data directory.)"""
     core_settings.cache_clear()
+    issuer_store.cache_clear()
     yield
     core_settings.cache_clear()
+    issuer_store.cache_clear()
 
 
 @pytest.fixture
