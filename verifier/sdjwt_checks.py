@@ -17,7 +17,7 @@ is never valid: the pipeline requires holder binding.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -28,7 +28,7 @@ from nansen.errors import NansenError
 from nansen.sdjwt import jose, serialization
 from nansen.sdjwt.encoding import b64decode
 from nansen.sdjwt.presentation import ONE_WAY_AUDIENCE
-from nansen.verify import Outcome, Verdict, VerificationResult, Verifier
+from nansen.verify import Outcome, VerificationResult, Verifier
 from service.problems import Problem
 from verifier import replay
 from verifier.settings import Mode, Settings
@@ -38,7 +38,7 @@ from verifier.verification import (
     PresentationOptions,
     challenge_check,
     check_facts,
-    duration,
+    one_way_checks,
 )
 
 
@@ -127,37 +127,16 @@ def _one_way_checks(
     settings: Settings,
     verifier: Verifier,
 ) -> None:
-    moment = verifier.clock()
-    window = timedelta(seconds=settings.one_way_window_seconds)
     made = carried.issued_at
-    if made is None:
-        result.add("freshness", Outcome.FAILED, "The Key Binding JWT does not say when it was made (iat).")
-    elif made < moment - window:
-        result.add(
-            "freshness",
-            Outcome.FAILED,
-            f"The presentation was made more than {duration(settings.one_way_window_seconds)} ago; "
-            "ask the holder to show it again.",
-        )
-    else:
-        result.add(
-            "freshness",
-            Outcome.PASSED,
-            f"The presentation was made within the last {duration(settings.one_way_window_seconds)}.",
-        )
-    if made is None or result.verdict is not Verdict.VALID:
-        result.add("replay", Outcome.NOT_CHECKED, "Not checked: the presentation did not verify.")
-        return
-    # Kept while the presentation is fresh enough to be accepted, allowing for clock skew.
-    until = made + window + verifier.skew
-    if replay.remember_presentation(session, [replay.key_binding_digest(carried.signature)], moment, until):
-        result.add("replay", Outcome.PASSED, "The presentation is used for the first time.")
-    else:
-        result.add(
-            "replay",
-            Outcome.FAILED,
-            "This presentation has already been accepted once; ask the holder to show it again.",
-        )
+    one_way_checks(
+        result,
+        session,
+        settings,
+        verifier,
+        times=None if made is None else [made],
+        undated="The Key Binding JWT does not say when it was made (iat).",
+        replay_keys=lambda: [replay.key_binding_digest(carried.signature)],
+    )
 
 
 #: How ``POST /presentations/verify`` takes an SD-JWT+KB: as an enveloped presentation (VC Data

@@ -15,6 +15,7 @@ use up the holder's challenge.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -242,15 +243,36 @@ def _one_way_checks(
 ) -> None:
     if result.document is None:
         return
+    document = result.document
+    one_way_checks(
+        result,
+        session,
+        settings,
+        verifier,
+        times=_proof_times(result),
+        undated="The presentation's proof does not say when it was made, so its freshness cannot be checked.",
+        replay_keys=lambda: replay.signature_digests(document),
+    )
+
+
+def one_way_checks(
+    result: VerificationResult,
+    session: Session,
+    settings: Settings,
+    verifier: Verifier,
+    *,
+    times: list[datetime] | None,
+    undated: str,
+    replay_keys: Callable[[], Collection[str]],
+) -> None:
+    """Freshness and single use of a presentation made for no challenge, whatever its format: made
+    within the one-way window (``times``: when its holder's proofs say they were made; None, or
+    ``undated`` as the reason, when they do not say) and accepted once, keyed on ``replay_keys``
+    (its holder's signatures), remembered while it could still be accepted."""
     moment = verifier.clock()
     window = timedelta(seconds=settings.one_way_window_seconds)
-    times = _proof_times(result)
     if times is None:
-        result.add(
-            "freshness",
-            Outcome.FAILED,
-            "The presentation's proof does not say when it was made, so its freshness cannot be checked.",
-        )
+        result.add("freshness", Outcome.FAILED, undated)
     elif min(times) < moment - window:
         result.add(
             "freshness",
@@ -269,7 +291,7 @@ def _one_way_checks(
         return
     # Kept while the presentation is fresh enough to be accepted, allowing for clock skew.
     until = max(times) + window + verifier.skew
-    if replay.remember_presentation(session, replay.signature_digests(result.document), moment, until):
+    if replay.remember_presentation(session, replay_keys(), moment, until):
         result.add("replay", Outcome.PASSED, "The presentation is used for the first time.")
     else:
         result.add(
