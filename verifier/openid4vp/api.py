@@ -42,6 +42,7 @@ from verifier.openid4vp.models import PresentationRequest
 from verifier.openid4vp.requests import open_request, progress, public_base, readable, take_verdict
 from verifier.openid4vp.verdicts import seal
 from verifier.settings import Settings
+from verifier.verification import judging_trust
 
 router = APIRouter(tags=["openid4vp"])
 
@@ -83,9 +84,9 @@ async def make_request(
     opened = open_request(session, settings, public_base(request, settings), tuple(claims), clock())
     answer = {
         "request": opened.uri,
-        "id": opened.ident,
+        "id": opened.row.id,
         "readKey": opened.read_key,
-        "expires": opened.expires.isoformat(),
+        "expires": opened.row.expires_at.isoformat(),
     }
     return JSONResponse(answer, status_code=201, headers=_NO_STORE)
 
@@ -191,7 +192,7 @@ def _take_answer(
     if form.get("state") != row.state:
         return _oauth_error("The answer's state is not this request's.")
     try:
-        result = _judge(verifier, row, vp_token)
+        result = _judge(judging_trust(verifier) if row.judge_trust else verifier, row, vp_token)
     except ValueError as error:
         return _oauth_error(str(error))
     kept = session.connection().execute(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import Boolean, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from verifier.models import Base, UtcDateTime
@@ -32,5 +32,7 @@ class PresentationRequest(Base):
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     #: The public key (base64) the verdict is sealed to, derived from the read key.
     seal_key: Mapped[str] = mapped_column(String(64))
+    #: Made by the scan page, whose verdicts always judge trust (`verifier.verification.judging_trust`).
+    judge_trust: Mapped[bool] = mapped_column(Boolean, default=False)
     #: The verification result once answered, sealed to ``seal_key`` (base64).
     result: Mapped[str | None] = mapped_column(Text)

@@ -47,11 +47,10 @@ def public_base(request: Request, settings: Settings) -> str:
 
 @dataclass(frozen=True)
 class Opened:
-    ident: str
+    row: PresentationRequest
     read_key: str
     #: The ``openid4vp://`` URI for the QR code.
     uri: str
-    expires: datetime
 
 
 def request_uri(base: str, row: PresentationRequest) -> str:
@@ -59,9 +58,16 @@ def request_uri(base: str, row: PresentationRequest) -> str:
 
 
 def open_request(
-    session: Session, settings: Settings, base: str, claims: tuple[str, ...], moment: datetime
+    session: Session,
+    settings: Settings,
+    base: str,
+    claims: tuple[str, ...],
+    moment: datetime,
+    *,
+    judge_trust: bool = False,
 ) -> Opened:
-    """A new request for ``claims``, with its fresh id, read key, nonce and state."""
+    """A new request for ``claims``, with its fresh id, read key, nonce and state; ``judge_trust``
+    for the scan page's requests, judged as the pages judge (no trust list: cannot confirm)."""
     read_key = secrets.token_urlsafe(32)
     row = PresentationRequest(
         id=secrets.token_urlsafe(24),
@@ -72,10 +78,11 @@ def open_request(
         claims=",".join(dict.fromkeys(claims)),
         client_id=client_id_of(verifier_key(settings.data_dir)),
         expires_at=moment + timedelta(seconds=settings.challenge_ttl_seconds),
+        judge_trust=judge_trust,
     )
     session.add(row)
     session.commit()
-    return Opened(row.id, read_key, request_uri(base, row), row.expires_at)
+    return Opened(row, read_key, request_uri(base, row))
 
 
 def readable(session: Session, ident: str, read_key: str) -> PresentationRequest | None:
