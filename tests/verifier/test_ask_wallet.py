@@ -163,7 +163,15 @@ def test_the_wallet_answers_the_page_and_the_page_shows_the_verdict_once(
         page.wait_for_selector("#result [data-verdict]", timeout=VERDICT_TIMEOUT_MS)
         assert verdict_of(page) == "VALID"
         shown = page.inner_text("#result")
-        for words in ("Valid", PARTNER_NAME, "Amina", "Haddad", "1994-03-12", "Not disclosed by the holder"):
+        for words in (
+            "Valid",
+            PARTNER_NAME,
+            "Amina",
+            "Haddad",
+            "1994-03-12",
+            "Not disclosed by the holder",
+            "SD-JWT VC",
+        ):
             assert words in shown
         for name in HIDDEN:
             assert FACTS[name] not in shown
