@@ -4,9 +4,13 @@ OpenID4VCI; the verifier says VALID, having seen only the facts it asked for."""
 
 from __future__ import annotations
 
+import contextlib
+import html
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -14,6 +18,7 @@ import trustme
 
 from nansen.status_token_source import FetchedStatusTokens
 from tests.servers import loopback_socket
+from tests.verifier.issuing import trust_settings
 from tests.wallet.cli import run
 from tests.wallet.conftest import PASSPHRASE
 from tests.wallet.services import Issuer, Trust, client_context, serving_tls
@@ -26,15 +31,15 @@ from verifier.openid4vp.api import get_status_tokens
 __all__ = ["ca", "holder", "partner"]  # fixtures shared with the OpenID4VCI tests
 
 
-@pytest.fixture
-def verifier(tmp_path: Path, ca: trustme.CA) -> Iterator[str]:
-    directory = tmp_path / "verifier"
+@contextlib.contextmanager
+def verifier_service(directory: Path, ca: trustme.CA, **settings: Any) -> Iterator[str]:
+    """The verifier over HTTPS (a certificate of the test CA), trusting the CA for what it fetches."""
     directory.mkdir()
     app = create_verifier(
-        VerifierSettings(database_url=f"sqlite:///{directory / 'v.db'}", data_dir=directory)
+        VerifierSettings(database_url=f"sqlite:///{directory / 'v.db'}", data_dir=directory, **settings)
     )
-    ca_file = tmp_path / "ca.pem"
-    trust = Trust(ca_file, tmp_path / "verifier-cache")
+    ca_file = directory.parent / "ca.pem"
+    trust = Trust(ca_file, directory / "cache")
     resolver, lists = trust.resolver(), trust.status_lists()
     tokens = FetchedStatusTokens(verify=str(ca_file), allow_private_addresses=True)
     app.dependency_overrides[get_resolver] = lambda: resolver
@@ -43,6 +48,12 @@ def verifier(tmp_path: Path, ca: trustme.CA) -> Iterator[str]:
     sock, port = loopback_socket()
     with serving_tls(app, sock, ca.issue_cert("localhost"), directory):
         yield f"https://localhost:{port}"
+
+
+@pytest.fixture
+def verifier(tmp_path: Path, ca: trustme.CA) -> Iterator[str]:
+    with verifier_service(tmp_path / "verifier", ca) as url:
+        yield url
 
 
 def held_ids() -> dict[str, str]:
@@ -100,3 +111,38 @@ def test_a_request_not_signed_by_its_client_is_refused(holder: str, verifier: st
     shown = run("present", "any", "--openid4vp", forged, passphrase=PASSPHRASE)
     assert shown.exit_code != 0
     assert "cannot be trusted" in shown.output
+
+
+def test_the_wallet_answers_the_scan_pages_request_and_the_page_shows_valid(
+    partner: Issuer, ca: trustme.CA, holder: str, tmp_path: Path
+) -> None:
+    """The shelter's scan page asks (its QR code's URI, read from the page's link); the command line
+    wallet answers it; the page's progress turns to done and its verdict, shown once, is VALID with
+    only the facts asked for (the page judges trust: the verifier trusts this partner)."""
+    uri, pin = offer_to(partner, ca, holder)
+    assert run("receive", uri, "--pin", pin, passphrase=PASSPHRASE).exit_code == 0
+    trust = trust_settings(tmp_path, partner.did)
+    with (
+        verifier_service(tmp_path / "shelter", ca, **trust) as shelter,
+        httpx.Client(verify=client_context(ca), timeout=60) as http,
+    ):
+        page = http.post(f"{shelter}/ask")
+        assert page.status_code == 200, page.text
+        found = re.search(r'id="ask-link" href="([^"]+)"', page.text)
+        assert found is not None
+        fields = dict(re.findall(r'type="hidden" name="(\w+)" value="([^"]+)"', page.text))
+        shown = run(
+            "present", held_ids()["sd-jwt"], "--openid4vp", html.unescape(found[1]), passphrase=PASSPHRASE
+        )
+        assert shown.exit_code == 0, shown.output
+        progress = http.get(
+            f"{shelter}/openid4vp/requests/{fields['id']}/progress",
+            headers={"Authorization": f"Bearer {fields['key']}"},
+        )
+        assert progress.json() == {"status": "done"}
+        verdict = http.post(f"{shelter}/ask/verdict", data=fields)
+        assert verdict.status_code == 200
+        assert 'data-verdict="VALID"' in verdict.text
+        assert "Amina" in verdict.text
+        assert "N0123456" not in verdict.text  # the document number was not asked for
+        assert http.post(f"{shelter}/ask/verdict", data=fields).status_code == 410  # once
