@@ -5,9 +5,7 @@ OpenID4VCI; the verifier says VALID, having seen only the facts it asked for."""
 from __future__ import annotations
 
 import contextlib
-import html
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,10 +13,15 @@ from typing import Any
 import httpx
 import pytest
 import trustme
+from playwright.sync_api import Playwright
 
+from nansen.qr import decode_image
 from nansen.status_token_source import FetchedStatusTokens
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.servers import loopback_socket
 from tests.verifier.issuing import trust_settings
+from tests.verifier.pictures import artifacts
+from tests.verifier.test_browser import PHONE
 from tests.wallet.cli import run
 from tests.wallet.conftest import PASSPHRASE
 from tests.wallet.services import Issuer, Trust, client_context, serving_tls
@@ -114,35 +117,34 @@ def test_a_request_not_signed_by_its_client_is_refused(holder: str, verifier: st
 
 
 def test_the_wallet_answers_the_scan_pages_request_and_the_page_shows_valid(
-    partner: Issuer, ca: trustme.CA, holder: str, tmp_path: Path
+    partner: Issuer, ca: trustme.CA, holder: str, tmp_path: Path, playwright: Playwright
 ) -> None:
-    """The shelter's scan page asks (its QR code's URI, read from the page's link); the command line
-    wallet answers it; the page's progress turns to done and its verdict, shown once, is VALID with
-    only the facts asked for (the page judges trust: the verifier trusts this partner)."""
+    """The shelter's scan page, in a real Chromium, asks; the command line wallet answers the URI
+    read from the page's QR code; the page turns to its verdict by itself: VALID (the page judges
+    trust, and this verifier trusts the partner), with only the facts asked for, shown once."""
     uri, pin = offer_to(partner, ca, holder)
     assert run("receive", uri, "--pin", pin, passphrase=PASSPHRASE).exit_code == 0
     trust = trust_settings(tmp_path, partner.did)
-    with (
-        verifier_service(tmp_path / "shelter", ca, **trust) as shelter,
-        httpx.Client(verify=client_context(ca), timeout=60) as http,
-    ):
-        page = http.post(f"{shelter}/ask")
-        assert page.status_code == 200, page.text
-        found = re.search(r'id="ask-link" href="([^"]+)"', page.text)
-        assert found is not None
-        fields = dict(re.findall(r'type="hidden" name="(\w+)" value="([^"]+)"', page.text))
-        shown = run(
-            "present", held_ids()["sd-jwt"], "--openid4vp", html.unescape(found[1]), passphrase=PASSPHRASE
-        )
-        assert shown.exit_code == 0, shown.output
-        progress = http.get(
-            f"{shelter}/openid4vp/requests/{fields['id']}/progress",
-            headers={"Authorization": f"Bearer {fields['key']}"},
-        )
-        assert progress.json() == {"status": "done"}
-        verdict = http.post(f"{shelter}/ask/verdict", data=fields)
-        assert verdict.status_code == 200
-        assert 'data-verdict="VALID"' in verdict.text
-        assert "Amina" in verdict.text
-        assert "N0123456" not in verdict.text  # the document number was not asked for
-        assert http.post(f"{shelter}/ask/verdict", data=fields).status_code == 410  # once
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        with verifier_service(tmp_path / "shelter", ca, **trust) as shelter:
+            # The browser trusts no test CA: it is told to accept this server's certificate.
+            page = browser.new_context(viewport=PHONE, ignore_https_errors=True).new_page()
+            page.goto(f"{shelter}/?lang=en")
+            with page.expect_navigation():
+                page.click("#ask button[type=submit]")
+            request = decode_image(page.locator("#ask-code img").screenshot())
+            fields = {name: page.input_value(f"#ask-verdict input[name={name}]") for name in ("id", "key")}
+            shown = run("present", held_ids()["sd-jwt"], "--openid4vp", request, passphrase=PASSPHRASE)
+            assert shown.exit_code == 0, shown.output
+            assert "disclosing: givenName, familyName, birthDate." in shown.output
+            page.wait_for_selector("#result [data-verdict]", timeout=60_000)
+            assert page.get_attribute("#result [data-verdict]", "data-verdict") == "VALID"
+            text = page.inner_text("#result")
+            assert "Amina" in text
+            assert "N0123456" not in text  # the document number was not asked for
+            page.screenshot(path=str(artifacts() / "wallet-cli-answers-the-page.png"), full_page=True)
+            with httpx.Client(verify=client_context(ca), timeout=60) as http:
+                assert http.post(f"{shelter}/ask/verdict", data=fields).status_code == 410  # once
+    finally:
+        browser.close()
