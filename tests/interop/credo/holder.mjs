@@ -1,7 +1,8 @@
 // Credo as a holder: takes an OpenID4VCI offer (pre-authorised code and PIN) and answers an
-// OpenID4VP request. Prints {"did": …} first, then answers the commands `receive` and `present`.
+// OpenID4VP request. Prints {"did": …} first, then answers the commands `receive`, `present` and
+// `document` (what its JSON-LD document loader gives for a URL).
 import { Kms } from '@credo-ts/core'
-import { makeAgent, serve } from './agent.mjs'
+import { makeAgent, offlineDocumentLoader, serve } from './agent.mjs'
 
 const agent = await makeAgent()
 const created = await agent.dids.create({ method: 'key', options: { createKey: { type: { kty: 'OKP', crv: 'Ed25519' } } } })
@@ -19,8 +20,15 @@ const binding = ({ credentialFormat }) =>
     : { method: 'did', didUrls: [didUrl] }
 
 serve({
-  async receive({ offer, pin, configurations }) {
+  async receive({ offer, pin, configurations, suiteNamesAsProofAlgs = false }) {
     const resolved = await holder.resolveCredentialOffer(offer)
+    // Credo 0.6 picks the algorithm of an ldp_vc proof of possession by looking for the name of its
+    // signature suite (Ed25519Signature2018) among the issuer's proof_signing_alg_values_supported,
+    // which OpenID4VCI 1.0 §12.2.4 fills with JWS algorithms (EdDSA). Asked, its own copy of the
+    // metadata gets that name too, to see what happens past that step.
+    if (suiteNamesAsProofAlgs)
+      for (const configuration of Object.values(resolved.metadata.credentialIssuer.credential_configurations_supported))
+        if (configuration.format === 'ldp_vc') configuration.proof_types_supported.jwt.proof_signing_alg_values_supported.push('Ed25519Signature2018')
     const token = await holder.requestToken({ resolvedCredentialOffer: resolved, txCode: pin })
     const response = await holder.requestCredentials({
       resolvedCredentialOffer: resolved,
@@ -48,6 +56,9 @@ serve({
       dcql: { credentials },
     })
     return { status: result.serverResponse?.status }
+  },
+  async document({ url }) {
+    return { document: (await offlineDocumentLoader(agent.context)(url)).document }
   },
 })
 process.stdout.write(JSON.stringify({ did }) + '\n')
