@@ -65,7 +65,7 @@ def _accepted(values: Any, what: str) -> set[str] | None:
     return set(values)
 
 
-def _ldp_suite(request: dict[str, Any], credential: dict[str, Any]) -> str:
+def presentation_suite(request: dict[str, Any], credential: dict[str, Any]) -> str:
     """The cryptosuite to sign the presentation with: one the verifier says it verifies, for a
     credential whose every proof it says it verifies (Appendix B.1.3.1; a list left out takes all)."""
     metadata = request.get("client_metadata")
@@ -118,7 +118,7 @@ def answer(held: Wallet, ident: str, uri: str) -> Answered:
         _claim_names(query, ("credentialSubject", "identityDocument"))
         # A Data Integrity credential is signed whole: it cannot disclose less than all of it.
         names = ("every fact of the credential",)
-        suite = _ldp_suite(request, held.find(ident).credential)
+        suite = presentation_suite(request, held.find(ident).credential)
         shown = held.present(ident, challenge=nonce, domain=client_id, suite=suite)
     form = {"vp_token": json.dumps({query["id"]: [shown]}), "state": str(request.get("state", ""))}
     status, body = post(
