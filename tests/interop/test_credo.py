@@ -23,10 +23,11 @@ import pytest
 import trustme
 
 from nansen.config import core_settings
+from nansen.did import Resolver
 from nansen.openid4vc.names import LDP_VC, SD_JWT
 from nansen.sdjwt import VCT, read
 from nansen.status_token_source import FetchedStatusTokens
-from nansen.verify import Verdict
+from nansen.verify import Outcome, Verdict, Verifier
 from tests.servers import loopback_socket, serving
 from tests.wallet.cli import run
 from tests.wallet.services import Issuer, Trust, client_context, issuer_service
@@ -333,18 +334,25 @@ def test_credo_takes_our_ldp_vc_with_the_pin_but_cannot_keep_a_vc_2_0_credential
     assert "has been used" in again["error"]  # the code was spent on the credential given
 
 
-def test_our_wallet_refuses_credos_ldp_vc_signed_with_ed25519signature2018(
-    credo_issuer: Credo, our_wallet: str
+def test_our_wallet_takes_credos_ldp_vc_signed_with_ed25519signature2018(
+    credo_issuer: Credo, our_wallet: str, tmp_path: Path
 ) -> None:
     made = credo_issuer.ask("offer", facts={"givenName": "Amina", "birthDate": "1990-04-01"}, format="ldp_vc")
     assert made["ok"], made.get("error")
     received = run("receive", made["offer"], "--pin", made["pin"])
-    assert received.exit_code != 0
-    assert (
-        "The credential was refused: the proof type is not supported "
-        "(DataIntegrityProof and Ed25519Signature2020 are)." in received.output
-    )
-    assert json.loads(run("list", "--json").output) == []
+    assert received.exit_code == 0, received.output
+    (held,) = json.loads(run("list", "--json").output)
+    shown = run("show", held["id"])
+    assert shown.exit_code == 0, shown.output
+    credential = json.loads(shown.stdout)["credential"]
+    assert credential["@context"][0] == "https://www.w3.org/2018/credentials/v1"
+    assert credential["proof"]["type"] == "Ed25519Signature2018"
+    assert credential["credentialSubject"]["id"] == our_wallet
+    # Credo's signature verifies in the one pipeline, and a changed fact does not.
+    pipeline = Verifier(resolver=Resolver(()))
+    assert pipeline.verify_credential(credential).check("proof").outcome is Outcome.PASSED  # type: ignore[union-attr]
+    credential["credentialSubject"]["identityDocument"]["givenName"] = "Someone"
+    assert pipeline.verify_credential(credential).check("proof").outcome is Outcome.FAILED  # type: ignore[union-attr]
 
 
 def test_our_wallet_keeps_an_ldp_vc_from_a_verifier_that_says_it_cannot_verify_it(
