@@ -334,6 +334,43 @@ def test_credo_takes_our_ldp_vc_with_the_pin_but_cannot_keep_a_vc_2_0_credential
     assert "has been used" in again["error"]  # the code was spent on the credential given
 
 
+def test_credo_presents_an_ldp_vc_from_credos_issuer_to_our_verifier_and_it_is_valid(
+    credo_issuer: Credo, holder: Credo, verifier: str
+) -> None:
+    """Credo's own JSON-LD credential (VC 1.1, Ed25519Signature2018) in a presentation Credo signs
+    (Ed25519Signature2018, challenge = our nonce, domain = our client id), over OpenID4VP."""
+    made = credo_issuer.ask("offer", facts={"givenName": "Amina", "birthDate": "1990-04-01"}, format="ldp_vc")
+    assert made["ok"], made.get("error")
+    received = holder.ask(
+        "receive",
+        offer=made["offer"],
+        pin=made["pin"],
+        configurations=["identity"],
+        suiteNamesAsProofAlgs=True,
+    )
+    assert received["ok"], received.get("error")
+    with httpx.Client(timeout=60) as http:
+        request = http.post(f"{verifier}/openid4vp/requests", json={"claims": ["givenName", "birthDate"]})
+        assert request.status_code == 201, request.text
+        asked = request.json()
+        presented = holder.ask("present", request=asked["request"])
+        assert presented["ok"], presented.get("error")
+        again = holder.ask("present", request=asked["request"])
+        verdict = http.get(
+            f"{verifier}/openid4vp/requests/{asked['id']}/verdict",
+            headers={"Authorization": f"Bearer {asked['readKey']}"},
+        ).json()
+    assert not again["ok"]  # answered once: the request object is no longer served
+    assert verdict["status"] == "answered"
+    report = verdict["result"]
+    assert report["verdict"] == "VALID", report
+    assert report["dataModel"] == "VC 1.1"
+    assert report["proofSuites"] == ["Ed25519Signature2018"]
+    (credential,) = report["credentials"]
+    assert credential["verdict"] == "VALID", credential
+    assert credential["proofSuites"] == ["Ed25519Signature2018"]
+
+
 def test_our_wallet_takes_credos_ldp_vc_signed_with_ed25519signature2018(
     credo_issuer: Credo, our_wallet: str, tmp_path: Path
 ) -> None:

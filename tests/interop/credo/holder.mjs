@@ -1,7 +1,8 @@
 // Credo as a holder: takes an OpenID4VCI offer (pre-authorised code and PIN) and answers an
 // OpenID4VP request. Prints {"did": …} first, then answers the commands `receive`, `present` and
 // `document` (what its JSON-LD document loader gives for a URL).
-import { Kms } from '@credo-ts/core'
+import { Kms, W3cJsonLdCredentialService } from '@credo-ts/core'
+import { randomUUID } from 'node:crypto'
 import { makeAgent, offlineDocumentLoader, serve } from './agent.mjs'
 
 const agent = await makeAgent()
@@ -10,6 +11,14 @@ if (!created.didState.did) throw new Error(JSON.stringify(created.didState))
 const did = created.didState.did
 const didUrl = created.didState.didDocument.verificationMethod[0].id
 const holder = agent.modules.openid4vc.holder
+// Credo 0.6 builds a JSON-LD presentation with `id: undefined`, which jsonld refuses ("@id value must
+// a string") when it signs: every presentation it signs gets a urn:uuid id first.
+const jsonLd = agent.dependencyManager.resolve(W3cJsonLdCredentialService)
+const signPresentation = jsonLd.signPresentation.bind(jsonLd)
+jsonLd.signPresentation = (agentContext, options) => {
+  options.presentation.id ??= `urn:uuid:${randomUUID()}`
+  return signPresentation(agentContext, options)
+}
 // SD-JWT VCs are bound to a JWK (cnf.jwk), W3C credentials to the did:key.
 const made = await agent.kms.createKey({ type: { kty: 'OKP', crv: 'Ed25519' } })
 const bindingJwk = Kms.PublicJwk.fromPublicJwk(made.publicJwk)
