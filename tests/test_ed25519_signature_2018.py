@@ -145,3 +145,43 @@ def test_nansen_never_signs_with_it() -> None:
     assert json_bytes({"alg": "EdDSA", "b64": False, "crit": ["b64"]}) == (
         b'{"alg":"EdDSA","b64":false,"crit":["b64"]}'
     )
+
+
+def presentation(challenge: str, domain: str) -> dict[str, Any]:
+    """A VC 1.1 presentation of the credential, signed by its holder as Credo signs one."""
+    unsigned = {
+        "@context": [V1],
+        "id": "urn:uuid:7d1c1c9e-8f0e-4d53-a0a3-3b8b4f8f4c11",
+        "type": ["VerifiablePresentation"],
+        "holder": HOLDER.controller,
+        "verifiableCredential": [signed()],
+    }
+    return sign_ed25519_signature_2018(
+        unsigned, HOLDER, ISSUED, "authentication", challenge=challenge, domain=domain
+    )
+
+
+@pytest.mark.parametrize(
+    ("challenge", "domain", "reason"),
+    [
+        ("the nonce", "the client", None),
+        ("another nonce", "the client", "The proof's challenge does not match the one this verifier issued."),
+        ("the nonce", "another client", "The proof's domain is not this verifier's."),
+    ],
+    ids=["bound", "replayed for another nonce", "made for another verifier"],
+)
+def test_a_presentation_is_bound_to_the_nonce_and_the_client(
+    challenge: str, domain: str, reason: str | None
+) -> None:
+    result = Verifier(resolver=Resolver(()), clock=lambda: MOMENT).verify_presentation(
+        presentation(challenge, domain), challenge="the nonce", domain="the client"
+    )
+    check = result.check("proof")
+    assert check is not None, result.to_json()
+    if reason is None:
+        assert result.verified, result.to_json()
+        assert check.reason == "Every proof verifies (Ed25519Signature2018)."
+    else:
+        assert not result.verified
+        assert check.outcome is Outcome.FAILED
+        assert str(check.reason).startswith(reason.removesuffix(".")), check.reason
