@@ -21,6 +21,7 @@ from nansen.did import key as did_key
 from nansen.ecdsa import P256, P384, Curve, EcdsaPublicKey
 from nansen.keys import SigningKey
 from nansen.proofs.cryptosuites import LEGACY_PROOF_TYPES, VERIFY_ONLY_CRYPTOSUITES
+from nansen.sdjwt.encoding import b64encode, json_bytes
 from nansen.timeutil import format_datetime
 
 
@@ -106,3 +107,29 @@ def sign_ed25519_signature_2020(
         **extra,
     }
     return _signed(document, proof, "Ed25519Signature2020", signer.key_pair.public_key, signer.key_pair.sign)
+
+
+def sign_ed25519_signature_2018(
+    document: dict[str, Any],
+    signer: SigningKey,
+    created: datetime,
+    purpose: str = "assertionMethod",
+    header: dict[str, Any] | None = None,
+    **extra: str,
+) -> dict[str, Any]:
+    """An Ed25519Signature2018 proof: a detached JWS with an unencoded payload (RFC 7797) over
+    SHA-256(proof options) ‖ SHA-256(document), both RDFC-1.0, as jsonld-signatures makes it."""
+    proof = {
+        "type": "Ed25519Signature2018",
+        "created": format_datetime(created),
+        "verificationMethod": signer.verification_method,
+        "proofPurpose": purpose,
+        **extra,
+    }
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    hashes = LEGACY_PROOF_TYPES["Ed25519Signature2020"].hash_data(
+        {**proof, "@context": unsecured["@context"]}, unsecured, Limits(), signer.key_pair.public_key
+    )
+    encoded = b64encode(json_bytes(header or {"alg": "EdDSA", "b64": False, "crit": ["b64"]}))
+    signature = signer.key_pair.sign((encoded + ".").encode("ascii") + hashes)
+    return {**unsecured, "proof": {**proof, "jws": f"{encoded}..{b64encode(signature)}"}}

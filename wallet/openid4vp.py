@@ -5,8 +5,11 @@ goes by ``direct_post`` to its ``response_uri`` (§8.2).
 
 An SD-JWT VC discloses exactly the claims the DCQL query asks for (and no others), with a KB-JWT
 over the request's nonce and the client id (Appendix B.3.6); a Data Integrity credential is
-presented signed for ``challenge`` = nonce and ``domain`` = client id (Appendix B.1.3). Requests,
-like offers, go through the hardened client (`nansen.safehttp`).
+presented signed for ``challenge`` = nonce and ``domain`` = client id (Appendix B.1.3), and only to
+a verifier whose ``vp_formats_supported`` (§11.1, Appendix B.1.3.1 ``proof_type_values`` and
+``cryptosuite_values``) takes both the credential's proofs and the presentation's: a Data Integrity
+credential cannot disclose less than all of it, so it is not handed to a verifier that has said it
+cannot verify it. Requests, like offers, go through the hardened client (`nansen.safehttp`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from urllib.parse import urlencode
 from nansen.config import configured_limits
 from nansen.errors import NansenError
 from nansen.openid4vc.presentation import parse_request_uri, read_request_object
+from nansen.proofs import DEFAULT_SUITE, SUITES
+from nansen.proofs.dataintegrity import proofs_of
 from nansen.safehttp import fetch, post
 from wallet.wallet import Wallet
 
@@ -52,6 +57,42 @@ def _claim_names(query: dict[str, Any], prefix: tuple[str, ...]) -> tuple[str, .
     return tuple(names)
 
 
+def _accepted(values: Any, what: str) -> set[str] | None:
+    if values is None:
+        return None
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise RequestError(f"The verifier's metadata lists its {what} wrongly.")
+    return set(values)
+
+
+def presentation_suite(request: dict[str, Any], credential: dict[str, Any]) -> str:
+    """The cryptosuite to sign the presentation with: one the verifier says it verifies, for a
+    credential whose every proof it says it verifies (Appendix B.1.3.1; a list left out takes all)."""
+    metadata = request.get("client_metadata")
+    formats = metadata.get("vp_formats_supported") if isinstance(metadata, dict) else None
+    ldp = formats.get("ldp_vc") if isinstance(formats, dict) else None
+    if not isinstance(ldp, dict):
+        return DEFAULT_SUITE
+    types = _accepted(ldp.get("proof_type_values"), "proof types")
+    suites = _accepted(ldp.get("cryptosuite_values"), "cryptosuites")
+
+    def takes(proof_type: Any, cryptosuite: Any) -> bool:
+        type_ok = types is None or proof_type in types
+        return type_ok and (proof_type != "DataIntegrityProof" or suites is None or cryptosuite in suites)
+
+    usable = sorted(
+        (name for name in SUITES if takes("DataIntegrityProof", name)), key=lambda n: n != DEFAULT_SUITE
+    )
+    if not usable or not all(takes(p.get("type"), p.get("cryptosuite")) for p in proofs_of(credential)):
+        offered = ", ".join(sorted(types or {"DataIntegrityProof"}) + sorted(suites or ()))
+        raise RequestError(
+            f"The verifier says it verifies only these ldp_vc proofs: {offered}; this wallet signs "
+            f"DataIntegrityProof ({', '.join(SUITES)}), or the credential's own proof is not among "
+            "them. Nothing was sent."
+        )
+    return usable[0]
+
+
 def answer(held: Wallet, ident: str, uri: str) -> Answered:
     """Present the credential ``ident`` to the verifier of ``uri``; what was disclosed, and to whom."""
     try:
@@ -77,7 +118,8 @@ def answer(held: Wallet, ident: str, uri: str) -> Answered:
         _claim_names(query, ("credentialSubject", "identityDocument"))
         # A Data Integrity credential is signed whole: it cannot disclose less than all of it.
         names = ("every fact of the credential",)
-        shown = held.present(ident, challenge=nonce, domain=client_id)
+        suite = presentation_suite(request, held.find(ident).credential)
+        shown = held.present(ident, challenge=nonce, domain=client_id, suite=suite)
     form = {"vp_token": json.dumps({query["id"]: [shown]}), "state": str(request.get("state", ""))}
     status, body = post(
         str(request["response_uri"]),

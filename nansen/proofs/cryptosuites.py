@@ -6,8 +6,9 @@ Signing and verifying: the EdDSA cryptosuites of W3C Data Integrity EdDSA Crypto
 ``hash(proofConfig) ‖ hash(document)`` with Ed25519.
 
 Verifying only, for credentials people already hold: ``ecdsa-rdfc-2019``
-(`nansen.proofs.ecdsa_rdfc_2019`) and the legacy ``Ed25519Signature2020`` proof type
-(`nansen.proofs.ed25519_signature_2020`). Nothing signs with them: `SUITES`, the suites a caller
+(`nansen.proofs.ecdsa_rdfc_2019`) and the legacy ``Ed25519Signature2020`` and
+``Ed25519Signature2018`` proof types (`nansen.proofs.ed25519_signature_2020`,
+`nansen.proofs.ed25519_signature_2018`). Nothing signs with them: `SUITES`, the suites a caller
 may sign with, does not list them.
 """
 
@@ -24,6 +25,7 @@ from nansen.config import Limits
 from nansen.did.document import VerificationMethod
 from nansen.errors import InvalidInput, ProofError
 from nansen.proofs.ecdsa_rdfc_2019 import EcdsaRdfc2019
+from nansen.proofs.ed25519_signature_2018 import Ed25519Signature2018
 from nansen.proofs.ed25519_signature_2020 import Ed25519Signature2020
 
 DATA_INTEGRITY_PROOF = "DataIntegrityProof"
@@ -112,10 +114,12 @@ DEFAULT_SUITE = "eddsa-rdfc-2022"
 #: DataIntegrityProof cryptosuites Nansen verifies but never signs with.
 VERIFY_ONLY_CRYPTOSUITES: dict[str, Cryptosuite] = {"ecdsa-rdfc-2019": EcdsaRdfc2019()}
 #: Legacy proof types (no ``cryptosuite``), verified but never signed with.
-LEGACY_PROOF_TYPES: dict[str, Cryptosuite] = {"Ed25519Signature2020": Ed25519Signature2020()}
+LEGACY_PROOF_TYPES: dict[str, Cryptosuite] = {
+    suite.name: suite for suite in (Ed25519Signature2020(), Ed25519Signature2018())
+}
 
 _VERIFIABLE = ", ".join([*SUITES, *VERIFY_ONLY_CRYPTOSUITES])
-_TYPES = " and ".join([DATA_INTEGRITY_PROOF, *LEGACY_PROOF_TYPES])
+_TYPES = ", ".join([DATA_INTEGRITY_PROOF, *LEGACY_PROOF_TYPES])
 
 
 def suite_named(name: object) -> Cryptosuite:

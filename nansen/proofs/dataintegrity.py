@@ -20,6 +20,7 @@ from nansen.did.resolver import Resolver
 from nansen.ecdsa import CURVES, canonical_signature
 from nansen.errors import DidDocumentUnavailable, KeyFormatError, NansenError, ProofError
 from nansen.keys import SigningKey
+from nansen.proofs import ed25519_signature_2018
 from nansen.proofs.cryptosuites import (
     DATA_INTEGRITY_PROOF,
     DEFAULT_SUITE,
@@ -88,8 +89,11 @@ def signature_identity(proof: dict[str, Any]) -> bytes:
 
     The multibase ``proofValue`` decoded (so re-encoding it changes nothing); for ECDSA, whose
     ``(r, s)`` and ``(r, n - s)`` both verify (vc-di-ecdsa §5.1), the low-S form
-    (`nansen.ecdsa.canonical_signature`). `KeyFormatError` if the value is not multibase.
+    (`nansen.ecdsa.canonical_signature`); for Ed25519Signature2018, its detached JWS's signature
+    (canonical base64url only). `KeyFormatError` if the value is not multibase.
     """
+    if proof.get("type") == ed25519_signature_2018.NAME:
+        return ed25519_signature_2018.signature(proof)
     value = proof.get("proofValue")
     if not isinstance(value, str):
         raise ProofError("Every proof must carry its value as text.")
@@ -177,6 +181,17 @@ def _proof_config(
     return {**options, "@context": unsecured.get("@context")}, unsecured
 
 
+def _signature(proof: dict[str, Any]) -> bytes:
+    """The signature a proof carries: its multibase base58btc ``proofValue``, or an
+    Ed25519Signature2018's detached JWS signature."""
+    if proof.get("type") == ed25519_signature_2018.NAME:
+        return ed25519_signature_2018.signature(proof)
+    proof_value = proof.get("proofValue")
+    if not isinstance(proof_value, str) or not proof_value.startswith("z"):
+        raise ProofError("The proof value is missing or not base58btc.")
+    return multibase.decode(proof_value)
+
+
 def verify_proof(
     document: dict[str, Any],
     proof: dict[str, Any],
@@ -202,10 +217,7 @@ def verify_proof(
             raise ProofError("The proof's challenge does not match the one this verifier issued.")
         if expect.domain is not None and proof.get("domain") != expect.domain:
             raise ProofError("The proof's domain is not this verifier's.")
-        proof_value = proof.get("proofValue")
-        if not isinstance(proof_value, str) or not proof_value.startswith("z"):
-            raise ProofError("The proof value is missing or not base58btc.")
-        signature = multibase.decode(proof_value)
+        signature = _signature(proof)
 
         controller_doc, method = resolver.verification_method(
             method_id,  # type: ignore[arg-type]

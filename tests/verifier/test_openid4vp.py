@@ -53,6 +53,10 @@ def open_request(verifier: Service, **body: Any) -> tuple[dict[str, Any], Reques
     claims = jwt.claims
     assert claims["client_id"] == reference.client_id
     assert claims["response_mode"] == "direct_post"
+    assert claims["client_metadata"]["vp_formats_supported"]["ldp_vc"] == {
+        "proof_type_values": ["DataIntegrityProof", "Ed25519Signature2020", "Ed25519Signature2018"],
+        "cryptosuite_values": ["eddsa-rdfc-2022", "eddsa-jcs-2022", "ecdsa-rdfc-2019"],
+    }
     return made.json(), reference, claims
 
 

@@ -33,6 +33,12 @@ from nansen.openid4vc.presentation import (
     dcql_identity_query,
     signed_request_object,
 )
+from nansen.proofs.cryptosuites import (
+    DATA_INTEGRITY_PROOF,
+    LEGACY_PROOF_TYPES,
+    SUITES,
+    VERIFY_ONLY_CRYPTOSUITES,
+)
 from nansen.status_token_source import FetchedStatusTokens
 from nansen.verify import StatusTokenSource, VerificationResult, Verifier
 from service.problems import Problem
@@ -118,9 +124,10 @@ def request_object(
                     "sd-jwt_alg_values": ["EdDSA", "ES256"],
                     "kb-jwt_alg_values": ["EdDSA", "ES256"],
                 },
+                # Every proof type and cryptosuite the pipeline verifies (Appendix B.1.3.1).
                 "ldp_vc": {
-                    "proof_type_values": ["DataIntegrityProof"],
-                    "cryptosuite_values": ["eddsa-rdfc-2022", "eddsa-jcs-2022"],
+                    "proof_type_values": [DATA_INTEGRITY_PROOF, *LEGACY_PROOF_TYPES],
+                    "cryptosuite_values": [*SUITES, *VERIFY_ONLY_CRYPTOSUITES],
                 },
             }
         },

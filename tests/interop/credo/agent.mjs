@@ -1,15 +1,55 @@
 // A Credo 0.6.3 agent for the interop tests: Askar's in-memory SQLite store, the OpenID4VC module,
-// and the small dependency object that @credo-ts/node (not published for 0.6) would give.
-// askar-nodejs must be imported before @credo-ts/askar (NOTES.md).
+// an offline JSON-LD document loader, and the small dependency object that @credo-ts/node (not
+// published for 0.6) would give. askar-nodejs must be imported before @credo-ts/askar (NOTES.md).
 import { askar } from '@openwallet-foundation/askar-nodejs'
 import { AskarModule } from '@credo-ts/askar'
-import { Agent, ConsoleLogger, DidsModule, KeyDidRegistrar, KeyDidResolver, JwkDidRegistrar, JwkDidResolver, WebDidResolver, LogLevel } from '@credo-ts/core'
+import { Agent, ConsoleLogger, DidsModule, DidsApi, KeyDidRegistrar, KeyDidResolver, JwkDidRegistrar, JwkDidResolver, WebDidResolver, LogLevel, W3cCredentialsModule } from '@credo-ts/core'
 import { OpenId4VcModule } from '@credo-ts/openid4vc'
+import { createHash } from 'node:crypto'
 import { EventEmitter } from 'node:events'
-import { promises as fs } from 'node:fs'
+import { promises as fs, readFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { randomUUID } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+// Not exported by @credo-ts/core (its package.json `exports` names only the index), so taken by
+// path: the contexts Credo ships inside itself, and the jsonld library it signs and verifies with.
+import { DEFAULT_CONTEXTS } from './node_modules/@credo-ts/core/build/modules/vc/data-integrity/libraries/contexts/defaultContexts.mjs'
+import jsonld from './node_modules/@credo-ts/core/build/modules/vc/data-integrity/libraries/jsonld.mjs'
+
+// The contexts bundled with Nansen (schemas/contexts), each checked against its pinned SHA-256.
+const CONTEXTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'schemas', 'contexts')
+const NANSEN_CONTEXTS = new Map(
+  Object.entries(JSON.parse(readFileSync(path.join(CONTEXTS_DIR, 'index.json'), 'utf8'))).map(([url, { file, sha256 }]) => {
+    const raw = readFileSync(path.join(CONTEXTS_DIR, file))
+    if (createHash('sha256').update(raw).digest('hex') !== sha256) throw new Error(`The bundled context ${url} does not match its pinned SHA-256.`)
+    return [url, JSON.parse(raw.toString('utf8'))]
+  })
+)
+
+// Credo's default loader fetches any URL it does not bundle over the network (and frames DID
+// documents with that loader). This one never does: Nansen's bundled contexts first, then the ones
+// Credo ships, DIDs through the agent's resolvers (did:key locally, did:web from the loopback
+// issuer), and any other URL is an error.
+export function offlineDocumentLoader(agentContext) {
+  async function load(url) {
+    const bare = url.split('#')[0]
+    const bundled = NANSEN_CONTEXTS.get(bare) ?? DEFAULT_CONTEXTS[bare]
+    if (bundled) return { contextUrl: null, documentUrl: url, document: structuredClone(bundled) }
+    if (url.startsWith('did:')) {
+      const { didDocument, didResolutionMetadata } = await agentContext.resolve(DidsApi).resolve(url)
+      if (!didDocument) throw new Error(`The DID could not be resolved: ${didResolutionMetadata.error}`)
+      const framed = await jsonld.frame(
+        didDocument.toJSON(),
+        { '@context': didDocument.context, '@embed': '@never', id: url },
+        { documentLoader: load }
+      )
+      return { contextUrl: null, documentUrl: url, document: framed }
+    }
+    throw new Error(`Offline: no bundled JSON-LD document for ${url}`)
+  }
+  return load
+}
 
 class TempFileSystem {
   constructor() {
@@ -27,6 +67,10 @@ class TempFileSystem {
   async downloadToFile() { throw new Error('No downloads in the interop tests.') }
 }
 
+// Credo's ConsoleLogger writes with console.log: to standard error, so that standard output keeps
+// only the line protocol's answers.
+if (process.env.CREDO_LOG) for (const level of ["log", "info", "debug", "trace"]) console[level] = console.error
+
 export async function makeAgent(openId4VcOptions = {}) {
   const agent = new Agent({
     config: {
@@ -43,6 +87,7 @@ export async function makeAgent(openId4VcOptions = {}) {
         registrars: [new KeyDidRegistrar(), new JwkDidRegistrar()],
         resolvers: [new KeyDidResolver(), new JwkDidResolver(), new WebDidResolver()],
       }),
+      w3cCredentials: new W3cCredentialsModule({ documentLoader: offlineDocumentLoader }),
       openid4vc: new OpenId4VcModule(openId4VcOptions),
     },
   })

@@ -1,7 +1,9 @@
 // Credo as a holder: takes an OpenID4VCI offer (pre-authorised code and PIN) and answers an
-// OpenID4VP request. Prints {"did": …} first, then answers the commands `receive` and `present`.
-import { Kms } from '@credo-ts/core'
-import { makeAgent, serve } from './agent.mjs'
+// OpenID4VP request. Prints {"did": …} first, then answers the commands `receive`, `present` and
+// `document` (what its JSON-LD document loader gives for a URL).
+import { Kms, W3cJsonLdCredentialService } from '@credo-ts/core'
+import { randomUUID } from 'node:crypto'
+import { makeAgent, offlineDocumentLoader, serve } from './agent.mjs'
 
 const agent = await makeAgent()
 const created = await agent.dids.create({ method: 'key', options: { createKey: { type: { kty: 'OKP', crv: 'Ed25519' } } } })
@@ -9,6 +11,14 @@ if (!created.didState.did) throw new Error(JSON.stringify(created.didState))
 const did = created.didState.did
 const didUrl = created.didState.didDocument.verificationMethod[0].id
 const holder = agent.modules.openid4vc.holder
+// Credo 0.6 builds a JSON-LD presentation with `id: undefined`, which jsonld refuses ("@id value must
+// a string") when it signs: every presentation it signs gets a urn:uuid id first.
+const jsonLd = agent.dependencyManager.resolve(W3cJsonLdCredentialService)
+const signPresentation = jsonLd.signPresentation.bind(jsonLd)
+jsonLd.signPresentation = (agentContext, options) => {
+  options.presentation.id ??= `urn:uuid:${randomUUID()}`
+  return signPresentation(agentContext, options)
+}
 // SD-JWT VCs are bound to a JWK (cnf.jwk), W3C credentials to the did:key.
 const made = await agent.kms.createKey({ type: { kty: 'OKP', crv: 'Ed25519' } })
 const bindingJwk = Kms.PublicJwk.fromPublicJwk(made.publicJwk)
@@ -19,8 +29,15 @@ const binding = ({ credentialFormat }) =>
     : { method: 'did', didUrls: [didUrl] }
 
 serve({
-  async receive({ offer, pin, configurations }) {
+  async receive({ offer, pin, configurations, suiteNamesAsProofAlgs = false }) {
     const resolved = await holder.resolveCredentialOffer(offer)
+    // Credo 0.6 picks the algorithm of an ldp_vc proof of possession by looking for the name of its
+    // signature suite (Ed25519Signature2018) among the issuer's proof_signing_alg_values_supported,
+    // which OpenID4VCI 1.0 §12.2.4 fills with JWS algorithms (EdDSA). Asked, its own copy of the
+    // metadata gets that name too, to see what happens past that step.
+    if (suiteNamesAsProofAlgs)
+      for (const configuration of Object.values(resolved.metadata.credentialIssuer.credential_configurations_supported))
+        if (configuration.format === 'ldp_vc') configuration.proof_types_supported.jwt.proof_signing_alg_values_supported.push('Ed25519Signature2018')
     const token = await holder.requestToken({ resolvedCredentialOffer: resolved, txCode: pin })
     const response = await holder.requestCredentials({
       resolvedCredentialOffer: resolved,
@@ -48,6 +65,9 @@ serve({
       dcql: { credentials },
     })
     return { status: result.serverResponse?.status }
+  },
+  async document({ url }) {
+    return { document: (await offlineDocumentLoader(agent.context)(url)).document }
   },
 })
 process.stdout.write(JSON.stringify({ did }) + '\n')
