@@ -1,56 +1,38 @@
 // The engine's public face: the app imports only this module (README.md lists the contract).
+import { randomBytes } from "./bytes.js";
+import { loginKey, verifierOf } from "./kdf.js";
 
-export class WalletError extends Error {}
+export { WalletFile, FILE_SIZE, checkNewPassphrase } from "./container.js";
+export { WalletError } from "./errors.js";
+export { holderDid } from "./identity.js";
+export { LEVELS, loginKey, verifierOf } from "./kdf.js";
+export { ready } from "./sodium.js";
+export { credentials, forget, newState } from "./state.js";
 
-const notYet = () => {
+/** The three verifiers the host stores: SHA-256 of each login key given (one per passphrase the
+ * wallet has), the rest random, in random order. */
+export function verifiers(loginKeys) {
+  if (loginKeys.length < 1 || loginKeys.length > 3) {
+    throw new Error("one to three login keys");
+  }
+  const all = [...loginKeys.map(verifierOf), ...Array.from({ length: 3 - loginKeys.length }, () => randomBytes(32))];
+  for (let i = all.length - 1; i > 0; i -= 1) {
+    const j = randomBytes(1)[0] % (i + 1);
+    [all[i], all[j]] = [all[j], all[i]];
+  }
+  return all;
+}
+
+const notYet = async () => {
   throw new Error("not yet");
 };
 
-export async function ready() {
-  notYet();
-}
-
-export class WalletFile {
-  static create(_options) {
-    return notYet();
-  }
-
-  static parse(_bytes) {
-    return notYet();
-  }
-
-  bytes() {
-    return notYet();
-  }
-
-  header() {
-    return notYet();
-  }
-
-  async open(_passphrase) {
-    return notYet();
-  }
-
-  seal(_opened, _newState) {
-    return notYet();
-  }
-
-  async addDuress(_openedReal, _duressPassphrase, _decoyState) {
-    return notYet();
-  }
-}
-
-export const newState = notYet;
-export const holderDid = notYet;
-export const loginKey = notYet;
-export const verifierOf = notYet;
-export const verifiers = notYet;
-export const credentials = notYet;
-export const forget = notYet;
-export const receiveOffer = async () => notYet();
-export const verifyCredential = async () => notYet();
-export const present = async () => notYet();
-export const nv1Encode = notYet;
-export const nv1Decode = notYet;
-export const sealBackup = async () => notYet();
-export const openBackup = async () => notYet();
+export const receiveOffer = notYet;
+export const verifyCredential = notYet;
+export const present = notYet;
+export const nv1Encode = () => {
+  throw new Error("not yet");
+};
+export const nv1Decode = nv1Encode;
+export const sealBackup = notYet;
+export const openBackup = notYet;
