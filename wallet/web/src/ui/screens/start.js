@@ -6,7 +6,7 @@ import { screen, settings } from "../frame.js";
 import * as host from "../host.js";
 import { t } from "../i18n.js";
 import * as session from "../session.js";
-import { errorBox, field, passphraseField } from "./parts.js";
+import { errorBox, field, passphraseField, problemText } from "./parts.js";
 import { home } from "./wallet.js";
 
 /** At least this many characters, as `nansen wallet init` asks. */
@@ -39,17 +39,18 @@ export function grouped(account) {
   return account.replace(/[^a-z2-7]/gi, "").toLowerCase().match(/.{1,4}/g).join("-");
 }
 
-function problemText(error) {
-  if (error instanceof session.ConflictError) return t("error.conflict");
-  if (error instanceof host.HostError) {
-    if (error.status === 429) return t("error.too_many", { seconds: error.retryAfter ?? "60" });
-    if (error.status === 401) return t("error.sign_in");
-    return t("error.host", { status: error.status });
-  }
-  if (error instanceof TypeError) return t("error.offline");
-  return error?.message && error.name === "WalletError" ? error.message : t("error.unexpected");
+
+/** A new wallet file at the host's cost, `state` sealed in a random slot under `passphrase`. */
+function newWallet(engine, passphrase, state) {
+  return engine.WalletFile.create({ cost: settings.cost }).start(passphrase, state);
 }
-export { problemText };
+
+/** A container of which only the header is known (a new device): enough to derive a slot key. */
+function headerOnly(engine, header) {
+  const bytes = new Uint8Array(engine.FILE_SIZE);
+  bytes.set(header);
+  return engine.WalletFile.parse(bytes);
+}
 
 /** Opens an account on the host for `file` (each passphrase's login key) and uploads it; offline, the
  * wallet stays on this device only. Returns the account id or null. */
@@ -104,11 +105,11 @@ function create() {
         error.say(t("create.working"), "notice");
         try {
           const engine = await session.engine();
-          let { file, opened } = await engine.WalletFile.create({ cost: settings.cost, passphrase: first });
+          let { file, opened } = await newWallet(engine, first, engine.newState());
           const keys = [opened.key];
           if (decoy) {
-            file = await file.addDuress(opened, decoy);
-            keys.push((await file.open(decoy)).key);
+            ({ file, opened } = await file.addDuress(opened, decoy));
+            keys.push(await file.slotKey(decoy));
           }
           const account = await keep(engine, file, opened, keys);
           passphrase.input.value = again.input.value = duress.input.value = "";
@@ -196,7 +197,7 @@ function signInHere() {
         error.say(t("unlock.working"), "notice");
         try {
           const engine = await session.engine();
-          const slotKey = await engine.slotKey(await host.header(id), words);
+          const slotKey = await headerOnly(engine, await host.header(id)).slotKey(words);
           const { token } = await host.signIn(id, engine.loginKey(slotKey));
           const stored = await host.download(token);
           const file = engine.WalletFile.parse(stored.bytes);
@@ -232,7 +233,7 @@ function recover() {
           const engine = await session.engine();
           const bytes = await host.fetchBackup(cid.input.value.trim());
           const state = await engine.openBackup(bytes, words);
-          const { file, opened } = await engine.WalletFile.create({ cost: settings.cost, passphrase: words, state });
+          const { file, opened } = await newWallet(engine, words, state);
           const account = await keep(engine, file, opened, [opened.key]);
           passphrase.input.value = "";
           accountCode(account);
