@@ -6,6 +6,8 @@ export { WalletFile, FILE_SIZE, checkNewPassphrase } from "./container.js";
 export { WalletError } from "./errors.js";
 export { holderDid } from "./identity.js";
 export { LEVELS, loginKey, verifierOf } from "./kdf.js";
+export { nv1Decode, nv1Encode } from "./nv1/codec.js";
+export { QRCodeError } from "./nv1/errors.js";
 export { ready } from "./sodium.js";
 export { credentials, forget, newState } from "./state.js";
 
@@ -30,9 +32,5 @@ const notYet = async () => {
 export const receiveOffer = notYet;
 export const verifyCredential = notYet;
 export const present = notYet;
-export const nv1Encode = () => {
-  throw new Error("not yet");
-};
-export const nv1Decode = nv1Encode;
 export const sealBackup = notYet;
 export const openBackup = notYet;

@@ -67,13 +67,14 @@ export function inflateBounded(data, limit, options = {}) {
   if (inflater.err || !inflater.ended) {
     return { tooLarge, output: null };
   }
+  const unused = inflater.strm.avail_in;
   const output = new Uint8Array(total);
   let at = 0;
   for (const chunk of chunks) {
     output.set(chunk, at);
     at += chunk.length;
   }
-  return { tooLarge, output };
+  return { tooLarge, output, unused };
 }
 
 export function unpack(plaintext) {
