@@ -9,7 +9,6 @@ from fastapi import FastAPI
 
 from issuer import console, readiness
 from issuer.api import credentials, documents, public
-from issuer.api.middleware import AccessLog
 from issuer.console.pages import UPLOAD_PATH
 from issuer.db import make_engine, session_factory
 from issuer.openid4vci import api as openid4vci
@@ -17,6 +16,7 @@ from issuer.settings import Settings
 from issuer.vault import Vault
 from nansen import apidocs
 from service import dbfaults, problems
+from service.access import AccessLog
 from service.bodies import BodyLimit
 
 #: The routes that take a scan, and so have the larger body limit.
@@ -57,6 +57,6 @@ def create_app(settings: Settings) -> FastAPI:
         larger={path: settings.max_upload_bytes for path in UPLOAD_PATHS},
     )
     app.add_middleware(problems.CatchAll)
-    app.add_middleware(AccessLog)
+    app.add_middleware(AccessLog, name="issuer.access")
     readiness.install(app, engine, app.state.sessions, app.state.vault)  # /healthz, /readyz, /metrics
     return app
