@@ -1,16 +1,19 @@
 // The service worker: keeps the app shell (every file the build wrote, listed with its content hash
 // above this line by build.mjs) so that the wallet opens, shows its credentials and presents with no
-// network. The API (/api/) and the issuers' and verifiers' origins always go to the network; the
-// host's /config.json is fetched fresh when possible and taken from the cache otherwise.
+// network. Installing fetches the shell but the camera's QR decoder (LAZY: a megabyte of wasm that
+// only scanning needs), which is kept the first time it is used. The API (/api/) and the issuers' and
+// verifiers' origins always go to the network; the host's /config.json is fetched fresh when
+// possible and taken from the cache otherwise.
 /* global SHELL, VERSION */
 const CACHE = `nansen-wallet-${VERSION}`;
 const CONFIG = "/config.json";
+const LAZY = [/\/zxing_reader\.wasm$/, /\/chunks\/reader-[^/]*\.js$/];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches
       .open(CACHE)
-      .then((cache) => cache.addAll(SHELL))
+      .then((cache) => cache.addAll(SHELL.filter((path) => !LAZY.some((pattern) => pattern.test(path)))))
       .then(() => self.skipWaiting()),
   );
 });
@@ -47,5 +50,14 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   const path = event.request.mode === "navigate" ? "/" : url.pathname;
-  event.respondWith(caches.match(path, { cacheName: CACHE }).then((kept) => kept ?? fetch(event.request)));
+  if (!SHELL.includes(path)) return;
+  event.respondWith(
+    caches.open(CACHE).then(async (cache) => {
+      const kept = await cache.match(path);
+      if (kept) return kept;
+      const answer = await fetch(event.request);
+      if (answer.ok) await cache.put(path, answer.clone());
+      return answer;
+    }),
+  );
 });

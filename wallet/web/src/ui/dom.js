@@ -14,7 +14,7 @@ export function h(tag, attributes = {}, ...children) {
       element.setAttribute(name, value === true ? "" : String(value));
     }
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === undefined || child === null || child === false) continue;
     element.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -29,7 +29,7 @@ export function ltr(text, className) {
 /** Replaces what <main> shows with `children`, moves focus to its heading for screen readers. */
 export function show(...children) {
   const main = document.getElementById("main");
-  main.replaceChildren(...children);
+  main.replaceChildren(...children.flat(Infinity).filter((child) => child !== null && child !== undefined && child !== false));
   const heading = main.querySelector("h1");
   (heading ?? main).setAttribute("tabindex", "-1");
   (heading ?? main).focus();

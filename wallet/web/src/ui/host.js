@@ -81,15 +81,16 @@ export async function download(token) {
 export async function upload(token, bytes, etag) {
   const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/octet-stream" };
   if (etag) headers["If-Match"] = etag;
+  else headers["If-None-Match"] = "*"; // the first upload
   const answer = await fetch("/api/container", { method: "PUT", headers, body: bytes });
   if (!answer.ok) await refuse(answer);
   return answer.headers.get("ETag");
 }
 
-/** Replaces the three verifiers (a passphrase added or changed). */
+/** Replaces the three verifiers (a passphrase added or changed); `etag` is the stored file's version,
+ * the one sealed with the new passphrases. */
 export async function replaceVerifiers(token, verifiers, etag) {
-  const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
-  if (etag) headers["If-Match"] = etag;
+  const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/json", "If-Match": etag };
   const answer = await fetch("/api/verifiers", {
     method: "PUT",
     headers,

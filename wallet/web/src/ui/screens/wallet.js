@@ -316,12 +316,12 @@ function settingsScreen() {
           const current = session.current;
           const { file, opened } = await current.file.addDuress(current.opened, words);
           const decoyKey = await file.slotKey(words);
+          current.file = file;
+          await session.persist(opened.state);
           if (current.token) {
             const keys = [engine.loginKey(opened.key), engine.loginKey(decoyKey)];
             current.etag = await host.replaceVerifiers(current.token, engine.verifiers(keys), current.etag);
           }
-          current.file = file;
-          await session.persist(opened.state);
           duress.input.value = "";
           error.say(t("settings.duress_done"), "notice");
         } catch (failure) {
