@@ -16,19 +16,18 @@ from playwright.sync_api import Browser, Page, Playwright
 
 from nansen.qr import decode_image
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.webwallet.host_support import made_wallet
-from wallet.wallet import Wallet
 from tests.webwallet.app_support import (
     DURESS,
     NEUTRAL,
     PASSPHRASE,
     Phone,
     WalletHost,
-    axe_violations,
     new_phone,
     shots_for,
     wallet_host,
 )
+from tests.webwallet.host_support import made_wallet
+from wallet.wallet import Wallet
 
 #: How long Argon2id (``interactive``, 64 MiB) in wasm may take on a busy shared machine.
 SLOW = 60_000
