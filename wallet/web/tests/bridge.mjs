@@ -37,11 +37,11 @@ const operations = {
   async nv1Decode({ text }) {
     return { presentation: core.nv1Decode(text) };
   },
-  async sealBackup({ state, passphrase }) {
-    return { backup: toB64(await core.sealBackup(state, passphrase)) };
+  async sealBackup({ state, passphrase, cost }) {
+    return { backup: toB64(await core.sealBackup(state, passphrase, { cost })) };
   },
-  async openBackup({ backup, passphrase }) {
-    return { state: await core.openBackup(fromB64(backup), passphrase) };
+  async openBackup({ backup, passphrase, cost }) {
+    return { state: await core.openBackup(fromB64(backup), passphrase, { cost }) };
   },
   async receiveOffer({ state, offer, pin }) {
     return core.receiveOffer(state, offer, pin, { fetch: globalThis.fetch });
