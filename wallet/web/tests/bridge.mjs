@@ -1,6 +1,8 @@
 // The pytest cross-tests' way into the engine (tests/webwallet/test_core_*.py): one JSON request on
-// stdin, one JSON answer on stdout; bytes as base64. Only the engine's public face is used.
+// stdin, one JSON answer on stdout; bytes as base64. The engine's public face, and NV1's frozen
+// vocabulary (to check it against Python's).
 import * as core from "../src/core/index.js";
+import { SD_JWT_ZDICT_TAIL, TERMS, ZDICT_BASE64 } from "../src/core/nv1/vocabulary.js";
 
 const fromB64 = (text) => new Uint8Array(Buffer.from(text, "base64"));
 const toB64 = (bytes) => Buffer.from(bytes).toString("base64");
@@ -37,11 +39,27 @@ const operations = {
   async nv1Decode({ text }) {
     return { presentation: core.nv1Decode(text) };
   },
-  async sealBackup({ state, passphrase }) {
-    return { backup: toB64(await core.sealBackup(state, passphrase)) };
+  async nv1EncodeMany({ presentations }) {
+    return { texts: presentations.map((presentation) => core.nv1Encode(presentation)) };
   },
-  async openBackup({ backup, passphrase }) {
-    return { state: await core.openBackup(fromB64(backup), passphrase) };
+  async nv1DecodeMany({ texts }) {
+    const decode = (text) => {
+      try {
+        return { presentation: core.nv1Decode(text) };
+      } catch (error) {
+        return { error: error.message, kind: error.kind ?? null };
+      }
+    };
+    return { results: texts.map(decode) };
+  },
+  async vocabulary() {
+    return { terms: TERMS, zdict: ZDICT_BASE64, sdJwtTail: SD_JWT_ZDICT_TAIL };
+  },
+  async sealBackup({ state, passphrase, cost }) {
+    return { backup: toB64(await core.sealBackup(state, passphrase, { cost })) };
+  },
+  async openBackup({ backup, passphrase, cost }) {
+    return { state: await core.openBackup(fromB64(backup), passphrase, { cost }) };
   },
   async receiveOffer({ state, offer, pin }) {
     return core.receiveOffer(state, offer, pin, { fetch: globalThis.fetch });

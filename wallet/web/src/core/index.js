@@ -2,12 +2,14 @@
 import { randomBytes } from "./bytes.js";
 import { loginKey, verifierOf } from "./kdf.js";
 
+export { openBackup, sealBackup, SIZE as BACKUP_SIZE } from "./backup.js";
 export { WalletFile, FILE_SIZE, checkNewPassphrase } from "./container.js";
 export { WalletError } from "./errors.js";
 export { holderDid } from "./identity.js";
 export { LEVELS, loginKey, verifierOf } from "./kdf.js";
 export { nv1Decode, nv1Encode } from "./nv1/codec.js";
 export { QRCodeError } from "./nv1/errors.js";
+export { present } from "./present.js";
 export { ready } from "./sodium.js";
 export { credentials, forget, newState } from "./state.js";
 
@@ -31,6 +33,3 @@ const notYet = async () => {
 
 export const receiveOffer = notYet;
 export const verifyCredential = notYet;
-export const present = notYet;
-export const sealBackup = notYet;
-export const openBackup = notYet;

@@ -109,6 +109,8 @@ export function sdJwtClaims(token) {
 
 const SD_JWT_FIELDS = new Set(["iss", "iat", "nbf", "exp", "vct", "cnf", "status", "sub"]);
 
+/** The attested facts by name: members of nested objects (identityDocument's) lifted to the top,
+ * a name met twice kept under its dotted path; ids and types left out. */
 function flatFacts(subject) {
   const facts = {};
   for (const [name, value] of Object.entries(subject ?? {})) {
@@ -117,7 +119,7 @@ function flatFacts(subject) {
     }
     if (value !== null && typeof value === "object" && !Array.isArray(value)) {
       for (const [inner, innerValue] of Object.entries(flatFacts(value))) {
-        facts[`${name}.${inner}`] = innerValue;
+        facts[inner in facts ? `${name}.${inner}` : inner] = innerValue;
       }
     } else {
       facts[name] = value;
