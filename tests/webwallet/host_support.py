@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
 
 from nansen.ipfs import EmbeddedStore
 from tests.servers import loopback_socket, serving
@@ -80,6 +81,7 @@ class Host:
     store: EmbeddedStore
     http: httpx.Client
     data: Path
+    app: FastAPI
 
     def post(self, path: str, body: Any, **kwargs: Any) -> httpx.Response:
         return self.http.post(self.url + path, json=body, **kwargs)
@@ -130,4 +132,4 @@ def running_host(database_url: str, data: Path, **overrides: Any) -> Iterator[Ho
     app = create_app(settings, store=lambda: store)
     sock, port = loopback_socket()
     with serving(app, sock), httpx.Client(timeout=60) as http:
-        yield Host(f"http://127.0.0.1:{port}", settings, store, http, data)
+        yield Host(f"http://127.0.0.1:{port}", settings, store, http, data, app)

@@ -5,8 +5,13 @@ versions, change verifiers, back up and fetch, sign out, delete."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
+from sqlalchemy import create_engine, func, select
+
+from nansen.crypto import BlockReader
+from nansen.ipfs import CID
 from tests.webwallet.host_support import (
     DURESS,
     OCTETS,
@@ -21,6 +26,10 @@ from tests.webwallet.host_support import (
 from wallet import backup, identity
 from wallet.container import FILE_SIZE
 from wallet.header import SIZE as HEADER_SIZE
+from wallet.host.backups import KEPT
+from wallet.host.models import Account as AccountRow
+from wallet.host.models import Backup as BackupRow
+from wallet.host.models import SignIn
 from wallet.kdf import LEVELS
 from wallet.wallet import Wallet
 
@@ -117,3 +126,67 @@ def test_a_new_account_has_no_file_until_the_first_upload(host: Host) -> None:
     account = Account(host, created.json()["account"], created.json()["token"])
     assert account.get().status_code == 404
     assert account.put(bytes(FILE_SIZE), {"If-Match": '"0"'}).status_code in (412, 415)
+
+
+def _sealed(wallet_dir: Path) -> bytes:
+    with Wallet.open(wallet_dir, PASSPHRASE) as held:
+        return backup.seal(
+            held.state.portable(), PASSPHRASE, identity.backup_key(held.state.master), LEVELS["minimum"]
+        )
+
+
+def _pin(host: Host, account: Account, sealed: bytes) -> str:
+    answer = host.http.post(host.url + "/api/backups", content=sealed, headers={**account.auth, **OCTETS})
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["cid"])
+
+
+def test_an_account_keeps_its_newest_backups(host: Host, tmp_path: Path) -> None:
+    wallet = made_wallet(tmp_path / "phone")
+    account = host.create(wallet)
+    cids = [_pin(host, account, _sealed(wallet.directory)) for _ in range(KEPT + 1)]
+    assert len(set(cids)) == KEPT + 1
+    assert host.post("/api/backups/fetch", {"cid": cids[0]}).status_code == 404
+    assert not host.store.has(CID.parse(cids[0]))  # its blocks are gone from the host's disk
+    for cid in cids[1:]:
+        assert host.post("/api/backups/fetch", {"cid": cid}).status_code == 200
+
+
+def test_deleting_an_account_leaves_what_others_pinned(host: Host, tmp_path: Path, database_url: str) -> None:
+    wallet = made_wallet(tmp_path / "phone")
+    mine, theirs = host.create(wallet), host.create(made_wallet(tmp_path / "other"))
+    shared = _sealed(wallet.directory)
+    only_mine = _sealed(wallet.directory)
+    cid = _pin(host, mine, shared)
+    assert _pin(host, theirs, shared) == cid  # a copy fetched by CID and pinned again
+    mine_only = _pin(host, mine, only_mine)
+    # Something else (the command line sharing this store) pinned this one before the account did.
+    foreign_bytes = _sealed(wallet.directory)
+    foreign = host.store.put(BlockReader([foreign_bytes]))
+    assert _pin(host, mine, foreign_bytes) == str(foreign)
+
+    assert host.http.delete(host.url + "/api/account", headers=mine.auth).status_code == 204
+    assert host.post("/api/backups/fetch", {"cid": cid}).content == shared
+    assert host.post("/api/backups/fetch", {"cid": str(foreign)}).content == foreign_bytes
+    assert host.post("/api/backups/fetch", {"cid": mine_only}).status_code == 404
+    # Nothing of the deleted account is left in any table.
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            assert connection.scalar(select(func.count()).select_from(AccountRow)) == 1
+            assert connection.scalar(select(func.count()).select_from(SignIn)) == 1
+            assert list(connection.scalars(select(BackupRow.cid))) == [cid]
+    finally:
+        engine.dispose()
+
+
+def test_expired_sign_ins_and_ended_counters_are_purged(host: Host, tmp_path: Path) -> None:
+    account = host.create(made_wallet(tmp_path / "phone"))
+    assert host.sign_in(account.account, os.urandom(32)).status_code == 401
+    accounts = host.app.state.host.accounts
+    now = int(time.time())
+    assert accounts.purge(now) == 0
+    removed = accounts.purge(now + max(host.settings.session_seconds, host.settings.rate_window_seconds) + 1)
+    # The sign-in, and the counters of creations and sign-ins by address and of sign-ins to the account.
+    assert removed == 4
+    assert account.get().status_code == 401

@@ -55,11 +55,14 @@ class Backups:
             # unpin, so no account's deletion may.
             return cid
         with self.sessions.begin() as session:
+            # Later than the account's newest, even within one second, so that the order is kept.
+            newest = session.scalar(select(func.max(Backup.pinned_at)).where(Backup.account_id == account))
+            pinned_at = max(moment, (newest or 0) + 1)
             row = session.get(Backup, (account, str(cid)))
             if row is None:
-                session.add(Backup(account_id=account, cid=str(cid), pinned_at=moment))
+                session.add(Backup(account_id=account, cid=str(cid), pinned_at=pinned_at))
             else:
-                row.pinned_at = moment
+                row.pinned_at = pinned_at
             session.flush()
             newest = select(Backup.cid).where(Backup.account_id == account)
             older = list(session.scalars(newest.order_by(Backup.pinned_at.desc(), Backup.cid).offset(KEPT)))

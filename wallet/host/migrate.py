@@ -16,20 +16,21 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "wallet_host_alembic_version"
 
 
-def _config() -> Config:
+def config() -> Config:
+    """The Alembic configuration; pass a connection in ``attributes["connection"]`` to run a command."""
     return migrations.alembic_config(MIGRATIONS)
 
 
 def upgrade(engine: Engine) -> None:
     """Apply every migration not yet applied (the same ones on SQLite and PostgreSQL)."""
-    config = _config()
+    settings = config()
     with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        settings.attributes["connection"] = connection
+        command.upgrade(settings, "head")
 
 
 def head_revision() -> str | None:
-    return migrations.head_revision(_config())
+    return migrations.head_revision(config())
 
 
 def current_revision(engine: Engine) -> str | None:

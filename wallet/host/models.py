@@ -65,7 +65,8 @@ class Backup(Base):
         String(ACCOUNT_ID_LENGTH), ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
     )
     cid: Mapped[str] = mapped_column(String(128), primary_key=True, index=True)
-    #: When it was pinned: an account keeps its newest few (`wallet.host.backups.KEPT`).
+    #: When it was pinned (seconds; later than the account's previous one, so that the order holds
+    #: within a second): an account keeps its newest few (`wallet.host.backups.KEPT`).
     pinned_at: Mapped[int] = mapped_column(BigInteger())
 
 
