@@ -15,9 +15,16 @@ from issuer.openid4vci import api as openid4vci
 from issuer.settings import Settings
 from issuer.vault import Vault
 from nansen import apidocs
-from service import dbfaults, problems
+from service import cors, dbfaults, problems
 from service.access import AccessLog
 from service.bodies import BodyLimit
+
+#: What a browser wallet calls (docs/openid4vc.md): the metadata (both forms), the token, nonce and
+#: credential endpoints; never the partner's offers, the console or the VC-API.
+WALLET_PATHS = (
+    r"/\.well-known/(openid-credential-issuer|oauth-authorization-server)/openid4vci/[^/]+"
+    r"|/openid4vci/[^/]+/(\.well-known/(openid-credential-issuer|oauth-authorization-server)|token|nonce|credential)"
+)
 
 #: The routes that take a scan, and so have the larger body limit.
 UPLOAD_PATHS = ("/documents", UPLOAD_PATH)
@@ -59,4 +66,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(problems.CatchAll)
     app.add_middleware(AccessLog, name="issuer.access")
     readiness.install(app, engine, app.state.sessions, app.state.vault)  # /healthz, /readyz, /metrics
+    cors.install(app, settings.cors_origins, WALLET_PATHS, headers=["Authorization", "Content-Type"])
     return app

@@ -16,7 +16,7 @@ from issuer.dids import authority
 from nansen.config import Limits, configured_limits, data_dir
 from nansen.errors import InvalidInput
 from nansen.status import MIN_ENTRIES
-from service.settings import SettingsError, number
+from service.settings import SettingsError, number, origins
 from service.theme import NEUTRAL, Theme
 from service.theme import from_env as theme_from_env
 
@@ -72,6 +72,8 @@ class Settings:
     max_scan_bytes: int = DEFAULT_MAX_SCAN_BYTES
     #: ``NANSEN_ISSUER_PROFILE``: ``partner`` or ``vc-api`` (`PROFILES`).
     profile: str = PROFILES[0]
+    #: The web origins whose pages (a browser wallet) may call the OpenID4VCI endpoints; none: no CORS.
+    cors_origins: tuple[str, ...] = ()
     limits: Limits = field(default_factory=configured_limits)
     #: The organisation's look (``NANSEN_THEME_DIR``, `service.theme`); neutral when unset.
     theme: Theme = NEUTRAL
@@ -117,6 +119,7 @@ class Settings:
             status_list_length=_list_length(environ),
             max_scan_bytes=int(number(environ, "NANSEN_ISSUER_MAX_SCAN_BYTES", DEFAULT_MAX_SCAN_BYTES, int)),
             profile=_profile(environ),
+            cors_origins=origins(environ, "NANSEN_ISSUER_CORS_ORIGINS"),
             limits=limits,
             theme=theme_from_env(environ),
         )

@@ -122,6 +122,14 @@ class VerificationResult:
     def check(self, name: str) -> Check | None:
         return next((c for c in self.checks if c.name == name), None)
 
+    @property
+    def data_model(self) -> str | None:
+        """What the document is: ``SD-JWT VC`` (IETF SD-JWT VC), or the W3C data model its first
+        ``@context`` names (``VC 2.0``, ``VC 1.1``, else ``unknown``); None with no document."""
+        if self.document is None:
+            return None
+        return SD_JWT_VC if self.sd_jwt else data_model_of(self.document)
+
     def to_json(self) -> dict[str, Any]:
         result: dict[str, Any] = {
             "verified": self.verified,
@@ -132,7 +140,7 @@ class VerificationResult:
             "warnings": [c.reason for c in self.checks if c.outcome is Outcome.UNKNOWN],
         }
         if self.document is not None:
-            result["dataModel"] = data_model_of(self.document)
+            result["dataModel"] = self.data_model
             result["proofSuites"] = proof_suites_of(self.document)
         if self.credentials:
             result["credentials"] = [r.to_json() for r in self.credentials]
@@ -458,6 +466,8 @@ DATA_MODELS = {
     "https://www.w3.org/2018/credentials/v1": "VC 1.1",
 }
 UNKNOWN = "unknown"
+#: The data model of an SD-JWT VC's report (IETF SD-JWT VC; `nansen.verify_sdjwt`).
+SD_JWT_VC = "SD-JWT VC"
 
 
 def data_model_of(document: Any) -> str:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from nansen import apidocs
 from nansen.timeutil import now
-from service import dbfaults, problems
+from service import cors, dbfaults, problems
 from service.bodies import BodyLimit
 from service.pages import theme_router
 from verifier import readiness, replay
@@ -22,11 +22,15 @@ from verifier.api.scan import SCAN_PATH
 from verifier.db import create_db_engine
 from verifier.migrate import upgrade
 from verifier.openid4vp import api as openid4vp
-from verifier.pages import routes
+from verifier.pages import ask, routes
 from verifier.services import build_services
 from verifier.settings import Settings
 
 log = logging.getLogger(__name__)
+
+#: What a browser wallet calls (docs/openid4vc.md): the request object and the direct_post answer;
+#: never the making of requests, their progress or verdicts, the pages or the VC-API.
+WALLET_PATHS = r"/openid4vp/(requests|responses)/[A-Za-z0-9_-]+"
 
 #: How often expired challenges and old one-way presentations are deleted.
 PURGE_INTERVAL_SECONDS = 60.0
@@ -85,7 +89,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(vcapi.router)
     app.include_router(scan.router)
     app.include_router(routes.router)
+    app.include_router(ask.router)
     app.include_router(theme_router(settings.theme))
     readiness.install(app, engine, settings)  # /healthz, /readyz, /metrics
     app.include_router(openid4vp.router)
+    cors.install(app, settings.cors_origins, WALLET_PATHS)
     return app

@@ -12,10 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Final
 
 from nansen.config import Limits, configured_limits, data_dir
+from nansen.facts import FACT_TERMS
 from nansen.verify import HolderBinding
-from service.settings import SettingsError, flag, whole_number
+from service.settings import SettingsError, flag, origins, public_url, whole_number
 from service.theme import NEUTRAL, Theme
 from service.theme import from_env as theme_from_env
 
@@ -48,6 +50,19 @@ def _mode(environ: Mapping[str, str]) -> Mode:
     except ValueError as cause:
         choices = ", ".join(m.value for m in Mode)
         raise SettingsError(f"NANSEN_VERIFIER_MODE must be one of: {choices}.") from cause
+
+
+#: The facts an OpenID4VP request asks for when its maker names none: who the person is.
+DEFAULT_CLAIMS: Final = ("givenName", "familyName", "birthDate")
+
+
+def _claims(environ: Mapping[str, str]) -> tuple[str, ...]:
+    raw = environ.get("NANSEN_VERIFIER_OPENID4VP_CLAIMS", "").replace(",", " ").split()
+    if not raw:
+        return DEFAULT_CLAIMS
+    if not set(raw) <= set(FACT_TERMS):
+        raise SettingsError(f"NANSEN_VERIFIER_OPENID4VP_CLAIMS must name some of: {', '.join(FACT_TERMS)}.")
+    return tuple(dict.fromkeys(raw))
 
 
 def _choice(environ: Mapping[str, str], name: str, kind: type[StrEnum], default: StrEnum) -> StrEnum:
@@ -95,6 +110,14 @@ class Settings:
     #: How long a fetched status list answers before it is fetched again: how soon a revocation or
     #: suspension is seen.
     status_ttl_seconds: int = 300
+    #: The address wallets reach this service at (``NANSEN_VERIFIER_PUBLIC_URL``): the origin (and
+    #: path) of the OpenID4VP ``request_uri`` and ``response_uri``. None: only a loopback ``Host``
+    #: is believed (development); a request naming any other host is refused.
+    public_url: str | None = None
+    #: The facts the scan page's OpenID4VP request asks for, and the API's when its caller names none.
+    openid4vp_claims: tuple[str, ...] = DEFAULT_CLAIMS
+    #: The web origins whose pages may call the OpenID4VP wallet endpoints (CORS); none: no CORS.
+    cors_origins: tuple[str, ...] = ()
     limits: Limits = field(default_factory=configured_limits)
     #: The organisation's look (``NANSEN_THEME_DIR``, `service.theme`); neutral when unset.
     theme: Theme = NEUTRAL
@@ -133,6 +156,9 @@ class Settings:
             document_ttl_seconds=whole_number(env, "NANSEN_VERIFIER_DOCUMENT_TTL_SECONDS", 300),
             max_original_bytes=whole_number(env, "NANSEN_VERIFIER_MAX_ORIGINAL_BYTES", 20_000_000),
             status_ttl_seconds=whole_number(env, "NANSEN_VERIFIER_STATUS_TTL_SECONDS", 300),
+            public_url=public_url(env, "NANSEN_VERIFIER_PUBLIC_URL"),
+            openid4vp_claims=_claims(env),
+            cors_origins=origins(env, "NANSEN_VERIFIER_CORS_ORIGINS"),
             limits=limits,
             theme=theme_from_env(env),
         )

@@ -11,7 +11,6 @@ A refusal is shown as a page (or as the form again, with the reason), never as J
 from __future__ import annotations
 
 import base64
-import io
 import json
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import replace
@@ -19,7 +18,6 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Annotated, Any
 
-import segno
 from fastapi import APIRouter, Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
@@ -42,7 +40,7 @@ from nansen import vcdm
 from nansen.errors import InvalidInput
 from nansen.openid4vc.names import FORMATS
 from nansen.openid4vc.offer import CredentialOffer
-from nansen.qr import QRCodeError, encode_presentation, qr_svg
+from nansen.qr import QRCodeError, encode_presentation, qr_svg, uri_svg
 from nansen.timeutil import parse_datetime
 from service.i18n import Translator
 from service.pages import SECURITY_HEADERS, language_headers, page_context
@@ -379,9 +377,7 @@ def _openid4vc_offer(
     uri = CredentialOffer(
         metadata.issuer_id(settings, partner.id), made.configurations, made.code, len(made.pin)
     ).uri()
-    out = io.BytesIO()  # byte mode: a URI is not QR alphanumeric text (nansen.qr's NV1 codes are)
-    segno.make_qr(uri, error="m").save(out, kind="svg", scale=4, border=4, title="QR code")
-    return {"uri": uri, "pin": made.pin, "qr": _data_url("image/svg+xml", out.getvalue().decode())}
+    return {"uri": uri, "pin": made.pin, "qr": _data_url("image/svg+xml", uri_svg(uri))}
 
 
 def _data_url(media_type: str, content: str) -> str:

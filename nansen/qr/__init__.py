@@ -14,7 +14,7 @@ Decoding treats its input as hostile and raises :class:`QRCodeError` on anything
 
 from nansen.qr.codec import PREFIX, decode_presentation, encode_presentation
 from nansen.qr.errors import QRCodeError
-from nansen.qr.image import decode_image, qr_png, qr_svg, qr_version
+from nansen.qr.image import decode_image, qr_png, qr_svg, qr_version, uri_svg
 
 __all__ = [
     "PREFIX",
@@ -25,4 +25,5 @@ __all__ = [
     "qr_png",
     "qr_svg",
     "qr_version",
+    "uri_svg",
 ]

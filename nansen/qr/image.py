@@ -51,6 +51,19 @@ def qr_svg(text: str, scale: int = 4, border: int = 4) -> str:
     return out.getvalue().decode("utf-8")
 
 
+def uri_svg(uri: str, scale: int = 4, border: int = 4) -> str:
+    """An SVG document of a QR code holding a URI (an OpenID4VCI offer, an OpenID4VP request) in
+    byte mode at level M: a URI is not QR alphanumeric text, as NV1 codes are."""
+    out = io.BytesIO()
+    try:
+        segno.make_qr(uri, error="m", mode="byte").save(
+            out, kind="svg", scale=scale, border=border, title="QR code"
+        )
+    except segno.DataOverflowError:
+        raise QRCodeError("The URI is too large for one QR code.") from None
+    return out.getvalue().decode("utf-8")
+
+
 def decode_image(image: bytes | str | os.PathLike[str]) -> str:
     """The text of the one QR code in a picture (bytes of an image file, or its path)."""
     data = image if isinstance(image, bytes) else _read(Path(image))

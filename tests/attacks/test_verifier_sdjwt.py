@@ -37,6 +37,7 @@ from tests.verifier.sdjwt_issuing import (
 )
 from tests.verifier.support import DOMAIN, Service, service, sqlite_url
 from verifier.dependencies import get_status_tokens
+from verifier.sdjwt_checks import ENVELOPED_TYPE, SD_JWT_DATA_URL
 from verifier.settings import Presentations
 
 pytest_plugins = ["tests.httpsserver"]
@@ -98,6 +99,7 @@ def test_a_presented_sd_jwt_is_valid_with_only_its_disclosed_facts(scanning: Sca
     for words in (PARTNER_NAME, "Passport", "Given name", "Amina", "Haddad", "1994-03-12"):
         assert words in page.text
     assert "Not disclosed by the holder" in page.text
+    assert '<bdi dir="ltr" data-model>SD-JWT VC</bdi>' in page.text  # the report's dataModel
     for label in ("Place of birth", "Document number"):
         assert label in page.text
     for name in HIDDEN:
@@ -116,6 +118,22 @@ def test_the_api_report_says_what_was_disclosed_and_checks_status_and_trust(scan
     disclosure = check(response, "disclosure")["reason"]
     assert all(name in disclosure for name in SHOWN + HIDDEN)
     assert scanning.server.requests == ["/status/token"]
+    assert response.json()["dataModel"] == response.json()["credentials"][0]["dataModel"] == "SD-JWT VC"
+
+
+def test_the_vc_api_names_an_enveloped_sd_jwt_vc_s_data_model(scanning: Scanning) -> None:
+    """``POST /presentations/verify`` says what the CLI and the page say: ``dataModel`` ``SD-JWT VC``."""
+    shown = presented(scanning.token(), scanning.running.clock.moment)
+    enveloped = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ENVELOPED_TYPE,
+        "id": SD_JWT_DATA_URL + shown,
+    }
+    response = scanning.running.post("/presentations/verify", {"verifiablePresentation": enveloped})
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert (report["verdict"], report["dataModel"]) == ("VALID", "SD-JWT VC")
+    assert report["credentials"][0]["dataModel"] == "SD-JWT VC"
 
 
 def test_a_one_way_presentation_is_accepted_once_whatever_carries_it(scanning: Scanning) -> None:

@@ -351,3 +351,29 @@ def test_wrong_pins_sent_at_once_are_each_counted(live_server: LiveServer, http:
     assert len(answers) == len(wrong)
     assert any("this offer is closed" in answer for answer in answers)
     refused(token(http, live_server, offer, pin), 400, "invalid_grant", "not known here")
+
+
+def test_a_forged_host_never_changes_the_credential_issuer(
+    live_server: LiveServer, http: httpx.Client
+) -> None:
+    """The issuer's identifier and endpoints come from NANSEN_ISSUER_PUBLIC_HOST, never from the
+    client's Host or X-Forwarded-* headers (a wallet's proof and token are addressed to them)."""
+    forged = {"Host": "evil.example", "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "http"}
+    partner = add_partner(live_server.settings)
+    credential = upload(http, live_server, partner)["credential"]
+    made = http.post(
+        f"{live_server.url}/openid4vci/offers",
+        json={"credential": credential},
+        headers={**partner.headers, **forged},
+    )
+    assert made.status_code == 201, made.text
+    issuer = parse_offer_uri(made.json()["credentialOffer"]).credential_issuer
+    assert issuer == f"{live_server.settings.base_url}/openid4vci/{partner.id}"
+    path = urlsplit(issuer).path
+    metadata = http.get(
+        f"{live_server.url}/.well-known/openid-credential-issuer{path}", headers=forged
+    ).json()
+    oauth = http.get(f"{live_server.url}/.well-known/oauth-authorization-server{path}", headers=forged).json()
+    assert metadata["credential_issuer"] == issuer
+    assert oauth["token_endpoint"] == issuer + "/token"
+    assert "evil.example" not in json.dumps([metadata, oauth])

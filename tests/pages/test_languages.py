@@ -13,7 +13,8 @@ with the services' routers, so a new page cannot be left out unnoticed):
 
 - verifier: the scan page; its error; the verdict on a pasted lone credential and on a photo of a
   valid presentation sharing its original; the original document; the original refused (its
-  ticket already spent);
+  ticket already spent); the request to the person's wallet (OpenID4VP), again before an answer,
+  and refused for a wrong read key;
 - console: sign-in and its refusal; the credentials list (empty, with one, after revoking it);
   onboarding and its refusal; the upload form; the issued credential; the confirmation before
   revoking; the error page.
@@ -59,6 +60,7 @@ from tests.verifier.pictures import artifacts, camera_jpeg
 from tests.verifier.support import FakeClock, service, sqlite_url
 from verifier.api.scan import router as scan_router
 from verifier.dependencies import get_store
+from verifier.pages.ask import router as ask_router
 from verifier.pages.routes import router as verifier_router
 
 pytest_plugins = ["tests.httpsserver"]
@@ -74,6 +76,8 @@ ROUTES = {
         "POST /verify-page": {"verifier-error", "verifier-verdict"},
         "POST /scan": {"verifier-valid"},
         "POST /document": {"verifier-original", "verifier-original-refused"},
+        "POST /ask": {"verifier-ask"},
+        "POST /ask/verdict": {"verifier-ask-waiting", "verifier-ask-gone"},
     },
     "console": {
         "GET /console/sign-in": {"console-sign-in"},
@@ -247,7 +251,10 @@ def routes_of(*routers: APIRouter) -> set[str]:
 def test_the_matrix_knows_every_route_that_renders_a_page() -> None:
     """Each route of the verifier's pages and scan, and of the console, is a page the tests below
     visit or is named as no page; a new route fails here until it is added to one or the other."""
-    routers = {"verifier": routes_of(verifier_router, scan_router), "console": routes_of(console_router)}
+    routers = {
+        "verifier": routes_of(verifier_router, scan_router, ask_router),
+        "console": routes_of(console_router),
+    }
     for role, routes in routers.items():
         assert routes - set(NOT_PAGES) == set(ROUTES[role]), role
     assert set(NOT_PAGES) <= routers["verifier"] | routers["console"]
@@ -321,6 +328,20 @@ def test_verifier_pages(
             )
         assert page.get_attribute("p.error[role=alert]", "data-problem") == "used"
         check_page(page, lang, theme, "verifier-original-refused", visited)
+        page.goto(f"{running.url}/?lang={lang}")
+        with page.expect_navigation():
+            page.click("#ask button[type=submit]")
+        page.wait_for_selector("#ask-code img")
+        check_page(page, lang, theme, "verifier-ask", visited)
+        with page.expect_navigation():  # before the wallet answers: the request again
+            page.click("#ask-verdict button[type=submit]")
+        page.wait_for_selector("#ask-code img")
+        check_page(page, lang, theme, "verifier-ask-waiting", visited)
+        page.evaluate("document.querySelector('#ask-verdict input[name=key]').value = 'guessed'")
+        with page.expect_navigation():  # another key: as if there were no such request
+            page.click("#ask-verdict button[type=submit]")
+        page.wait_for_selector("p.error[role=alert]")
+        check_page(page, lang, theme, "verifier-ask-gone", visited)
         page.context.close()
     assert visited == shown("verifier")
 

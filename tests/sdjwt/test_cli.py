@@ -29,6 +29,7 @@ def test_a_presentation_verifies_with_its_nonce_and_audience(tmp_path: Path) -> 
     assert done.returncode == 0, done.stdout + done.stderr
     report = json.loads(done.stdout)
     assert report["verdict"] == "VALID"
+    assert report["dataModel"] == report["credentials"][0]["dataModel"] == "SD-JWT VC"
     disclosure = next(c for c in report["credentials"][0]["checks"] if c["check"] == "disclosure")
     assert "Not disclosed (or not in the credential): documentTitle, birthPlace" in disclosure["reason"]
 

@@ -29,7 +29,7 @@ def test_migrations_build_exactly_the_models(database_url: str) -> None:
         assert set(inspect(engine).get_table_names()) == TABLES
         with engine.connect() as connection:
             context = MigrationContext.configure(connection)
-            assert context.get_current_revision() == "0003"
+            assert context.get_current_revision() == "0004"
             assert compare_metadata(context, Base.metadata) == []
     finally:
         engine.dispose()
@@ -77,12 +77,12 @@ def test_nansen_verifier_migrate_says_what_it_did(database_url: str, tmp_path: P
     """A new database, a current one, and one a revision behind: three different sentences."""
     created = migrate_command(database_url, tmp_path)
     assert created.returncode == 0, created.stderr
-    assert created.stdout == "Created the database's tables (revision 0003).\n"
+    assert created.stdout == "Created the database's tables (revision 0004).\n"
     engine = create_db_engine(database_url)
     try:
         assert set(inspect(engine).get_table_names()) == TABLES
         again = migrate_command(database_url, tmp_path)
-        assert again.stdout == "The database was already current (revision 0003); nothing to do.\n"
+        assert again.stdout == "The database was already current (revision 0004); nothing to do.\n"
 
         from alembic import command
         from alembic.config import Config
@@ -96,7 +96,7 @@ def test_nansen_verifier_migrate_says_what_it_did(database_url: str, tmp_path: P
             command.downgrade(config, "0001")
         assert "document_tickets" not in inspect(engine).get_table_names()
         upgraded = migrate_command(database_url, tmp_path)
-        assert upgraded.stdout == "Migrated the database from revision 0001 to 0003.\n"
+        assert upgraded.stdout == "Migrated the database from revision 0001 to 0004.\n"
         assert set(inspect(engine).get_table_names()) == TABLES
     finally:
         engine.dispose()

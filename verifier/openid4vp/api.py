@@ -14,9 +14,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-import secrets
-from datetime import datetime, timedelta
-from typing import Annotated, Any, Final
+from datetime import datetime
+from typing import Annotated, Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Header, Path, Request
@@ -31,9 +30,7 @@ from nansen.facts import FACT_TERMS
 from nansen.openid4vc.presentation import (
     LDP_VC_QUERY,
     SD_JWT_QUERY,
-    client_id_of,
     dcql_identity_query,
-    request_uri_text,
     signed_request_object,
 )
 from nansen.status_token_source import FetchedStatusTokens
@@ -42,13 +39,13 @@ from service.problems import Problem
 from verifier.dependencies import ClockDep, SessionDep, SettingsDep, VerifierDep
 from verifier.openid4vp.key import verifier_key
 from verifier.openid4vp.models import PresentationRequest
-from verifier.replay import digest
+from verifier.openid4vp.requests import open_request, progress, public_base, readable, take_verdict
+from verifier.openid4vp.verdicts import seal
 from verifier.settings import Settings
+from verifier.verification import judging_trust
 
 router = APIRouter(tags=["openid4vp"])
 
-#: The facts asked for when the caller names none: who the person is.
-DEFAULT_CLAIMS: Final = ("givenName", "familyName", "birthDate")
 _NO_STORE = {"Cache-Control": "no-store"}
 _FORM = "application/x-www-form-urlencoded"
 RequestId = Annotated[str, Path(pattern="^[A-Za-z0-9_-]{16,64}$")]
@@ -73,37 +70,23 @@ def _oauth_error(description: str, error: str = "invalid_request") -> JSONRespon
 async def make_request(
     request: Request, session: SessionDep, settings: SettingsDep, clock: ClockDep
 ) -> JSONResponse:
-    """Body (optional) ``{"claims": [facts]}``. Answers the ``openid4vp://`` URI for the QR code,
-    the request's id, and the read key that alone reads its verdict."""
+    """Body (optional) ``{"claims": [facts]}`` (else ``NANSEN_VERIFIER_OPENID4VP_CLAIMS``). Answers
+    the ``openid4vp://`` URI for the QR code, the request's id, and the read key that alone reads
+    its progress and verdict."""
     raw = await request.body()
     try:
         body = json.loads(raw) if raw else {}
     except ValueError as error:
         raise Problem(400, "The body must be JSON.") from error
-    claims = body.get("claims", list(DEFAULT_CLAIMS)) if isinstance(body, dict) else None
+    claims = body.get("claims", list(settings.openid4vp_claims)) if isinstance(body, dict) else None
     if not isinstance(claims, list) or not claims or not set(claims) <= set(FACT_TERMS):
         raise Problem(422, f"The claims must be some of: {', '.join(FACT_TERMS)}.")
-    ident, read_key = secrets.token_urlsafe(24), secrets.token_urlsafe(32)
-    base = str(request.base_url).rstrip("/")
-    client_id = client_id_of(verifier_key(settings.data_dir))
-    expires = clock() + timedelta(seconds=settings.challenge_ttl_seconds)
-    session.add(
-        PresentationRequest(
-            id=ident,
-            read_digest=digest(read_key),
-            nonce=secrets.token_urlsafe(32),
-            state=secrets.token_urlsafe(16),
-            claims=",".join(dict.fromkeys(claims)),
-            client_id=client_id,
-            expires_at=expires,
-        )
-    )
-    session.commit()
+    opened = open_request(session, settings, public_base(request, settings), tuple(claims), clock())
     answer = {
-        "request": request_uri_text(client_id, f"{base}/openid4vp/requests/{ident}"),
-        "id": ident,
-        "readKey": read_key,
-        "expires": expires.isoformat(),
+        "request": opened.uri,
+        "id": opened.row.id,
+        "readKey": opened.read_key,
+        "expires": opened.row.expires_at.isoformat(),
     }
     return JSONResponse(answer, status_code=201, headers=_NO_STORE)
 
@@ -120,8 +103,8 @@ def _open(session: Session, ident: str, moment: datetime) -> PresentationRequest
 def request_object(
     ident: RequestId, request: Request, session: SessionDep, settings: SettingsDep, clock: ClockDep
 ) -> Response:
+    base = public_base(request, settings)
     row = _open(session, ident, clock())
-    base = str(request.base_url).rstrip("/")
     claims = {
         "client_id": row.client_id,
         "response_type": "vp_token",
@@ -209,7 +192,7 @@ def _take_answer(
     if form.get("state") != row.state:
         return _oauth_error("The answer's state is not this request's.")
     try:
-        result = _judge(verifier, row, vp_token)
+        result = _judge(judging_trust(verifier) if row.judge_trust else verifier, row, vp_token)
     except ValueError as error:
         return _oauth_error(str(error))
     kept = session.connection().execute(
@@ -219,7 +202,7 @@ def _take_answer(
             PresentationRequest.answered_at.is_(None),
             PresentationRequest.expires_at > moment,
         )
-        .values(answered_at=moment, result=json.dumps(result.to_json()))
+        .values(answered_at=moment, result=seal(result, row.seal_key))
     )
     session.commit()
     if kept.rowcount != 1:
@@ -227,15 +210,42 @@ def _take_answer(
     return JSONResponse({}, headers=_NO_STORE)
 
 
-@router.get("/openid4vp/requests/{ident}/verdict", summary="The verdict, for the holder of the read key")
-def verdict(
-    ident: RequestId, session: SessionDep, authorization: Annotated[str | None, Header()] = None
-) -> JSONResponse:
-    row = session.get(PresentationRequest, ident)
-    session.rollback()
+def _read_key(authorization: str | None) -> str:
     scheme, _, key = (authorization or "").partition(" ")
-    if row is None or scheme.lower() != "bearer" or not secrets.compare_digest(digest(key), row.read_digest):
+    return key if scheme.lower() == "bearer" else ""
+
+
+def _readable(session: Session, ident: str, read_key: str) -> PresentationRequest:
+    row = readable(session, ident, read_key) if read_key else None
+    if row is None:
         raise Problem(404, "There is no presentation request with this id and read key.")
+    return row
+
+
+Authorization = Annotated[str | None, Header()]
+
+
+@router.get("/openid4vp/requests/{ident}/progress", summary="Whether the wallet has answered yet")
+def request_progress(
+    ident: RequestId, session: SessionDep, clock: ClockDep, authorization: Authorization = None
+) -> JSONResponse:
+    """``{"status": "waiting" | "done" | "expired"}`` and nothing else, for the holder of the read
+    key (the scan page polls it); anyone else gets the 404 of a request that does not exist."""
+    row = _readable(session, ident, _read_key(authorization))
+    return JSONResponse({"status": progress(row, clock())}, headers=_NO_STORE)
+
+
+@router.get(
+    "/openid4vp/requests/{ident}/verdict", summary="The verdict, once, for the holder of the read key"
+)
+def verdict(ident: RequestId, session: SessionDep, authorization: Authorization = None) -> JSONResponse:
+    """``{"status": "pending"}``, or ``{"status": "answered", "result": <report>}`` once: the verdict
+    is deleted as it is read (the verifier keeps nothing after showing a result)."""
+    read_key = _read_key(authorization)
+    row = _readable(session, ident, read_key)
     if row.result is None:
         return JSONResponse({"status": "pending"}, headers=_NO_STORE)
-    return JSONResponse({"status": "answered", "result": json.loads(row.result)}, headers=_NO_STORE)
+    result = take_verdict(session, row, read_key)
+    if result is None:
+        raise Problem(404, "There is no presentation request with this id and read key.")
+    return JSONResponse({"status": "answered", "result": result.to_json()}, headers=_NO_STORE)

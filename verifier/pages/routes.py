@@ -45,6 +45,7 @@ router = APIRouter(include_in_schema=False)
 STATIC: Final = Path(__file__).resolve().parent / "static"
 _STATIC_TYPES: Final = {
     "scan.js": "text/javascript; charset=utf-8",
+    "ask.js": "text/javascript; charset=utf-8",
     "verifier.css": "text/css; charset=utf-8",
 }
 _STATIC_FILES: Final = {name: (STATIC / name).read_bytes() for name in _STATIC_TYPES}

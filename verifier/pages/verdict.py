@@ -36,6 +36,8 @@ class CredentialView:
     partner: str | None
     #: The facts an SD-JWT VC's holder chose not to show (names only), once confirmed.
     undisclosed: tuple[str, ...] = ()
+    #: ``VC 2.0``, ``VC 1.1``, ``SD-JWT VC`` (the report's ``dataModel``), once confirmed.
+    data_model: str | None = None
 
     @classmethod
     def of(
@@ -45,7 +47,8 @@ class CredentialView:
         read = facts_of(result) if confirmed else IdentityFacts()
         partner = partners(issuer_of(result)) if confirmed else None
         undisclosed = undisclosed_of(result) if confirmed else ()
-        return cls(result, read.document_type, confirmed, read.facts, partner, undisclosed)
+        data_model = result.data_model if confirmed else None
+        return cls(result, read.document_type, confirmed, read.facts, partner, undisclosed, data_model)
 
 
 @dataclass(frozen=True)
