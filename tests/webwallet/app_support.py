@@ -61,10 +61,12 @@ class WalletHost:
 
 
 @contextlib.contextmanager
-def wallet_host(root: Path, **variables: str) -> Iterator[WalletHost]:
-    """`nansen wallet serve` on a free loopback port, its data (SQLite, embedded IPFS) under ``root``."""
+def wallet_host(root: Path, port: int | None = None, **variables: str) -> Iterator[WalletHost]:
+    """`nansen wallet serve` on a loopback port (a free one unless given), its data (SQLite, embedded
+    IPFS) under ``root``; ``variables`` are its ``NANSEN_*`` settings."""
     build_if_needed()
-    port = free_port()
+    root.mkdir(parents=True, exist_ok=True)
+    port = port or free_port()
     env = environment(
         root,
         {
@@ -113,6 +115,7 @@ def new_phone(
         bypass_csp=bypass_csp,
         ignore_https_errors=True,
         service_workers="allow",
+        device_scale_factor=2,
     )
     context.route(
         NEUTRAL + "**", lambda route: route.fulfill(status=200, content_type="text/html", body=NEUTRAL_PAGE)

@@ -80,7 +80,7 @@ function accountCode(account) {
       account
         ? [h("p", {}, t("account.write_down")), h("p", { id: "account-code", class: "code" }, ltr(grouped(account)))]
         : h("p", { class: "notice" }, t("account.offline")),
-      h("button", { type: "button", id: "continue", onclick: home }, t("app.continue")),
+      h("button", { type: "button", id: "continue", onclick: () => home() }, t("app.continue")),
     ),
   );
 }
@@ -150,7 +150,8 @@ function unlock(kept) {
         }
       });
     });
-    show(h("h1", {}, t("unlock.title")), form, h("p", {}, h("button", { type: "button", class: "secondary", id: "go-welcome", onclick: welcome }, t("unlock.other"))));
+    // No way from here to make another wallet: it would replace this one on the device.
+    show(h("h1", {}, t("unlock.title")), form);
   });
 }
 
@@ -287,5 +288,5 @@ function importFile() {
 }
 
 function back() {
-  return h("p", {}, h("button", { type: "button", class: "secondary", onclick: welcome }, t("app.back")));
+  return h("p", {}, h("button", { type: "button", class: "secondary", onclick: () => welcome() }, t("app.back")));
 }

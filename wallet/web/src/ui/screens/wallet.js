@@ -28,6 +28,29 @@ function menu() {
   ]);
 }
 
+/** The identity document's facts in the order a page shows them (nansen/facts.py FACT_TERMS). */
+const FACT_ORDER = [
+  "documentTitle",
+  "givenName",
+  "familyName",
+  "birthDate",
+  "birthPlace",
+  "gender",
+  "nationality",
+  "fatherName",
+  "motherName",
+  "documentNumber",
+  "issuingCountry",
+  "issuingAuthority",
+  "dateOfIssue",
+  "dateOfExpiry",
+];
+
+function factRank([name]) {
+  const rank = FACT_ORDER.indexOf(name);
+  return rank === -1 ? FACT_ORDER.length : rank;
+}
+
 /** A fact's label in the page's language (the identity document's terms), else its own name. */
 function factLabel(name) {
   const key = `fact.${name}`;
@@ -54,7 +77,9 @@ function validity(card) {
 
 function cardOf(card, { withActions }) {
   const [kind, text] = validity(card);
-  const facts = Object.entries(card.facts).filter(([name]) => name !== "documentType");
+  const facts = Object.entries(card.facts)
+    .filter(([name]) => name !== "documentType")
+    .sort((a, b) => factRank(a) - factRank(b));
   return h(
     "article",
     { class: "card", "aria-labelledby": `card-${card.id}` },
