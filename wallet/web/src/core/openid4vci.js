@@ -40,7 +40,8 @@ async function resolveOffer(uri, fetch) {
   if (typeof uri !== "string" || uri.length > MAX_URI || !uri.startsWith(`${OFFER_SCHEME}//`)) {
     throw refused("A credential offer starts with openid-credential-offer://.");
   }
-  const query = new URL(uri.replace(OFFER_SCHEME, "https:")).searchParams;
+  const at = uri.indexOf("?");
+  const query = new URLSearchParams(at < 0 ? "" : uri.slice(at + 1).split("#")[0]);
   const reference = query.getAll("credential_offer_uri");
   if (reference.length > 0) {
     if (reference.length !== 1) {
