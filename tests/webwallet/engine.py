@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -20,14 +21,19 @@ class EngineError(Exception):
         self.code = code
 
 
-def call(op: str, **request: Any) -> dict[str, Any]:
-    """The engine's answer to one operation; `EngineError` when it refused."""
+def call(op: str, *, ca_file: Path | None = None, **request: Any) -> dict[str, Any]:
+    """The engine's answer to one operation; `EngineError` when it refused. ``ca_file``: a test CA
+    that Node's fetch is to trust (the issuer's HTTPS on loopback)."""
+    env = dict(os.environ)
+    if ca_file is not None:
+        env["NODE_EXTRA_CA_CERTS"] = str(ca_file)
     done = subprocess.run(
         ["node", str(BRIDGE)],
         input=json.dumps({"op": op, **request}).encode("utf-8"),
         capture_output=True,
         timeout=120,
         check=False,
+        env=env,
     )
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
     answer: dict[str, Any] = json.loads(done.stdout)

@@ -1,7 +1,8 @@
 // The pytest cross-tests' way into the engine (tests/webwallet/test_core_*.py): one JSON request on
-// stdin, one JSON answer on stdout; bytes as base64. The engine's public face, and NV1's frozen
-// vocabulary (to check it against Python's).
+// stdin, one JSON answer on stdout; bytes as base64. The engine's public face, and the data it
+// bundles (NV1's vocabulary, the JSON-LD contexts) to check against Python's.
 import * as core from "../src/core/index.js";
+import { CONTEXTS } from "../src/core/contexts.js";
 import { SD_JWT_ZDICT_TAIL, TERMS, ZDICT_BASE64 } from "../src/core/nv1/vocabulary.js";
 
 const fromB64 = (text) => new Uint8Array(Buffer.from(text, "base64"));
@@ -51,6 +52,9 @@ const operations = {
       }
     };
     return { results: texts.map(decode) };
+  },
+  async contexts() {
+    return { contexts: CONTEXTS };
   },
   async vocabulary() {
     return { terms: TERMS, zdict: ZDICT_BASE64, sdJwtTail: SD_JWT_ZDICT_TAIL };

@@ -1,7 +1,7 @@
 // The wallet's DIDs from its master secret (wallet/identity.py): the holder's did:key is the Ed25519
 // seed of subkey 0 of context "nsholder"; partner i's is subkey i of "nspartnr"; the backup key is
 // subkey 0 of "nsbackup".
-import { b58, concat, fromB58 } from "./bytes.js";
+import { b58, b64u, concat, fromB58 } from "./bytes.js";
 import { derive } from "./kdf.js";
 import { sodium } from "./sodium.js";
 import { masterOf } from "./state.js";
@@ -38,6 +38,7 @@ function signer(seed) {
     did,
     verificationMethod: `${did}#${did.slice(DID_KEY.length)}`,
     publicKey: pair.publicKey,
+    jwk: { kty: "OKP", crv: "Ed25519", x: b64u(pair.publicKey) },
     sign: (message) => sodium().crypto_sign_detached(message, pair.privateKey),
   };
 }
