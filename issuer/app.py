@@ -20,10 +20,12 @@ from service.access import AccessLog
 from service.bodies import BodyLimit
 
 #: What a browser wallet calls (docs/openid4vc.md): the metadata (both forms), the token, nonce and
-#: credential endpoints; never the partner's offers, the console or the VC-API.
+#: credential endpoints, and the partners' did:web documents (the web wallet checks the issuer's
+#: key before keeping a credential); never the partner's offers, the console or the VC-API.
 WALLET_PATHS = (
     r"/\.well-known/(openid-credential-issuer|oauth-authorization-server)/openid4vci/[^/]+"
     r"|/openid4vci/[^/]+/(\.well-known/(openid-credential-issuer|oauth-authorization-server)|token|nonce|credential)"
+    r"|/partners/[^/]+/did\.json|/\.well-known/did\.json"
 )
 
 #: The routes that take a scan, and so have the larger body limit.

@@ -31,6 +31,7 @@ from wallet.wallet import Wallet
 
 #: How long Argon2id (``interactive``, 64 MiB) in wasm may take on a busy shared machine.
 SLOW = 60_000
+pytestmark = pytest.mark.timeout(300)
 
 
 @pytest.fixture(scope="module")

@@ -41,8 +41,13 @@ FACTS = {
     "birthDate": "2004-03-17",
     "birthPlace": "Aleppo",
     "documentNumber": "BC-2004-118833",
+    "issuingCountry": "SY",
 }
 SLOW = 90_000
+#: Three services started, Argon2id in wasm a few times, on a shared machine.
+pytestmark = pytest.mark.timeout(600)
+#: A screen's refusal (its alert box once it shows a problem, not progress).
+REFUSED = "p[role=alert].error:not([hidden])"
 
 
 @dataclass
@@ -152,7 +157,8 @@ def assert_host_saw_nothing_in_clear(phone: Phone, world: World) -> None:
         json.dumps(world.credential)[:60],
         *FACTS.values(),
     ]
-    for secret in forbidden:
+    # Values of at least 6 bytes: a shorter one ("SY") turns up by chance in megabytes of ciphertext.
+    for secret in (value for value in forbidden if len(value) >= 6):
         assert secret.encode() not in seen, secret
         assert secret.encode("utf-16-le") not in seen, secret
 
@@ -195,3 +201,94 @@ def test_present_to_the_verifier_online_then_offline(browser: Browser, world: Wo
         assert not [line for line in phone.console if "Content Security Policy" in line], phone.console
     finally:
         phone.context.close()
+
+
+def issue_offer(world: World, holder: str) -> tuple[str, str, dict[str, Any]]:
+    """The partner issues a credential to ``holder`` and offers it (OpenID4VCI): link, PIN, credential."""
+    form = {
+        "holder": holder,
+        "documentType": "Passport",
+        "facts": json.dumps(FACTS),
+        "checkMethod": "Original inspected under UV light.",
+        "documentPresence": "Physical",
+        "subjectPresence": "Physical",
+    }
+    issued = world.cast.issue_document(form, ("passport.png", sample_scan("PASSPORT", FACTS), "image/png"))
+    answer = world.cast.partner.post("/openid4vci/offers", json={"credential": issued["credential"]})
+    assert answer.status_code == 201, answer.text
+    return answer.json()["credentialOffer"], answer.json()["txCode"], issued["credential"]
+
+
+def test_receive_through_the_offer_then_present_back_up_and_recover_on_a_new_phone(
+    browser: Browser, world: World, tmp_path: Path
+) -> None:
+    shoot = shots_for("story-receive")
+    phone = new_phone(browser, world.host)
+    page = phone.page
+    try:
+        page.goto("/")
+        page.click("#go-create")
+        page.fill("#passphrase", world.passphrase)
+        page.fill("#passphrase-again", world.passphrase)
+        page.click("#create")
+        page.wait_for_selector("#account-code", timeout=SLOW)
+        page.click("#continue")
+        page.click("#go-did")
+        holder = page.inner_text("#holder-did")
+        link, pin, credential = issue_offer(world, holder)
+
+        page.click("#go-receive")
+        page.fill("#offer", link)
+        page.fill("#pin", "000000" if pin != "000000" else "111111")
+        page.click("#receive")
+        page.wait_for_selector(REFUSED, timeout=SLOW)
+        assert "PIN" in page.inner_text(REFUSED)
+        shoot(page, "wrong-pin")
+        assert page.locator("article.card").count() == 0
+
+        link, pin, credential = issue_offer(world, holder)
+        page.fill("#offer", link)
+        page.fill("#pin", pin)
+        shoot(page, "receive")
+        page.click("#receive")
+        page.wait_for_selector(f"article.card, {REFUSED}", timeout=SLOW)
+        assert page.locator(REFUSED).count() == 0, page.inner_text(REFUSED)
+        assert "Signature and issuer checked" in page.inner_text("article.card")
+        shoot(page, "received")
+
+        challenge = world.cast.challenge()
+        present(page, challenge, tmp_path / "vp.png")
+        assert verdict(world, tmp_path / "vp.png", challenge) == "VALID"
+
+        page.click("#go-backup")
+        page.fill("#backup-passphrase", world.passphrase)
+        page.click("#backup")
+        page.wait_for_selector("#backup-cid", timeout=SLOW)
+        cid = page.inner_text("#backup-cid")
+        shoot(page, "backup")
+        issuer = f"https://localhost:{world.cast.issuer_port}"
+        assert phone.origins() == {world.host.url, issuer}, phone.origins()
+        assert_host_saw_nothing_in_clear(
+            phone, World(world.cast, world.host, world.cli_wallet, world.passphrase, holder, credential)
+        )
+    finally:
+        phone.context.close()
+
+    new = new_phone(browser, world.host)
+    page = new.page
+    try:
+        page.goto("/")
+        page.click("#go-recover")
+        page.fill("#backup-cid", cid)
+        page.fill("#recover-passphrase", world.passphrase)
+        page.click("#recover")
+        page.wait_for_selector("#account-code", timeout=SLOW)
+        page.click("#continue")
+        page.wait_for_selector("article.card", timeout=SLOW)
+        assert "Amina" in page.inner_text("article.card")
+        shoot(page, "recovered")
+        page.click("#go-did")
+        assert page.inner_text("#holder-did") == holder
+        assert new.origins() == {world.host.url}
+    finally:
+        new.context.close()
