@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import copy
 import json
+from urllib.parse import quote
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 import trustme
@@ -100,21 +100,11 @@ def test_an_offer_over_plain_http_or_malformed_is_refused(phone: dict[str, Any])
         "grants": {"urn:ietf:params:oauth:grant-type:pre-authorized_code": {"pre-authorized_code": "x"}},
     }
     with pytest.raises(EngineError, match="https URL"):
-        call(
-            "receiveOffer",
-            state=phone["state"],
-            offer=f"openid-credential-offer://?credential_offer={quote(json.dumps(plain))}",
-            pin=None,
-        )
+        call("receiveOffer", state=phone["state"], offer=f"openid-credential-offer://?credential_offer={quote(json.dumps(plain))}", pin=None)
     with pytest.raises(EngineError, match="starts with openid-credential-offer"):
         call("receiveOffer", state=phone["state"], offer="https://example.org/", pin=None)
     with pytest.raises(EngineError, match="not JSON"):
-        call(
-            "receiveOffer",
-            state=phone["state"],
-            offer="openid-credential-offer://?credential_offer=%7B",
-            pin=None,
-        )
+        call("receiveOffer", state=phone["state"], offer="openid-credential-offer://?credential_offer=%7B", pin=None)
 
 
 @pytest.mark.parametrize("suite", ["eddsa-rdfc-2022", "eddsa-jcs-2022"])
