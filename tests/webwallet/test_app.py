@@ -22,6 +22,7 @@ from tests.webwallet.app_support import (
     PASSPHRASE,
     Phone,
     WalletHost,
+    axe_violations,
     new_phone,
     shots_for,
     wallet_host,
@@ -261,5 +262,86 @@ def test_quick_exit_leaves_no_history_entry_and_no_secret(browser: Browser, host
             assert PASSPHRASE not in content
             page.go_back()
             assert page.url == "about:blank", page.url
+    finally:
+        phone.context.close()
+
+
+def no_serious_violation(page: Page, screen: str) -> None:
+    found = axe_violations(page)
+    assert found == [], (screen, found)
+
+
+def test_arabic_is_right_to_left_and_axe_finds_nothing_serious_on_any_screen(
+    browser: Browser, host: WalletHost
+) -> None:
+    """Every screen in Arabic (chosen from the browser's language), then switched to French on the
+    page; the context bypasses the CSP only so that axe-core can be injected."""
+    shoot = shots_for("arabic-axe")
+    phone = new_phone(browser, host, bypass_csp=True, locale="ar-SY")
+    page = phone.page
+    try:
+        page.goto("/")
+        page.wait_for_selector("#go-create")
+        assert page.get_attribute("html", "dir") == "rtl"
+        assert page.get_attribute("html", "lang") == "ar"
+        assert page.inner_text("#quick-exit") == "خروج سريع"
+        before_screens = [
+            ("welcome", None),
+            ("sign-in", "#go-sign-in"),
+            ("recover", "#go-recover"),
+            ("import", "#go-import"),
+        ]
+        for screen, button in before_screens:
+            page.goto("/")
+            page.wait_for_selector("#go-create")
+            if button:
+                page.click(button)
+                page.wait_for_selector("form")
+            shoot(page, screen)
+            no_serious_violation(page, screen)
+        page.goto("/")
+        page.click("#go-create")
+        page.wait_for_selector("#passphrase")
+        shoot(page, "create")
+        no_serious_violation(page, "create")
+        page.fill("#passphrase", PASSPHRASE)
+        page.fill("#passphrase-again", "something else entirely")
+        page.click("#create")
+        page.wait_for_selector("p[role=alert].error:not([hidden])")
+        no_serious_violation(page, "create-refused")
+        page.fill("#passphrase-again", PASSPHRASE)
+        page.click("#create")
+        page.wait_for_selector("#account-code", timeout=SLOW)
+        assert (
+            page.evaluate("getComputedStyle(document.querySelector('#account-code bdi')).direction") == "ltr"
+        )
+        shoot(page, "account-code")
+        no_serious_violation(page, "account-code")
+        page.click("#continue")
+        for screen, button in [
+            ("home", "#go-home"),
+            ("did", "#go-did"),
+            ("receive", "#go-receive"),
+            ("backup", "#go-backup"),
+            ("settings", "#go-settings"),
+        ]:
+            page.click(button)
+            page.wait_for_selector("h1")
+            page.wait_for_timeout(200)
+            shoot(page, screen)
+            no_serious_violation(page, screen)
+        page.click("#lock")
+        page.wait_for_selector("#unlock-passphrase")
+        shoot(page, "unlock")
+        no_serious_violation(page, "unlock")
+
+        page.select_option("#language", "fr")
+        page.wait_for_function("document.documentElement.lang === 'fr'")
+        assert page.get_attribute("html", "dir") == "ltr"
+        assert page.inner_text("h1") == "Déverrouiller votre portefeuille"
+        assert page.inner_text("#quick-exit") == "Sortie rapide"
+        no_serious_violation(page, "unlock-fr")
+        fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        assert fits
     finally:
         phone.context.close()
