@@ -9,7 +9,6 @@ from fastapi import FastAPI
 
 from issuer import console, readiness
 from issuer.api import credentials, documents, public
-from issuer.api.middleware import AccessLog
 from issuer.console.pages import UPLOAD_PATH
 from issuer.db import make_engine, session_factory
 from issuer.openid4vci import api as openid4vci
@@ -17,13 +16,16 @@ from issuer.settings import Settings
 from issuer.vault import Vault
 from nansen import apidocs
 from service import cors, dbfaults, problems
+from service.access import AccessLog
 from service.bodies import BodyLimit
 
 #: What a browser wallet calls (docs/openid4vc.md): the metadata (both forms), the token, nonce and
-#: credential endpoints; never the partner's offers, the console or the VC-API.
+#: credential endpoints, and the partners' did:web documents (the web wallet checks the issuer's
+#: key before keeping a credential); never the partner's offers, the console or the VC-API.
 WALLET_PATHS = (
     r"/\.well-known/(openid-credential-issuer|oauth-authorization-server)/openid4vci/[^/]+"
     r"|/openid4vci/[^/]+/(\.well-known/(openid-credential-issuer|oauth-authorization-server)|token|nonce|credential)"
+    r"|/partners/[^/]+/did\.json|/\.well-known/did\.json"
 )
 
 #: The routes that take a scan, and so have the larger body limit.
@@ -64,7 +66,7 @@ def create_app(settings: Settings) -> FastAPI:
         larger={path: settings.max_upload_bytes for path in UPLOAD_PATHS},
     )
     app.add_middleware(problems.CatchAll)
-    app.add_middleware(AccessLog)
+    app.add_middleware(AccessLog, name="issuer.access")
     readiness.install(app, engine, app.state.sessions, app.state.vault)  # /healthz, /readyz, /metrics
     cors.install(app, settings.cors_origins, WALLET_PATHS, headers=["Authorization", "Content-Type"])
     return app

@@ -109,7 +109,7 @@ def serve(
     sweep.sweep_in_background(
         session_factory(make_engine(settings.database_url)), Vault.open(settings), get_store
     )
-    # service.serve turns uvicorn's access log off (paths may carry identifiers); issuer.access logs routes.
+    # service.serve turns uvicorn's access log off (paths may carry identifiers); service.access logs routes.
     if workers > 1:
         tls = {"ssl_certfile": ssl_certfile, "ssl_keyfile": ssl_keyfile}
         serve_workers("issuer.cli:worker_app", workers=workers, host=host, port=port, **tls)

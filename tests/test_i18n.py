@@ -14,9 +14,10 @@ import pytest
 from issuer.console.i18n import CATALOGUES as CONSOLE
 from service.i18n import Catalogues, direction, plural_categories
 from verifier.pages.render import CATALOGUES as VERIFIER
+from wallet.webapp import CATALOGUES as WEB_WALLET
 
 LANGUAGES = {"en", "fr", "es", "ar", "uk"}
-SERVICES = {"console": CONSOLE, "verifier": VERIFIER}
+SERVICES = {"console": CONSOLE, "verifier": VERIFIER, "webwallet": WEB_WALLET}
 
 
 @pytest.mark.parametrize("name", sorted(SERVICES))
@@ -111,4 +112,5 @@ def test_i18n_check_lists_what_a_new_language_lacks() -> None:
     assert done.returncode == 1
     assert "de console: no catalogue; copy" in done.stdout
     assert "de verifier: no catalogue; copy" in done.stdout
-    assert "2 to do." in done.stdout
+    assert "de webwallet: no catalogue; copy" in done.stdout
+    assert "3 to do." in done.stdout

@@ -1,1 +1,1 @@
-"""The HTTP interface: dependencies, routes, middleware."""
+"""The HTTP interface: dependencies and routes (the access log is every service's: `service.access`)."""

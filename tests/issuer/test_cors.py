@@ -1,6 +1,6 @@
 """CORS for browser wallets on the issuer (``NANSEN_ISSUER_CORS_ORIGINS``), against the running
 service (uvicorn on loopback): the listed origin, exactly, may call the OpenID4VCI metadata, token,
-nonce and credential endpoints (preflights answered, never with credentials); another origin gets
+nonce and credential endpoints and read the partners' DID documents (preflights answered, never with credentials); another origin gets
 no CORS header; the partner API, the offers and the console never answer CORS; with no origin
 listed nothing does."""
 
@@ -44,6 +44,7 @@ def wallet_urls(live: LiveServer, partner_id: str) -> list[str]:
         f"{issuer}/.well-known/openid-credential-issuer",
         f"{live.url}/.well-known/oauth-authorization-server/openid4vci/{partner_id}",
         f"{issuer}/.well-known/oauth-authorization-server",
+        f"{live.url}/partners/{partner_id}/did.json",  # the web wallet checks the issuer's key
     ]
 
 

@@ -11,6 +11,7 @@ import typer
 
 from service.files import keep_private
 from wallet.cli import holding, presenting, recovery, setup
+from wallet.host import cli as host
 
 app = typer.Typer(
     help="The holder's wallet: keys, credentials and documents, kept safe.", no_args_is_help=True
@@ -35,3 +36,5 @@ app.command("backup")(recovery.backup)
 app.add_typer(recovery.guardians_app, name="guardians")
 app.command("recover")(recovery.recover)
 app.command("forget")(recovery.forget)
+app.command("serve")(host.serve)
+app.add_typer(host.host_app, name="host")

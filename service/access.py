@@ -1,8 +1,6 @@
-"""ASGI middleware: the access log (the body limit is every service's: `service.bodies`).
-
-The access log names the route's template (``/status/{list_id}``), never the path itself, which
-could carry an identifier.
-"""
+"""The access log every service writes: one line per request naming the route's *template*
+(``/status/{list_id}``), never the path itself, which could carry an identifier; no query, no
+header, no address. uvicorn's own access log is off (:mod:`service.serve`)."""
 
 from __future__ import annotations
 
@@ -11,12 +9,13 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-log = logging.getLogger("issuer.access")
-
 
 class AccessLog:
-    def __init__(self, app: ASGIApp) -> None:
+    """ASGI middleware writing ``METHOD /route/template STATUS 1.2 ms`` to the logger ``name``."""
+
+    def __init__(self, app: ASGIApp, name: str) -> None:
         self.app = app
+        self.log = logging.getLogger(name)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -36,4 +35,4 @@ class AccessLog:
         finally:
             route = getattr(scope.get("route"), "path", "(no route)")
             elapsed = (time.perf_counter() - start) * 1000
-            log.info("%s %s %d %.1f ms", scope["method"], route, status, elapsed)
+            self.log.info("%s %s %d %.1f ms", scope["method"], route, status, elapsed)

@@ -1,0 +1,156 @@
+"""The web wallet app under test: its build (made if missing or older than its sources), the real
+`nansen wallet serve` in a process of its own, Chromium contexts on a phone's screen that record
+every request the page makes, screenshots of each step, and axe-core.
+
+Screenshots go to ``$NANSEN_TEST_ARTIFACTS`` (or ``<tmp>/nansen-test-artifacts``) under
+``webwallet/<test>/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import httpx
+from playwright.sync_api import Browser, BrowserContext, Page, Request
+
+from nansen.demo.roles import environment, free_port, serving
+from tests.verifier.pictures import artifacts
+
+REPO: Final = Path(__file__).resolve().parents[2]
+WEB: Final = REPO / "wallet" / "web"
+DIST: Final = WEB / "dist"
+#: axe-core from npm (tests/interop/package.json), as tests/pages/test_languages.py injects it.
+AXE: Final = REPO / "tests" / "interop" / "node_modules" / "axe-core" / "axe.min.js"
+PHONE: Final = {"width": 390, "height": 844}
+#: Where quick exit goes in these tests: an https page answered by the test itself (never the network).
+NEUTRAL: Final = "https://neutral.invalid/"
+NEUTRAL_PAGE: Final = "<!doctype html><title>Weather</title><h1>Weather</h1>"
+PASSPHRASE: Final = "river stone lantern morning"
+DURESS: Final = "quiet decoy garden path"
+#: The Argon2id cost of the wallets made here by the command line (the app makes `interactive` ones).
+SOURCES: Final = ("src", "static", "messages", "build.mjs", "package-lock.json")
+
+
+def build_if_needed() -> None:
+    """`node wallet/web/build.mjs` unless dist/ is newer than every source (``./dev setup`` builds it too)."""
+    stamp = DIST / "shell.json"
+    if stamp.exists():
+        built = stamp.stat().st_mtime
+        newest = max(
+            path.stat().st_mtime
+            for name in SOURCES
+            for path in ([WEB / name] if (WEB / name).is_file() else (WEB / name).rglob("*"))
+        )
+        if newest <= built:
+            return
+    subprocess.run(["node", str(WEB / "build.mjs")], check=True, cwd=WEB, capture_output=True, timeout=300)
+
+
+@dataclass
+class WalletHost:
+    """A running `nansen wallet serve`."""
+
+    url: str
+    data: Path
+
+
+@contextlib.contextmanager
+def wallet_host(root: Path, port: int | None = None, **variables: str) -> Iterator[WalletHost]:
+    """`nansen wallet serve` on a loopback port (a free one unless given), its data (SQLite, embedded
+    IPFS) under ``root``; ``variables`` are its ``NANSEN_*`` settings."""
+    build_if_needed()
+    root.mkdir(parents=True, exist_ok=True)
+    port = port or free_port()
+    env = environment(
+        root,
+        {
+            "NANSEN_WALLET_HOST_QUICK_EXIT_URL": NEUTRAL,
+            "NANSEN_WALLET_HOST_IDLE_LOCK_SECONDS": "600",
+            **variables,
+        },
+    )
+    url = f"http://127.0.0.1:{port}"
+    args = ["wallet", "serve", "--port", str(port)]
+    with serving("wallet host", args, env, url + "/config.json", root / "host.log") as service:
+        with httpx.Client(trust_env=False) as client:
+            service.wait_until_answering(client)
+        yield WalletHost(url, root)
+
+
+@dataclass
+class Recorded:
+    """A request the page (or its service worker) made: method, URL and body."""
+
+    method: str
+    url: str
+    body: bytes
+
+
+@dataclass
+class Phone:
+    """A browser context standing for one phone, recording every request and console message."""
+
+    context: BrowserContext
+    page: Page
+    requests: list[Recorded] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+
+    def origins(self) -> set[str]:
+        return {re.match(r"^[a-z-]+://[^/]+|^[a-z-]+:", r.url).group(0) for r in self.requests}  # type: ignore[union-attr]
+
+
+def new_phone(
+    browser: Browser, host: WalletHost, *, bypass_csp: bool = False, locale: str = "en-GB"
+) -> Phone:
+    context = browser.new_context(
+        base_url=host.url,
+        viewport=PHONE,
+        locale=locale,
+        bypass_csp=bypass_csp,
+        ignore_https_errors=True,
+        service_workers="allow",
+        device_scale_factor=2,
+    )
+    context.route(
+        NEUTRAL + "**", lambda route: route.fulfill(status=200, content_type="text/html", body=NEUTRAL_PAGE)
+    )
+    page = context.new_page()
+    phone = Phone(context, page)
+
+    def record(request: Request) -> None:
+        phone.requests.append(Recorded(request.method, request.url, request.post_data_buffer or b""))
+
+    context.on("request", record)
+    page.on("console", lambda message: phone.console.append(f"{message.type}: {message.text}"))
+    return phone
+
+
+def shots_for(name: str) -> Callable[[Page, str], None]:
+    directory = artifacts() / "webwallet" / re.sub(r"[^\w.-]+", "_", name)
+    directory.mkdir(parents=True, exist_ok=True)
+    print(f"screenshots: {directory}")
+    count = 0
+
+    def shoot(page: Page, step: str) -> None:
+        nonlocal count
+        count += 1
+        page.screenshot(path=directory / f"{count:02d}-{step}.png", full_page=True)
+
+    return shoot
+
+
+def axe_violations(page: Page) -> list[Any]:
+    """axe-core's serious and critical violations on the page as it is (the context must bypass CSP)."""
+    assert AXE.exists(), "axe-core is missing: run ./dev setup (tests/interop/package.json)"
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        "async () => (await axe.run(document)).violations.map(v => [v.id, v.impact, v.nodes.map(n => n.target.join(' ')).join(', ')])"
+    )
+    return [v for v in found if v[1] in ("serious", "critical")]

@@ -1,0 +1,347 @@
+"""The web wallet app (wallet/web) in a real headless Chromium on a phone's screen, against the real
+`nansen wallet serve` on loopback: create by keyboard only, the account code, the holder DID as a QR
+code, lock and unlock, the duress passphrase opening the decoy, quick exit leaving no history entry
+and no secret in the page, a wallet made by `nansen wallet init` imported, a "new phone" opening the
+wallet from the account code, Arabic laid out right to left, axe-core on every screen, and no
+request to any origin but the host's."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright
+
+from nansen.qr import decode_image
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.webwallet.app_support import (
+    DURESS,
+    NEUTRAL,
+    PASSPHRASE,
+    Phone,
+    WalletHost,
+    axe_violations,
+    new_phone,
+    shots_for,
+    wallet_host,
+)
+from tests.webwallet.host_support import made_wallet
+from wallet.wallet import Wallet
+
+#: How long Argon2id (``interactive``, 64 MiB) in wasm may take on a busy shared machine.
+SLOW = 60_000
+pytestmark = pytest.mark.timeout(300)
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    yield launched
+    launched.close()
+
+
+@pytest.fixture(scope="module")
+def host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WalletHost]:
+    with wallet_host(tmp_path_factory.mktemp("wallet-host")) as running:
+        yield running
+
+
+def keyboard_type(page: Page, text: str) -> None:
+    page.keyboard.type(text)
+
+
+def tab_to(page: Page, selector: str, limit: int = 30) -> None:
+    """Press Tab until the element matching ``selector`` has the focus (keyboard only)."""
+    for _ in range(limit):
+        if page.evaluate("(s) => document.activeElement?.matches(s) ?? false", selector):
+            return
+        page.keyboard.press("Tab")
+    pytest.fail(f"Tab never reached {selector}")
+
+
+def create_by_keyboard(page: Page, passphrase: str, duress: str | None = None) -> str:
+    """Creates a wallet with the keyboard only; the account code it shows."""
+    page.goto("/")
+    page.wait_for_selector("#go-create")
+    tab_to(page, "#go-create")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#passphrase")
+    tab_to(page, "#passphrase")
+    keyboard_type(page, passphrase)
+    page.keyboard.press("Tab")
+    keyboard_type(page, passphrase)
+    if duress:
+        tab_to(page, "summary")
+        page.keyboard.press("Enter")
+        tab_to(page, "#duress")
+        keyboard_type(page, duress)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#account-code", timeout=SLOW)
+    return page.inner_text("#account-code")
+
+
+def unlock(page: Page, passphrase: str) -> None:
+    page.wait_for_selector("#unlock-passphrase")
+    tab_to(page, "#unlock-passphrase")
+    keyboard_type(page, passphrase)
+    page.keyboard.press("Enter")
+
+
+def test_create_by_keyboard_show_the_did_lock_and_unlock(browser: Browser, host: WalletHost) -> None:
+    shoot = shots_for("create-unlock")
+    phone = new_phone(browser, host)
+    page = phone.page
+    try:
+        code = create_by_keyboard(page, PASSPHRASE)
+        assert re.fullmatch(r"[a-z2-7]{4}(-[a-z2-7]{1,4})+", code), code
+        shoot(page, "account-code")
+        page.click("#continue")
+        page.wait_for_selector("#no-credentials")
+        shoot(page, "home-empty")
+        page.click("#go-did")
+        page.wait_for_selector("#did-qr")
+        holder = page.inner_text("#holder-did")
+        assert holder.startswith("did:key:z6Mk")
+        assert decode_image(page.locator("#did-qr").screenshot()) == holder
+        shoot(page, "did")
+        page.click("#lock")
+        unlock(page, "not the passphrase at all")
+        page.wait_for_selector("text=This passphrase does not open the wallet.", timeout=SLOW)
+        shoot(page, "unlock-wrong")
+        page.fill("#unlock-passphrase", "")
+        unlock(page, PASSPHRASE)
+        page.wait_for_selector("#no-credentials", timeout=SLOW)
+        page.click("#go-did")
+        page.wait_for_selector("#holder-did")
+        assert page.inner_text("#holder-did") == holder
+        assert phone.origins() == {host.url}
+        assert not [line for line in phone.console if "Content Security Policy" in line], phone.console
+    finally:
+        phone.context.close()
+
+
+def holder_did(page: Page) -> str:
+    page.click("#go-did")
+    page.wait_for_selector("#holder-did")
+    return page.inner_text("#holder-did")
+
+
+def test_the_duress_passphrase_opens_the_decoy(browser: Browser, host: WalletHost) -> None:
+    shoot = shots_for("duress")
+    phone = new_phone(browser, host)
+    page = phone.page
+    try:
+        create_by_keyboard(page, PASSPHRASE, DURESS)
+        page.click("#continue")
+        real = holder_did(page)
+        page.click("#lock")
+        unlock(page, DURESS)
+        page.wait_for_selector("#no-credentials", timeout=SLOW)
+        shoot(page, "decoy-home")
+        decoy = holder_did(page)
+        assert decoy.startswith("did:key:z6Mk")
+        assert decoy != real
+        page.click("#lock")
+        unlock(page, PASSPHRASE)
+        page.wait_for_selector("#go-did", timeout=SLOW)
+        assert holder_did(page) == real
+        # A second phone signs in to the same account with the duress passphrase: the decoy again.
+        other = new_phone(browser, host)
+        try:
+            code = account_code_of(phone)
+            sign_in_here(other.page, code, DURESS)
+            assert holder_did(other.page) == decoy
+        finally:
+            other.context.close()
+    finally:
+        phone.context.close()
+
+
+def account_code_of(phone: Phone) -> str:
+    """The account this phone keeps (IndexedDB), as the person wrote it down."""
+    account: str = phone.page.evaluate(
+        """() => new Promise((resolve, reject) => {
+            const opening = indexedDB.open("nansen-wallet");
+            opening.onsuccess = () => {
+                const read = opening.result.transaction("wallet").objectStore("wallet").get("current");
+                read.onsuccess = () => resolve(read.result.account);
+                read.onerror = () => reject(read.error);
+            };
+        })"""
+    )
+    return account
+
+
+def sign_in_here(page: Page, code: str, passphrase: str) -> None:
+    page.goto("/")
+    page.click("#go-sign-in")
+    page.fill("#account", code.upper().replace("-", " "))
+    page.fill("#sign-in-passphrase", passphrase)
+    page.click("#sign-in")
+    page.wait_for_selector("#go-did", timeout=SLOW)
+
+
+def test_a_new_phone_opens_the_wallet_from_the_account_code(browser: Browser, host: WalletHost) -> None:
+    shoot = shots_for("new-phone")
+    first = new_phone(browser, host)
+    second = new_phone(browser, host)
+    try:
+        code = create_by_keyboard(first.page, PASSPHRASE)
+        first.page.click("#continue")
+        holder = holder_did(first.page)
+        second.page.goto("/")
+        second.page.click("#go-sign-in")
+        second.page.fill("#account", code)
+        second.page.fill("#sign-in-passphrase", "a wrong passphrase here")
+        second.page.click("#sign-in")
+        second.page.wait_for_selector("text=The account code or the passphrase is not right.", timeout=SLOW)
+        shoot(second.page, "wrong-passphrase")
+        sign_in_here(second.page, code, PASSPHRASE)
+        shoot(second.page, "opened")
+        assert holder_did(second.page) == holder
+        # It is kept on the new phone too: after a reload, the unlock screen, no network needed.
+        second.context.set_offline(True)
+        second.page.reload()
+        unlock(second.page, PASSPHRASE)
+        page = second.page
+        page.wait_for_selector("text=No network: you see the copy kept on this phone.", timeout=SLOW)
+        assert holder_did(page) == holder
+        assert second.origins() == {host.url}
+    finally:
+        first.context.close()
+        second.context.close()
+
+
+def test_a_wallet_made_by_the_command_line_is_imported(
+    browser: Browser, host: WalletHost, tmp_path: Path
+) -> None:
+    shoot = shots_for("import")
+    made = made_wallet(tmp_path / "cli-wallet", PASSPHRASE)
+    with Wallet.open(made.directory, PASSPHRASE) as held:
+        expected = held.did
+    phone = new_phone(browser, host)
+    page = phone.page
+    try:
+        page.goto("/")
+        page.click("#go-import")
+        page.set_input_files("#wallet-file", made.directory / "wallet")
+        page.fill("#import-passphrase", PASSPHRASE)
+        shoot(page, "import")
+        page.click("#import")
+        page.wait_for_selector("#account-code", timeout=SLOW)
+        page.click("#continue")
+        assert holder_did(page) == expected
+        shoot(page, "imported-did")
+    finally:
+        phone.context.close()
+
+
+def test_quick_exit_leaves_no_history_entry_and_no_secret(browser: Browser, host: WalletHost) -> None:
+    phone = new_phone(browser, host)
+    page = phone.page
+    try:
+        create_by_keyboard(page, PASSPHRASE)
+        page.click("#continue")
+        holder = holder_did(page)
+        for leave in ("Escape", "button"):
+            page.goto("about:blank")
+            page.goto("/")
+            unlock(page, PASSPHRASE)
+            page.wait_for_selector("#go-did", timeout=SLOW)
+            before = page.evaluate("history.length")
+            if leave == "Escape":
+                page.keyboard.press("Escape")
+            else:
+                page.click("#quick-exit")
+            page.wait_for_url(NEUTRAL)
+            assert page.evaluate("history.length") == before
+            content = page.content()
+            assert holder not in content
+            assert PASSPHRASE not in content
+            page.go_back()
+            assert page.url == "about:blank", page.url
+    finally:
+        phone.context.close()
+
+
+def no_serious_violation(page: Page, screen: str) -> None:
+    found = axe_violations(page)
+    assert found == [], (screen, found)
+
+
+def test_arabic_is_right_to_left_and_axe_finds_nothing_serious_on_any_screen(
+    browser: Browser, host: WalletHost
+) -> None:
+    """Every screen in Arabic (chosen from the browser's language), then switched to French on the
+    page; the context bypasses the CSP only so that axe-core can be injected."""
+    shoot = shots_for("arabic-axe")
+    phone = new_phone(browser, host, bypass_csp=True, locale="ar-SY")
+    page = phone.page
+    try:
+        page.goto("/")
+        page.wait_for_selector("#go-create")
+        assert page.get_attribute("html", "dir") == "rtl"
+        assert page.get_attribute("html", "lang") == "ar"
+        assert page.inner_text("#quick-exit") == "خروج سريع"
+        before_screens = [
+            ("welcome", None),
+            ("sign-in", "#go-sign-in"),
+            ("recover", "#go-recover"),
+            ("import", "#go-import"),
+        ]
+        for screen, button in before_screens:
+            page.goto("/")
+            page.wait_for_selector("#go-create")
+            if button:
+                page.click(button)
+                page.wait_for_selector("form")
+            shoot(page, screen)
+            no_serious_violation(page, screen)
+        page.goto("/")
+        page.click("#go-create")
+        page.wait_for_selector("#passphrase")
+        shoot(page, "create")
+        no_serious_violation(page, "create")
+        page.fill("#passphrase", PASSPHRASE)
+        page.fill("#passphrase-again", "something else entirely")
+        page.click("#create")
+        page.wait_for_selector("p[role=alert].error:not([hidden])")
+        no_serious_violation(page, "create-refused")
+        page.fill("#passphrase-again", PASSPHRASE)
+        page.click("#create")
+        page.wait_for_selector("#account-code", timeout=SLOW)
+        assert (
+            page.evaluate("getComputedStyle(document.querySelector('#account-code bdi')).direction") == "ltr"
+        )
+        shoot(page, "account-code")
+        no_serious_violation(page, "account-code")
+        page.click("#continue")
+        for screen, button in [
+            ("home", "#go-home"),
+            ("did", "#go-did"),
+            ("receive", "#go-receive"),
+            ("backup", "#go-backup"),
+            ("settings", "#go-settings"),
+        ]:
+            page.click(button)
+            page.wait_for_selector("h1")
+            page.wait_for_timeout(200)
+            shoot(page, screen)
+            no_serious_violation(page, screen)
+        page.click("#lock")
+        page.wait_for_selector("#unlock-passphrase")
+        shoot(page, "unlock")
+        no_serious_violation(page, "unlock")
+
+        page.select_option("#language", "fr")
+        page.wait_for_function("document.documentElement.lang === 'fr'")
+        assert page.get_attribute("html", "dir") == "ltr"
+        assert page.inner_text("h1") == "Déverrouiller votre portefeuille"
+        assert page.inner_text("#quick-exit") == "Sortie rapide"
+        no_serious_violation(page, "unlock-fr")
+        fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        assert fits
+    finally:
+        phone.context.close()

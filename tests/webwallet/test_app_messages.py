@@ -1,0 +1,40 @@
+"""The web wallet's words are all in its catalogues (wallet/web/messages): every key the screens ask
+for is in English, and English has no key that nothing asks for (`nansen i18n check` and
+tests/test_i18n.py compare the other languages with English)."""
+
+from __future__ import annotations
+
+import re
+
+from tests.webwallet.app_support import WEB
+from wallet.webapp import CATALOGUES
+
+#: Keys the code builds from data rather than naming them: a fact's label, a document's kind, an
+#: engine error's code.
+BUILT = re.compile(r"^(fact|document|engine)\.")
+
+
+def asked_for() -> set[str]:
+    keys: set[str] = set()
+    for path in (WEB / "src" / "ui").rglob("*.js"):
+        keys |= set(re.findall(r"\bt\(\s*\"([a-z_.]+)\"", path.read_text(encoding="utf-8")))
+    keys |= set(
+        re.findall(r'data-i18n="([a-z_.]+)"', (WEB / "static" / "index.html").read_text(encoding="utf-8"))
+    )
+    return keys
+
+
+def test_every_key_asked_for_is_in_english_and_every_english_key_is_asked_for() -> None:
+    english = set(CATALOGUES.entries["en"])
+    asked = asked_for()
+    assert asked, "no t(...) call found: the pattern no longer matches the code"
+    assert asked - english == set()
+    assert {key for key in english - asked if not BUILT.match(key)} == {"language.name"}
+
+
+def test_the_screens_hold_no_text_of_their_own() -> None:
+    """No string literal reaches the page except through t(): no textContent = "…" of words."""
+    for path in (WEB / "src" / "ui").rglob("*.js"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"textContent\s*=\s*\"[A-Za-z]", text), path
+        assert not re.search(r"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML", text), path

@@ -1,0 +1,142 @@
+"""Receiving in the browser's engine: an OpenID4VCI offer from the real issuer (uvicorn over HTTPS
+on loopback, a test CA) is taken with the PIN in both formats, each credential verified in the
+engine before it is kept, and the wallet then lists them with ``nansen wallet``; a wrong PIN, an
+offer for someone else, a forged or foreign-signed credential are refused."""
+
+from __future__ import annotations
+
+import copy
+import json
+from urllib.parse import quote
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import trustme
+
+from nansen.proofs import ProofOptions, add_proof
+from tests.helpers import ISSUED, STRANGER, identity_credential, signed_credential
+from tests.wallet.cli import run
+from tests.wallet.services import Issuer, issuer_service
+from tests.wallet.test_openid4vci import offer_to
+from tests.webwallet.engine import EngineError, call, unb64
+from wallet.container import FILE_NAME
+
+PASSPHRASE = "correct horse battery staple"
+CONTEXTS = Path(__file__).resolve().parents[2] / "schemas" / "contexts"
+
+
+@pytest.fixture
+def ca(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[trustme.CA, Path]]:
+    authority = trustme.CA()
+    ca_file = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(ca_file))
+    monkeypatch.setenv("NANSEN_TLS_CA_FILE", str(ca_file))
+    monkeypatch.setenv("NANSEN_ALLOW_PRIVATE_ADDRESSES", "1")  # the issuer is on loopback
+    monkeypatch.setenv("NANSEN_WALLET_KDF", "minimum")
+    yield authority, ca_file
+
+
+@pytest.fixture
+def partner(tmp_path: Path, ca: tuple[trustme.CA, Path], monkeypatch: pytest.MonkeyPatch) -> Iterator[Issuer]:
+    with issuer_service(tmp_path / "issuer", ca[0], monkeypatch) as issuer:
+        yield issuer
+
+
+@pytest.fixture
+def phone() -> dict[str, Any]:
+    return call("create", passphrase=PASSPHRASE, cost="minimum")
+
+
+def test_an_offer_is_taken_in_both_formats_and_the_cli_lists_them(
+    partner: Issuer, ca: tuple[trustme.CA, Path], phone: dict[str, Any], tmp_path: Path
+) -> None:
+    uri, pin = offer_to(partner, ca[0], phone["did"])
+    taken = call("receiveOffer", state=phone["state"], offer=uri, pin=pin, ca_file=ca[1])
+    state = taken["state"]
+    assert len(taken["credentialIds"]) == 2
+    assert len(state["credentials"]) == 1
+    assert len(state["sdJwts"]) == 1
+    assert state["credentials"][0]["credential"]["issuer"] == partner.did
+    assert state["credentials"][0]["credential"]["credentialSubject"]["id"] == phone["did"]
+    assert not state["sdJwts"][0]["sdJwt"].split("~")[-1]  # kept as issued: no KB-JWT
+
+    made = call("create", passphrase=PASSPHRASE, cost="minimum", state=state)
+    directory = tmp_path / "cli"
+    directory.mkdir(mode=0o700)
+    (directory / FILE_NAME).write_bytes(unb64(made["file"]))
+    listed = run("list", "--json", "--wallet", str(directory), passphrase=PASSPHRASE)
+    assert listed.exit_code == 0, listed.output
+    assert sorted(c["id"] for c in json.loads(listed.stdout)) == sorted(taken["credentialIds"])
+
+    with pytest.raises(EngineError, match="has been used"):  # a replayed offer
+        call("receiveOffer", state=state, offer=uri, pin=pin, ca_file=ca[1])
+
+
+def test_a_wrong_pin_or_no_pin_is_refused(
+    partner: Issuer, ca: tuple[trustme.CA, Path], phone: dict[str, Any]
+) -> None:
+    uri, pin = offer_to(partner, ca[0], phone["did"])
+    wrong = "000000" if pin != "000000" else "111111"
+    with pytest.raises(EngineError, match="The issuer refused \\(the token request\\)"):
+        call("receiveOffer", state=phone["state"], offer=uri, pin=wrong, ca_file=ca[1])
+    with pytest.raises(EngineError, match="needs the PIN"):
+        call("receiveOffer", state=phone["state"], offer=uri, pin="", ca_file=ca[1])
+
+
+def test_an_offer_for_someone_else_is_refused(
+    partner: Issuer, ca: tuple[trustme.CA, Path], phone: dict[str, Any]
+) -> None:
+    uri, pin = offer_to(partner, ca[0], STRANGER.controller)
+    with pytest.raises(EngineError, match="someone else|refused"):
+        call("receiveOffer", state=phone["state"], offer=uri, pin=pin, ca_file=ca[1])
+
+
+def test_an_offer_over_plain_http_or_malformed_is_refused(phone: dict[str, Any]) -> None:
+    plain = {
+        "credential_issuer": "http://127.0.0.1:9/issuer",
+        "credential_configuration_ids": ["IdentityDocumentCredential_ldp_vc"],
+        "grants": {"urn:ietf:params:oauth:grant-type:pre-authorized_code": {"pre-authorized_code": "x"}},
+    }
+    with pytest.raises(EngineError, match="https URL"):
+        call("receiveOffer", state=phone["state"], offer=f"openid-credential-offer://?credential_offer={quote(json.dumps(plain))}", pin=None)
+    with pytest.raises(EngineError, match="starts with openid-credential-offer"):
+        call("receiveOffer", state=phone["state"], offer="https://example.org/", pin=None)
+    with pytest.raises(EngineError, match="not JSON"):
+        call("receiveOffer", state=phone["state"], offer="openid-credential-offer://?credential_offer=%7B", pin=None)
+
+
+@pytest.mark.parametrize("suite", ["eddsa-rdfc-2022", "eddsa-jcs-2022"])
+def test_verify_credential_in_the_engine(suite: str) -> None:
+    credential = signed_credential(suite)
+    assert call("verifyCredential", credential=credential) == {"verified": True, "problems": []}
+
+    forged = copy.deepcopy(credential)
+    forged["credentialSubject"]["identityDocument"]["givenName"] = "Someone"
+    assert call("verifyCredential", credential=forged)["verified"] is False
+
+    foreign = add_proof(identity_credential(), STRANGER, ProofOptions(cryptosuite=suite, created=ISSUED))
+    result = call("verifyCredential", credential=foreign)
+    assert result["verified"] is False
+    assert "does not belong to the issuer" in result["problems"][0]
+
+    unsigned = copy.deepcopy(credential)
+    del unsigned["proof"]
+    assert call("verifyCredential", credential=unsigned)["verified"] is False
+
+
+def test_a_term_no_context_defines_is_refused_under_rdfc() -> None:
+    """A term added after signing that no context defines: JSON-LD would drop it from the N-Quads,
+    so the signature would still verify without covering it. Refused (jsonld.js safe mode)."""
+    credential = signed_credential("eddsa-rdfc-2022")
+    credential["credentialSubject"]["favouriteColour"] = "blue"
+    assert call("verifyCredential", credential=credential)["verified"] is False
+
+
+def test_the_contexts_are_the_bundled_ones() -> None:
+    index = json.loads((CONTEXTS / "index.json").read_text())
+    found = call("contexts")["contexts"]
+    assert set(found) == set(index)
+    for url, entry in index.items():
+        assert found[url] == json.loads((CONTEXTS / entry["file"]).read_text()), url

@@ -1,0 +1,79 @@
+"""``nansen wallet serve`` (the web wallet's host) and ``nansen wallet host migrate``."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+from fastapi import FastAPI
+from sqlalchemy.exc import OperationalError
+
+from nansen.cli.io import configured, fail
+from nansen.logs import configure_service_logging
+from service.migrations import what_was_done
+from service.serve import check_port
+from service.serve import serve as run_service
+from service.workers import check_workers, serve_workers
+from wallet.host.app import create_app
+from wallet.host.db import make_engine
+from wallet.host.migrate import current_revision, head_revision, upgrade
+from wallet.host.settings import DEFAULT_PORT, Settings
+
+LOG_FORMAT = "%(asctime)s %(name)s %(levelname)s %(message)s"
+MIGRATE_VARIABLE = "NANSEN_WALLET_HOST_MIGRATE_ON_START"
+
+host_app = typer.Typer(help="The web wallet's host: its database.", no_args_is_help=True)
+
+
+def _settings() -> Settings:
+    return configured(Settings.from_env)
+
+
+def _migrate(settings: Settings) -> str | None:
+    """Migrate; the revision before. A database that cannot be reached ends the command in one line."""
+    engine = make_engine(settings.database_url)
+    try:
+        before = current_revision(engine)
+        upgrade(engine)
+    except OperationalError:
+        fail("The database cannot be reached; check NANSEN_WALLET_HOST_DATABASE_URL.")
+    finally:
+        engine.dispose()
+    return before
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="The address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="The port to listen on.")] = DEFAULT_PORT,
+    workers: Annotated[
+        int, typer.Option(help="Worker processes (1 to 64); they share only the database and the store.")
+    ] = 1,
+) -> None:
+    """Serve the web wallet (wallet/web/dist) and its host API (migrating the database first,
+    unless NANSEN_WALLET_HOST_MIGRATE_ON_START=0)."""
+    check_port(port)
+    check_workers(workers)
+    configure_service_logging(LOG_FORMAT)
+    settings = _settings()
+    if settings.migrate_on_start:
+        _migrate(settings)
+    if workers > 1:
+        # Migrated once, here, not by each worker at once.
+        os.environ[MIGRATE_VARIABLE] = "false"
+        serve_workers("wallet.host.cli:worker_app", workers=workers, host=host, port=port)
+        return
+    run_service(create_app(settings), host=host, port=port)
+
+
+def worker_app() -> FastAPI:
+    """The application one worker process serves (``serve --workers N``), from the environment."""
+    configure_service_logging(LOG_FORMAT)
+    return create_app(Settings.from_env())
+
+
+@host_app.command("migrate")
+def migrate() -> None:
+    """Create or upgrade the host's tables (SQLite or PostgreSQL, NANSEN_WALLET_HOST_DATABASE_URL)."""
+    before = _migrate(_settings())
+    typer.echo(what_was_done(before, head_revision()))

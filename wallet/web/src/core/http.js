@@ -1,0 +1,41 @@
+// Bounded JSON over HTTPS with the fetch the caller gives (the app's window.fetch; the tests' own).
+// HTTPS only: a QR code must not point the wallet at the local network over plain HTTP.
+import { WalletError } from "./errors.js";
+
+const TIMEOUT_MS = 30000;
+export const MAX_BYTES = 1024 * 1024;
+
+export function requireHttps(url, what) {
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new WalletError(`The ${what} is not a URL.`, "bad-url");
+  }
+  if (parsed.protocol !== "https:") {
+    throw new WalletError(`The ${what} must be an https URL.`, "bad-url");
+  }
+  return parsed;
+}
+
+/** {status, body} of a request; body is the parsed JSON (null if none). */
+export async function requestJson(fetch, url, what, init = {}) {
+  requireHttps(url, what);
+  let response;
+  try {
+    response = await fetch(url, { ...init, redirect: "error", signal: AbortSignal.timeout(TIMEOUT_MS) });
+  } catch {
+    throw new WalletError(`The ${what} could not be reached.`, "unreachable");
+  }
+  const text = await response.text();
+  if (text.length > MAX_BYTES) {
+    throw new WalletError(`The ${what} is too large.`, "too-large");
+  }
+  let body = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    throw new WalletError(`The ${what} is not JSON.`, "not-json");
+  }
+  return { status: response.status, body };
+}

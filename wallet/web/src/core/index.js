@@ -1,0 +1,31 @@
+// The engine's public face: the app imports only this module (README.md lists the contract).
+import { randomBytes } from "./bytes.js";
+import { loginKey, verifierOf } from "./kdf.js";
+
+export { openBackup, sealBackup, SIZE as BACKUP_SIZE } from "./backup.js";
+export { WalletFile, FILE_SIZE, checkNewPassphrase } from "./container.js";
+export { WalletError } from "./errors.js";
+export { holderDid } from "./identity.js";
+export { LEVELS, loginKey, verifierOf } from "./kdf.js";
+export { nv1Decode, nv1Encode } from "./nv1/codec.js";
+export { QRCodeError } from "./nv1/errors.js";
+export { receiveOffer } from "./openid4vci.js";
+export { present } from "./present.js";
+export { ready } from "./sodium.js";
+export { credentials, forget, newState } from "./state.js";
+export { verifyCredential } from "./verify.js";
+
+/** The three verifiers the host stores: SHA-256 of each login key given (one per passphrase the
+ * wallet has), the rest random, in random order. */
+export function verifiers(loginKeys) {
+  if (loginKeys.length < 1 || loginKeys.length > 3) {
+    throw new Error("one to three login keys");
+  }
+  const all = [...loginKeys.map(verifierOf), ...Array.from({ length: 3 - loginKeys.length }, () => randomBytes(32))];
+  for (let i = all.length - 1; i > 0; i -= 1) {
+    const j = randomBytes(1)[0] % (i + 1);
+    [all[i], all[j]] = [all[j], all[i]];
+  }
+  return all;
+}
+

@@ -1,0 +1,125 @@
+// A credential checked in the browser before the wallet keeps it: the issuer's signature and key
+// (and the validity period). Data Integrity: eddsa-jcs-2022 here; eddsa-rdfc-2022 through
+// jsonld.js and rdf-canonize, loaded only when such a credential comes (rdfc.js). SD-JWT VC: the
+// issuer-signed JWT (EdDSA) by the key its `kid` names, every disclosure referenced (@sd-jwt/core).
+// Status lists are not fetched here: the verifier checks them when the credential is presented.
+import { SDJwtInstance } from "@sd-jwt/core";
+
+
+import { resolveKey } from "./did.js";
+import { WalletError } from "./errors.js";
+import { readJwt } from "./jws.js";
+import { JCS, verifyJcsProof } from "./proofs.js";
+import { sodium } from "./sodium.js";
+import { sha256 } from "./present.js";
+import { fromB64u, utf8 } from "./bytes.js";
+
+const RDFC = "eddsa-rdfc-2022";
+
+function issuerOf(credential) {
+  return typeof credential.issuer === "string" ? credential.issuer : credential.issuer?.id;
+}
+
+function validityProblems(from, until, now) {
+  const problems = [];
+  if (from && Date.parse(from) > now + 300_000) {
+    problems.push("The credential is not valid yet.");
+  }
+  if (until && Date.parse(until) < now - 300_000) {
+    problems.push("The credential has expired.");
+  }
+  return problems;
+}
+
+async function checkProof(credential, proof, issuer, fetch) {
+  if (proof?.proofPurpose !== "assertionMethod") {
+    return "The proof's purpose is not assertionMethod.";
+  }
+  const { key, expires } = await resolveKey(proof.verificationMethod, {
+    controller: issuer,
+    relationship: "assertionMethod",
+    fetch,
+  });
+  if (expires !== null && !(proof.created && Date.parse(proof.created) <= Date.parse(expires))) {
+    return "The proof was made after its key was retired.";
+  }
+  if (proof.cryptosuite === JCS) {
+    return verifyJcsProof(credential, proof, key) ? null : "The signature does not match the credential.";
+  }
+  if (proof.cryptosuite === RDFC) {
+    const { verifyRdfcProof } = await import("./rdfc.js");
+    return (await verifyRdfcProof(credential, proof, key)) ? null : "The signature does not match the credential.";
+  }
+  return "The credential's cryptosuite is not one this wallet checks (eddsa-jcs-2022, eddsa-rdfc-2022).";
+}
+
+async function verifyDataIntegrity(credential, fetch) {
+  const issuer = issuerOf(credential);
+  const proofs = [credential.proof ?? []].flat();
+  if (typeof issuer !== "string" || proofs.length === 0) {
+    return ["The credential has no issuer or no proof."];
+  }
+  const problems = [];
+  for (const proof of proofs) {
+    try {
+      const problem = await checkProof(credential, proof, issuer, fetch);
+      if (problem) {
+        problems.push(problem);
+      }
+    } catch (error) {
+      problems.push(error instanceof WalletError ? error.message : "The proof could not be checked.");
+    }
+  }
+  return [...problems, ...validityProblems(credential.validFrom, credential.validUntil, Date.now())];
+}
+
+async function verifySdJwt(token, fetch) {
+  const read = readJwt(token.split("~")[0]);
+  if (read === null || read.header.alg !== "EdDSA") {
+    return ["The credential is not an EdDSA-signed SD-JWT."];
+  }
+  const { iss } = read.claims;
+  let { kid } = read.header;
+  if (typeof kid === "string" && kid.startsWith("#")) {
+    kid = iss + kid;
+  }
+  if (typeof iss !== "string" || !iss.startsWith("did:")) {
+    return ["The SD-JWT's issuer (iss) is not a DID, so its key cannot be found."];
+  }
+  let key;
+  try {
+    const found = await resolveKey(kid, { controller: iss, relationship: "assertionMethod", fetch });
+    if (found.expires !== null && !(typeof read.claims.iat === "number" && read.claims.iat * 1000 <= Date.parse(found.expires))) {
+      return ["The SD-JWT was signed after its key was retired."];
+    }
+    key = found.key;
+  } catch (error) {
+    return [error instanceof WalletError ? error.message : "The issuer's key could not be found."];
+  }
+  const instance = new SDJwtInstance({
+    hasher: sha256,
+    hashAlg: "sha-256",
+    verifier: (data, signature) => {
+      try {
+        return sodium().crypto_sign_verify_detached(fromB64u(signature), utf8(data), key);
+      } catch {
+        return false;
+      }
+    },
+  });
+  try {
+    await instance.verify(token.endsWith("~") ? token : `${token}~`);
+  } catch {
+    return ["The SD-JWT's signature or disclosures do not verify."];
+  }
+  const toIso = (seconds) => (typeof seconds === "number" ? new Date(seconds * 1000).toISOString() : null);
+  return validityProblems(toIso(read.claims.nbf), toIso(read.claims.exp), Date.now());
+}
+
+/** {verified, problems}: whether the issuer signed this credential with a key it holds. */
+export async function verifyCredential(credential, { fetch = globalThis.fetch } = {}) {
+  const problems =
+    typeof credential === "string" ? await verifySdJwt(credential, fetch) : await verifyDataIntegrity(credential, fetch);
+  return { verified: problems.length === 0, problems };
+}
+

@@ -1,0 +1,292 @@
+// Before the wallet is open: create one, unlock the one on this device, open one kept by the host
+// on a new device, recover from a backup, import a file made by `nansen wallet init`.
+import * as device from "../device.js";
+import { busy, h, ltr, show } from "../dom.js";
+import { screen, settings } from "../frame.js";
+import * as host from "../host.js";
+import { t } from "../i18n.js";
+import * as session from "../session.js";
+import { errorBox, field, passphraseField, problemText } from "./parts.js";
+import { home } from "./wallet.js";
+
+/** At least this many characters, as `nansen wallet init` asks. */
+const MINIMUM_PASSPHRASE = 8;
+
+/** The first screen: the open wallet, the unlock screen if this device keeps one, else the welcome. */
+export async function start() {
+  if (session.current) return home();
+  const kept = await device.load();
+  return kept ? unlock(kept) : welcome();
+}
+
+function welcome() {
+  screen(() =>
+    show(
+      h("h1", {}, t("welcome.title")),
+      h("p", {}, t("welcome.intro")),
+      h("nav", { class: "actions" }, [
+        h("button", { type: "button", id: "go-create", onclick: create }, t("welcome.create")),
+        h("button", { type: "button", id: "go-sign-in", class: "secondary", onclick: signInHere }, t("welcome.sign_in")),
+        h("button", { type: "button", id: "go-recover", class: "secondary", onclick: recover }, t("welcome.recover")),
+        h("button", { type: "button", id: "go-import", class: "secondary", onclick: importFile }, t("welcome.import")),
+      ]),
+    ),
+  );
+}
+
+/** Groups an account id for reading aloud and writing down: `k3q7-abcd-…`. */
+export function grouped(account) {
+  return account.replace(/[^a-z2-7]/gi, "").toLowerCase().match(/.{1,4}/g).join("-");
+}
+
+
+/** A new wallet file at the host's cost, `state` sealed in a random slot under `passphrase`. */
+function newWallet(engine, passphrase, state) {
+  return engine.WalletFile.create({ cost: settings.cost }).start(passphrase, state);
+}
+
+/** A container of which only the header is known (a new device): enough to derive a slot key. */
+function headerOnly(engine, header) {
+  const bytes = new Uint8Array(engine.FILE_SIZE);
+  bytes.set(header);
+  return engine.WalletFile.parse(bytes);
+}
+
+/** Opens an account on the host for `file` (each passphrase's login key) and uploads it; offline, the
+ * wallet stays on this device only. Returns the account id or null. */
+async function register(engine, file, slotKeys) {
+  const verifiers = engine.verifiers(slotKeys.map((key) => engine.loginKey(key)));
+  try {
+    const { account, token } = await host.createAccount(verifiers);
+    const etag = await host.upload(token, file.bytes(), null);
+    return { account, token, etag };
+  } catch (error) {
+    if (error instanceof TypeError) return { account: null, token: null, etag: null };
+    throw error;
+  }
+}
+
+async function keep(engine, file, opened, slotKeys) {
+  const registered = await register(engine, file, slotKeys);
+  await device.save({ container: file.bytes(), account: registered.account, etag: registered.etag, pending: false });
+  session.open({ file, opened, ...registered });
+  return registered.account;
+}
+
+function accountCode(account) {
+  screen(() =>
+    show(
+      h("h1", {}, t("account.title")),
+      account
+        ? [h("p", {}, t("account.write_down")), h("p", { id: "account-code", class: "code" }, ltr(grouped(account)))]
+        : h("p", { class: "notice" }, t("account.offline")),
+      h("button", { type: "button", id: "continue", onclick: () => home() }, t("app.continue")),
+    ),
+  );
+}
+
+function create() {
+  screen(() => {
+    const error = errorBox();
+    const passphrase = passphraseField("passphrase", t("create.passphrase"), t("create.passphrase_hint"), "new-password");
+    const again = passphraseField("passphrase-again", t("create.again"), null, "new-password");
+    const duress = passphraseField("duress", t("create.duress"), t("create.duress_hint"), "new-password");
+    const submit = h("button", { type: "submit", id: "create" }, t("create.submit"));
+    const form = h("form", {}, passphrase.label, again.label, h("details", {}, h("summary", {}, t("create.duress_more")), duress.label), error.box, submit);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      busy(submit, async () => {
+        const first = passphrase.input.value.normalize("NFC");
+        const decoy = duress.input.value.normalize("NFC");
+        if (first.length < MINIMUM_PASSPHRASE) return error.say(t("create.too_short", { count: MINIMUM_PASSPHRASE }));
+        if (first !== again.input.value.normalize("NFC")) return error.say(t("create.mismatch"));
+        if (decoy && decoy.length < MINIMUM_PASSPHRASE) return error.say(t("create.too_short", { count: MINIMUM_PASSPHRASE }));
+        if (decoy && decoy === first) return error.say(t("create.duress_same"));
+        error.say(t("create.working"), "notice");
+        try {
+          const engine = await session.engine();
+          let { file, opened } = await newWallet(engine, first, engine.newState());
+          const keys = [opened.key];
+          if (decoy) {
+            ({ file, opened } = await file.addDuress(opened, decoy));
+            keys.push(await file.slotKey(decoy));
+          }
+          const account = await keep(engine, file, opened, keys);
+          passphrase.input.value = again.input.value = duress.input.value = "";
+          accountCode(account);
+        } catch (failure) {
+          error.say(problemText(failure));
+        }
+      });
+    });
+    show(h("h1", {}, t("create.title")), h("p", {}, t("create.intro")), form);
+  });
+}
+
+/** Unlock: the passphrase opens a slot (the real wallet, or the decoy for the duress passphrase);
+ * online, the host's copy is fetched and the newer of the two kept (a conflict is shown, not resolved). */
+function unlock(kept) {
+  screen(() => {
+    const error = errorBox();
+    const passphrase = passphraseField("unlock-passphrase", t("unlock.passphrase"), null, "current-password");
+    const submit = h("button", { type: "submit", id: "unlock" }, t("unlock.submit"));
+    const form = h("form", {}, passphrase.label, error.box, submit);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      busy(submit, async () => {
+        const words = passphrase.input.value.normalize("NFC");
+        error.say(t("unlock.working"), "notice");
+        try {
+          const engine = await session.engine();
+          const file = engine.WalletFile.parse(kept.container);
+          const opened = await file.open(words);
+          if (!opened) return error.say(t("unlock.wrong"));
+          session.open({ file, opened, account: kept.account, etag: kept.etag, token: null });
+          const notice = await reconcile(engine, kept, words);
+          passphrase.input.value = "";
+          home(notice);
+        } catch (failure) {
+          error.say(problemText(failure));
+        }
+      });
+    });
+    // No way from here to make another wallet: it would replace this one on the device.
+    show(h("h1", {}, t("unlock.title")), form);
+  });
+}
+
+/** Signs in to the host (when there is an account and a network) and brings both copies in line:
+ * the host's newer copy is taken, the device's unsent changes sent; both changed → a conflict notice. */
+async function reconcile(engine, kept, words) {
+  const current = session.current;
+  if (!current.account) return null;
+  try {
+    const { token } = await host.signIn(current.account, engine.loginKey(current.opened.key));
+    current.token = token;
+    const stored = await host.download(token);
+    if (stored.etag === kept.etag) {
+      if (kept.pending) await session.sync(kept.container);
+      return null;
+    }
+    if (kept.pending) return t("error.conflict");
+    const file = engine.WalletFile.parse(stored.bytes);
+    const opened = await file.open(words);
+    if (!opened) return null;
+    Object.assign(current, { file, opened, etag: stored.etag });
+    await device.save({ container: stored.bytes, account: current.account, etag: stored.etag, pending: false });
+    return null;
+  } catch (failure) {
+    if (failure instanceof TypeError) return t("unlock.offline");
+    if (failure instanceof session.ConflictError) return t("error.conflict");
+    return problemText(failure);
+  }
+}
+
+/** A new device: the account code and the passphrase open the wallet the host keeps. */
+function signInHere() {
+  screen(() => {
+    const error = errorBox();
+    const account = field("account", t("sign_in.account"), t("sign_in.account_hint"));
+    const passphrase = passphraseField("sign-in-passphrase", t("unlock.passphrase"), null, "current-password");
+    const submit = h("button", { type: "submit", id: "sign-in" }, t("sign_in.submit"));
+    const form = h("form", {}, account.label, passphrase.label, error.box, submit);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      busy(submit, async () => {
+        const id = account.input.value.trim().toLowerCase().replace(/[\s-]/g, "");
+        const words = passphrase.input.value.normalize("NFC");
+        error.say(t("unlock.working"), "notice");
+        try {
+          const engine = await session.engine();
+          const slotKey = await headerOnly(engine, await host.header(id)).slotKey(words);
+          const { token } = await host.signIn(id, engine.loginKey(slotKey));
+          const stored = await host.download(token);
+          const file = engine.WalletFile.parse(stored.bytes);
+          const opened = await file.open(words);
+          if (!opened) return error.say(t("unlock.wrong"));
+          await device.save({ container: stored.bytes, account: id, etag: stored.etag, pending: false });
+          session.open({ file, opened, account: id, token, etag: stored.etag });
+          passphrase.input.value = "";
+          home();
+        } catch (failure) {
+          error.say(failure?.status === 401 ? t("sign_in.wrong") : problemText(failure));
+        }
+      });
+    });
+    show(h("h1", {}, t("sign_in.title")), form, back());
+  });
+}
+
+/** Recover: a backup's CID and its passphrase; the recovered wallet gets a new file and account. */
+function recover() {
+  screen(() => {
+    const error = errorBox();
+    const cid = field("backup-cid", t("recover.cid"), t("recover.cid_hint"));
+    const passphrase = passphraseField("recover-passphrase", t("recover.passphrase"), t("recover.passphrase_hint"), "current-password");
+    const submit = h("button", { type: "submit", id: "recover" }, t("recover.submit"));
+    const form = h("form", {}, cid.label, passphrase.label, error.box, submit);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      busy(submit, async () => {
+        const words = passphrase.input.value.normalize("NFC");
+        error.say(t("recover.working"), "notice");
+        try {
+          const engine = await session.engine();
+          const bytes = await host.fetchBackup(cid.input.value.trim());
+          const state = await engine.openBackup(bytes, words);
+          const { file, opened } = await newWallet(engine, words, state);
+          const account = await keep(engine, file, opened, [opened.key]);
+          passphrase.input.value = "";
+          accountCode(account);
+        } catch (failure) {
+          error.say(failure?.status === 404 ? t("recover.not_found") : problemText(failure));
+        }
+      });
+    });
+    show(h("h1", {}, t("recover.title")), h("p", {}, t("recover.intro")), form, back());
+  });
+}
+
+/** Import: a wallet file made by `nansen wallet init` (786,400 bytes), opened with its passphrase. */
+function importFile() {
+  screen(() => {
+    const error = errorBox();
+    const chooser = h("input", { type: "file", id: "wallet-file", "aria-describedby": "wallet-file-hint" });
+    const passphrase = passphraseField("import-passphrase", t("unlock.passphrase"), null, "current-password");
+    const submit = h("button", { type: "submit", id: "import" }, t("import.submit"));
+    const form = h(
+      "form",
+      {},
+      h("label", { for: "wallet-file" }, t("import.file")),
+      h("p", { class: "hint", id: "wallet-file-hint" }, t("import.file_hint")),
+      chooser,
+      passphrase.label,
+      error.box,
+      submit,
+    );
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      busy(submit, async () => {
+        const chosen = chooser.files?.[0];
+        if (!chosen) return error.say(t("import.no_file"));
+        error.say(t("unlock.working"), "notice");
+        try {
+          const engine = await session.engine();
+          const file = engine.WalletFile.parse(new Uint8Array(await chosen.arrayBuffer()));
+          const opened = await file.open(passphrase.input.value.normalize("NFC"));
+          if (!opened) return error.say(t("unlock.wrong"));
+          const account = await keep(engine, file, opened, [opened.key]);
+          passphrase.input.value = "";
+          accountCode(account);
+        } catch (failure) {
+          error.say(problemText(failure));
+        }
+      });
+    });
+    show(h("h1", {}, t("import.title")), form, back());
+  });
+}
+
+function back() {
+  return h("p", {}, h("button", { type: "button", class: "secondary", onclick: () => welcome() }, t("app.back")));
+}

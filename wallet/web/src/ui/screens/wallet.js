@@ -1,0 +1,388 @@
+// The open wallet: the credentials as cards, the holder's DID as a QR code, receiving, presenting,
+// backing up, the duress passphrase and forgetting.
+import * as device from "../device.js";
+import { busy, h, ltr, show } from "../dom.js";
+import { hooks, screen } from "../frame.js";
+import * as host from "../host.js";
+import { date, t } from "../i18n.js";
+import { qrCanvas } from "../qr.js";
+import { scanInto } from "../scan.js";
+import * as session from "../session.js";
+import { errorBox, field, passphraseField, problemText } from "./parts.js";
+
+/** What this session learnt of each credential's validity: id → {verified, at} (memory only). */
+const checked = new Map();
+
+function wallet() {
+  return session.current.opened.state;
+}
+
+function menu() {
+  return h("nav", { class: "actions", "aria-label": t("home.menu") }, [
+    h("button", { type: "button", id: "go-home", class: "secondary", onclick: () => home() }, t("home.title")),
+    h("button", { type: "button", id: "go-receive", onclick: receive }, t("receive.title")),
+    h("button", { type: "button", id: "go-did", class: "secondary", onclick: did }, t("did.title")),
+    h("button", { type: "button", id: "go-backup", class: "secondary", onclick: backup }, t("backup.title")),
+    h("button", { type: "button", id: "go-settings", class: "secondary", onclick: settingsScreen }, t("settings.title")),
+    h("button", { type: "button", id: "lock", class: "secondary", onclick: () => hooks.lock() }, t("app.lock")),
+  ]);
+}
+
+/** The identity document's facts in the order a page shows them (nansen/facts.py FACT_TERMS). */
+const FACT_ORDER = [
+  "documentTitle",
+  "givenName",
+  "familyName",
+  "birthDate",
+  "birthPlace",
+  "gender",
+  "nationality",
+  "fatherName",
+  "motherName",
+  "documentNumber",
+  "issuingCountry",
+  "issuingAuthority",
+  "dateOfIssue",
+  "dateOfExpiry",
+];
+
+function factRank([name]) {
+  const rank = FACT_ORDER.indexOf(name);
+  return rank === -1 ? FACT_ORDER.length : rank;
+}
+
+/** A fact's label in the page's language (the identity document's terms), else its own name. */
+function factLabel(name) {
+  const key = `fact.${name}`;
+  const label = t(key);
+  return label === key ? name : label;
+}
+
+function kindOf(card) {
+  const kind = card.facts.documentType ?? card.types.find((type) => type !== "VerifiableCredential") ?? card.types[0];
+  const key = `document.${kind}`;
+  const label = t(key);
+  return label === key ? String(kind ?? t("card.credential")) : label;
+}
+
+function validity(card) {
+  const now = Date.now();
+  if (card.validUntil && Date.parse(card.validUntil) < now) return ["invalid", t("card.expired", { date: date(card.validUntil) })];
+  if (card.validFrom && Date.parse(card.validFrom) > now) return ["invalid", t("card.not_yet", { date: date(card.validFrom) })];
+  const check = checked.get(card.id);
+  if (check?.verified) return ["valid", t("card.checked", { date: date(check.at) })];
+  if (check) return ["invalid", t("card.check_failed", { date: date(check.at) })];
+  return ["unknown", t("card.not_checked")];
+}
+
+function cardOf(card, { withActions }) {
+  const [kind, text] = validity(card);
+  const facts = Object.entries(card.facts)
+    .filter(([name]) => name !== "documentType")
+    .sort((a, b) => factRank(a) - factRank(b));
+  return h(
+    "article",
+    { class: "card", "aria-labelledby": `card-${card.id}` },
+    h("h2", { id: `card-${card.id}` }, kindOf(card)),
+    h("dl", { class: "facts" }, facts.map(([name, value]) => [h("dt", {}, factLabel(name)), h("dd", {}, String(value))])),
+    h("p", {}, t("card.issuer"), " ", ltr(card.issuer ?? "?", "did")),
+    h("p", { class: `validity-${kind}` }, text),
+    withActions
+      ? h("nav", { class: "actions" }, [
+          h("button", { type: "button", class: "present", onclick: () => present(card.id) }, t("present.button")),
+          h("button", { type: "button", class: "secondary forget", onclick: () => forgetOne(card) }, t("forget.button")),
+        ])
+      : null,
+  );
+}
+
+/** The credentials, as cards. */
+export function home(notice = null) {
+  screen(async () => {
+    const engine = await session.engine();
+    const cards = engine.credentials(wallet());
+    show(
+      h("h1", {}, t("home.title")),
+      notice ? h("p", { class: "notice", role: "status" }, notice) : null,
+      menu(),
+      cards.length ? cards.map((card) => cardOf(card, { withActions: true })) : h("p", { id: "no-credentials" }, t("home.empty")),
+    );
+  });
+}
+
+/** The holder's DID as a QR code, for a partner's console to scan. */
+function did() {
+  screen(async () => {
+    const engine = await session.engine();
+    const holder = engine.holderDid(wallet());
+    show(
+      h("h1", {}, t("did.title")),
+      menu(),
+      h("p", {}, t("did.intro")),
+      await qrCanvas(holder, t("did.qr_label"), "did-qr"),
+      h("p", { id: "holder-did", class: "did" }, ltr(holder)),
+    );
+  });
+}
+
+/** A scan button that fills `input` with the first QR code the camera sees. */
+function scanButton(input, id) {
+  const video = h("video", { hidden: true, muted: true, playsinline: true, "aria-hidden": "true" });
+  let running = null;
+  const button = h("button", { type: "button", id, class: "secondary" }, t("scan.start"));
+  button.addEventListener("click", async () => {
+    if (running) {
+      running.stop();
+      running = null;
+      video.hidden = true;
+      button.textContent = t("scan.start");
+      return;
+    }
+    video.hidden = false;
+    button.textContent = t("scan.stop");
+    running = scanInto(video);
+    try {
+      const text = await running.found;
+      if (text) {
+        input.value = text;
+        input.dispatchEvent(new Event("input"));
+      }
+    } catch {
+      input.setAttribute("aria-invalid", "true");
+    } finally {
+      running = null;
+      video.hidden = true;
+      button.textContent = t("scan.start");
+    }
+  });
+  return [button, video];
+}
+
+/** Receive: an OpenID4VCI offer (pasted or scanned) and the PIN the partner gave; the engine checks
+ * the credential (signature, issuer key) before it is kept. */
+function receive() {
+  screen(() => {
+    const error = errorBox();
+    const offer = h("textarea", { id: "offer", "aria-describedby": "offer-hint", spellcheck: "false" });
+    const pin = field("pin", t("receive.pin"), t("receive.pin_hint"), { inputmode: "numeric", autocomplete: "one-time-code" });
+    const submit = h("button", { type: "submit", id: "receive" }, t("receive.submit"));
+    const form = h(
+      "form",
+      {},
+      h("label", { for: "offer" }, t("receive.offer")),
+      h("p", { class: "hint", id: "offer-hint" }, t("receive.offer_hint")),
+      offer,
+      scanButton(offer, "scan-offer"),
+      pin.label,
+      error.box,
+      submit,
+    );
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      busy(submit, async () => {
+        const link = offer.value.trim();
+        if (!link.startsWith("openid-credential-offer://")) return error.say(t("receive.not_offer"));
+        error.say(t("receive.working"), "notice");
+        try {
+          const engine = await session.engine();
+          const received = await engine.receiveOffer(wallet(), link, pin.input.value.trim(), { fetch: fetch.bind(globalThis) });
+          await session.persist(received.state);
+          checked.set(received.credentialId, { verified: true, at: new Date() });
+          home(t("receive.done"));
+        } catch (failure) {
+          error.say(problemText(failure));
+        }
+      });
+    });
+    show(h("h1", {}, t("receive.title")), menu(), form);
+  });
+}
+
+/** The verifier's challenge: its JSON (what `POST /challenges` answers, pasted or scanned). */
+function parseChallenge(text) {
+  const value = JSON.parse(text);
+  if (typeof value?.challenge !== "string" || !value.challenge) throw new SyntaxError("challenge");
+  return { challenge: value.challenge, domain: typeof value.domain === "string" ? value.domain : undefined };
+}
+
+/** Present: bound to the verifier's challenge if there is one (one way otherwise, e.g. offline);
+ * for an SD-JWT credential, only the facts the person chooses. The NV1 QR code is drawn in the page. */
+function present(credentialId) {
+  screen(async () => {
+    const engine = await session.engine();
+    const card = engine.credentials(wallet()).find((one) => one.id === credentialId);
+    if (!card) return home();
+    const error = errorBox();
+    const challenge = h("textarea", { id: "challenge", "aria-describedby": "challenge-hint", spellcheck: "false" });
+    const choices =
+      card.format === "ldp_vc"
+        ? null
+        : h(
+            "fieldset",
+            {},
+            h("legend", {}, t("present.choose")),
+            Object.keys(card.facts).map((name) =>
+              h("label", {}, h("input", { type: "checkbox", name: "disclose", value: name, checked: true }), " ", factLabel(name)),
+            ),
+          );
+    const output = h("div", { id: "presentation", "aria-live": "polite" });
+    const submit = h("button", { type: "submit", id: "sign" }, t("present.submit"));
+    const form = h(
+      "form",
+      {},
+      h("label", { for: "challenge" }, t("present.challenge")),
+      h("p", { class: "hint", id: "challenge-hint" }, t("present.challenge_hint")),
+      challenge,
+      scanButton(challenge, "scan-challenge"),
+      choices,
+      error.box,
+      submit,
+    );
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      busy(submit, async () => {
+        error.say("");
+        let options = {};
+        try {
+          if (challenge.value.trim()) options = parseChallenge(challenge.value.trim());
+        } catch {
+          return error.say(t("present.bad_challenge"));
+        }
+        if (choices) options.disclose = [...choices.querySelectorAll("input:checked")].map((box) => box.value);
+        try {
+          const presentation = await engine.present(wallet(), credentialId, options);
+          const text = engine.nv1Encode(presentation);
+          output.replaceChildren(
+            h("h2", {}, options.challenge ? t("present.show") : t("present.show_one_way")),
+            await qrCanvas(text, t("present.qr_label"), "presentation-qr"),
+          );
+          output.querySelector("h2").focus?.();
+        } catch (failure) {
+          error.say(problemText(failure));
+        }
+      });
+    });
+    show(h("h1", {}, t("present.title")), menu(), cardOf(card, { withActions: false }), form, output);
+  });
+}
+
+function forgetOne(card) {
+  screen(() => {
+    const error = errorBox();
+    const confirm = h("button", { type: "button", id: "forget-confirm", class: "danger" }, t("forget.confirm"));
+    confirm.addEventListener("click", () =>
+      busy(confirm, async () => {
+        try {
+          const engine = await session.engine();
+          await session.persist(engine.forget(wallet(), card.id));
+          checked.delete(card.id);
+          home(t("forget.done"));
+        } catch (failure) {
+          error.say(problemText(failure));
+        }
+      }),
+    );
+    show(
+      h("h1", {}, t("forget.title")),
+      menu(),
+      cardOf(card, { withActions: false }),
+      h("p", {}, t("forget.explain")),
+      error.box,
+      confirm,
+      h("button", { type: "button", class: "secondary", onclick: () => home() }, t("app.cancel")),
+    );
+  });
+}
+
+/** Backup: the state sealed under a passphrase (wallet/backup.py), pinned by the host; its CID is
+ * what to write down beside the passphrase. */
+function backup() {
+  screen(() => {
+    const error = errorBox();
+    const passphrase = passphraseField("backup-passphrase", t("backup.passphrase"), t("backup.passphrase_hint"), "current-password");
+    const submit = h("button", { type: "submit", id: "backup" }, t("backup.submit"));
+    const result = h("div", { id: "backup-result" });
+    const form = h("form", {}, passphrase.label, error.box, submit);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      busy(submit, async () => {
+        if (!session.current.token) return error.say(t("backup.offline"));
+        error.say(t("backup.working"), "notice");
+        try {
+          const engine = await session.engine();
+          const bytes = await engine.sealBackup(wallet(), passphrase.input.value.normalize("NFC"));
+          const cid = await host.pinBackup(session.current.token, bytes);
+          passphrase.input.value = "";
+          error.say("");
+          result.replaceChildren(h("p", {}, t("backup.done")), h("p", { id: "backup-cid", class: "code" }, ltr(cid)));
+        } catch (failure) {
+          error.say(problemText(failure));
+        }
+      });
+    });
+    show(h("h1", {}, t("backup.title")), menu(), h("p", {}, t("backup.intro")), form, result);
+  });
+}
+
+/** Settings: a duress passphrase (opens a decoy wallet), and forgetting everything. */
+function settingsScreen() {
+  screen(() => {
+    const error = errorBox();
+    const duress = passphraseField("new-duress", t("create.duress"), t("create.duress_hint"), "new-password");
+    const addDuress = h("button", { type: "submit", id: "add-duress" }, t("settings.add_duress"));
+    const duressForm = h("form", {}, duress.label, addDuress);
+    duressForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      busy(addDuress, async () => {
+        error.say(t("create.working"), "notice");
+        try {
+          const engine = await session.engine();
+          const words = duress.input.value.normalize("NFC");
+          const current = session.current;
+          const { file, opened } = await current.file.addDuress(current.opened, words);
+          const decoyKey = await file.slotKey(words);
+          current.file = file;
+          await session.persist(opened.state);
+          if (current.token) {
+            const keys = [engine.loginKey(opened.key), engine.loginKey(decoyKey)];
+            current.etag = await host.replaceVerifiers(current.token, engine.verifiers(keys), current.etag);
+          }
+          duress.input.value = "";
+          error.say(t("settings.duress_done"), "notice");
+        } catch (failure) {
+          error.say(problemText(failure));
+        }
+      });
+    });
+    const erase = h("button", { type: "button", id: "forget-all", class: "danger" }, t("settings.forget_all"));
+    erase.addEventListener("click", () =>
+      busy(erase, async () => {
+        if (!erase.dataset.armed) {
+          erase.dataset.armed = "yes";
+          erase.textContent = t("settings.forget_all_confirm");
+          return;
+        }
+        try {
+          if (session.current.token) await host.deleteAccount(session.current.token);
+          await device.erase();
+          session.wipe();
+          hooks.lock();
+          location.reload();
+        } catch (failure) {
+          error.say(problemText(failure));
+        }
+      }),
+    );
+    show(
+      h("h1", {}, t("settings.title")),
+      menu(),
+      h("h2", {}, t("settings.duress_title")),
+      h("p", {}, t("settings.duress_intro")),
+      duressForm,
+      h("h2", {}, t("settings.forget_title")),
+      h("p", {}, t("settings.forget_intro")),
+      erase,
+      error.box,
+    );
+  });
+}

@@ -1,0 +1,86 @@
+// The pytest cross-tests' way into the engine (tests/webwallet/test_core_*.py): one JSON request on
+// stdin, one JSON answer on stdout; bytes as base64. The engine's public face, and the data it
+// bundles (NV1's vocabulary, the JSON-LD contexts) to check against Python's.
+import * as core from "../src/core/index.js";
+import { CONTEXTS } from "../src/core/contexts.js";
+import { SD_JWT_ZDICT_TAIL, TERMS, ZDICT_BASE64 } from "../src/core/nv1/vocabulary.js";
+
+const fromB64 = (text) => new Uint8Array(Buffer.from(text, "base64"));
+const toB64 = (bytes) => Buffer.from(bytes).toString("base64");
+
+const operations = {
+  async open({ file, passphrase }) {
+    const opened = await core.WalletFile.parse(fromB64(file)).open(passphrase);
+    if (opened === null) {
+      return { opened: false };
+    }
+    const { state } = opened;
+    return { opened: true, slot: opened.slot, did: core.holderDid(state), state, credentials: core.credentials(state) };
+  },
+  async create({ passphrase, cost, duress, state }) {
+    const empty = core.WalletFile.create({ cost });
+    let { file, opened } = await empty.start(passphrase, state ?? core.newState());
+    if (duress) {
+      ({ file, opened } = await file.addDuress(opened, duress));
+    }
+    return { file: toB64(file.bytes()), did: core.holderDid(opened.state), slot: opened.slot, state: opened.state };
+  },
+  async loginKey({ file, passphrase }) {
+    const key = await core.WalletFile.parse(fromB64(file)).slotKey(passphrase);
+    const login = core.loginKey(key);
+    return { loginKey: toB64(login), verifier: toB64(core.verifierOf(login)) };
+  },
+  async present({ state, credentialId, challenge, domain, disclose }) {
+    const presentation = await core.present(state, credentialId, { challenge, domain, disclose });
+    return { presentation, nv1: core.nv1Encode(presentation) };
+  },
+  async nv1Encode({ presentation }) {
+    return { nv1: core.nv1Encode(presentation) };
+  },
+  async nv1Decode({ text }) {
+    return { presentation: core.nv1Decode(text) };
+  },
+  async nv1EncodeMany({ presentations }) {
+    return { texts: presentations.map((presentation) => core.nv1Encode(presentation)) };
+  },
+  async nv1DecodeMany({ texts }) {
+    const decode = (text) => {
+      try {
+        return { presentation: core.nv1Decode(text) };
+      } catch (error) {
+        return { error: error.message, kind: error.kind ?? null };
+      }
+    };
+    return { results: texts.map(decode) };
+  },
+  async contexts() {
+    return { contexts: CONTEXTS };
+  },
+  async vocabulary() {
+    return { terms: TERMS, zdict: ZDICT_BASE64, sdJwtTail: SD_JWT_ZDICT_TAIL };
+  },
+  async sealBackup({ state, passphrase, cost }) {
+    return { backup: toB64(await core.sealBackup(state, passphrase, { cost })) };
+  },
+  async openBackup({ backup, passphrase, cost }) {
+    return { state: await core.openBackup(fromB64(backup), passphrase, { cost }) };
+  },
+  async receiveOffer({ state, offer, pin }) {
+    return core.receiveOffer(state, offer, pin, { fetch: globalThis.fetch });
+  },
+  async verifyCredential({ credential }) {
+    return core.verifyCredential(credential, { fetch: globalThis.fetch });
+  },
+};
+
+const chunks = [];
+for await (const chunk of process.stdin) {
+  chunks.push(chunk);
+}
+const request = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+await core.ready();
+try {
+  process.stdout.write(JSON.stringify(await operations[request.op](request)));
+} catch (error) {
+  process.stdout.write(JSON.stringify({ error: error.message, code: error.code ?? null }));
+}
