@@ -118,7 +118,7 @@ class Accounts:
             stored = session.scalar(select(Account.container).where(Account.id == account.hex()))
         if stored is not None:
             return bytes(stored[:HEADER_SIZE])
-        return self.keyed.fake_header(account, self.settings.fake_cost)
+        return self.keyed.fake_header(account, self.settings.wallet_cost)
 
     def sign_in(self, account: bytes, login_key: bytes, moment: int) -> Token:
         """A token for the holder of one of the account's login keys; 401 otherwise, the same for
