@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Final
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.problems import Problem
@@ -114,10 +114,13 @@ class Accounts:
     def header(self, account: bytes) -> bytes:
         """The account's 40-byte header; for an unknown account (or one without a file yet), a fake
         that is the same every time it is asked for."""
+        # Only the header's bytes are read: reading the whole file would make a known account's
+        # answer measurably slower than an unknown one's.
+        head = func.substr(Account.container, 1, HEADER_SIZE)
         with self.sessions() as session:
-            stored = session.scalar(select(Account.container).where(Account.id == account.hex()))
+            stored = session.scalar(select(head).where(Account.id == account.hex()))
         if stored is not None:
-            return bytes(stored[:HEADER_SIZE])
+            return bytes(stored)
         return self.keyed.fake_header(account, self.settings.wallet_cost)
 
     def sign_in(self, account: bytes, login_key: bytes, moment: int) -> Token:
