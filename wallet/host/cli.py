@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 from fastapi import FastAPI
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from nansen.cli.io import configured, fail
 from nansen.logs import configure_service_logging
@@ -18,6 +18,7 @@ from service.workers import check_workers, serve_workers
 from wallet.host.app import create_app
 from wallet.host.db import make_engine
 from wallet.host.migrate import current_revision, head_revision, upgrade
+from wallet.host.secret import HostNotMigrated
 from wallet.host.settings import DEFAULT_PORT, Settings
 
 LOG_FORMAT = "%(asctime)s %(name)s %(levelname)s %(message)s"
@@ -63,7 +64,15 @@ def serve(
         os.environ[MIGRATE_VARIABLE] = "false"
         serve_workers("wallet.host.cli:worker_app", workers=workers, host=host, port=port)
         return
-    run_service(create_app(settings), host=host, port=port)
+    run_service(_app(settings), host=host, port=port)
+
+
+def _app(settings: Settings) -> FastAPI:
+    """The application; a database without the host's tables ends the command in one line."""
+    try:
+        return create_app(settings)
+    except (OperationalError, ProgrammingError, HostNotMigrated):
+        fail("The database has no host tables yet: run `nansen wallet host migrate`.")
 
 
 def worker_app() -> FastAPI:
