@@ -28,8 +28,8 @@ from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.servers import loopback_socket, serving
 from tests.verifier.support import settings_for, sqlite_url
 from verifier.app import create_app as verifier_app
-from wallet.host import Settings as WalletHostSettings
-from wallet.host import create_app as wallet_host_app
+from wallet.host.app import create_app as wallet_host_app
+from wallet.host.settings import Settings as WalletHostSettings
 
 
 def issuer(directory: Path) -> FastAPI:
