@@ -21,7 +21,8 @@ from tests.servers import loopback_socket, serving
 from wallet.container import FILE_NAME
 from wallet.header import SIZE as HEADER_SIZE
 from wallet.header import Header
-from wallet.host import Settings, create_app
+from wallet.host.app import create_app
+from wallet.host.settings import Settings
 from wallet.kdf import LEVELS, derive
 from wallet.wallet import Wallet
 

@@ -22,7 +22,7 @@ from tests.webwallet.host_support import (
 from wallet.header import Header
 from wallet.host.encoding import account_text
 from wallet.host.models import SignIn
-from wallet.host.settings import DEFAULT_FAKE_COST
+from wallet.host.settings import DEFAULT_WALLET_KDF
 from wallet.kdf import LEVELS
 
 
@@ -221,7 +221,7 @@ def test_an_unknown_account_gets_a_stable_header_shaped_as_a_real_one(host: Host
     fake = unb64u(first.json()["header"])
     parsed = Header.parse(fake, b"NSWALLET", 3)
     assert parsed is not None
-    assert parsed.cost == LEVELS[DEFAULT_FAKE_COST]
+    assert parsed.cost == LEVELS[DEFAULT_WALLET_KDF]
     other = unb64u(host.post("/api/header", {"account": account_text(os.urandom(16))}).json()["header"])
     assert other != fake
     assert len(other) == len(fake)

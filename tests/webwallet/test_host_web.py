@@ -67,6 +67,7 @@ def test_the_app_and_its_configuration_with_strict_headers(tmp_path: Path) -> No
             "idleLockSeconds": 45,
             "languages": ["en", "ar"],
             "sessionSeconds": host.settings.session_seconds,
+            "kdf": "interactive",
         }
         answers = [
             page,
@@ -112,7 +113,7 @@ def test_without_a_build_every_page_says_how_to_make_one(tmp_path: Path) -> None
         ("NANSEN_WALLET_HOST_QUICK_EXIT_URL", "javascript:alert(1)"),
         ("NANSEN_WALLET_HOST_LANGUAGES", "en,<script>"),
         ("NANSEN_WALLET_HOST_SESSION_SECONDS", "0"),
-        ("NANSEN_WALLET_HOST_FAKE_KDF", "extreme"),
+        ("NANSEN_WALLET_HOST_KDF", "extreme"),
         ("NANSEN_WALLET_HOST_ICON_DIR", "/no/such/directory"),
         ("NANSEN_WALLET_HOST_NAME", "x" * 41),
     ],
