@@ -17,9 +17,9 @@ from nansen.qr.sdjwt import SD_JWT_ZDICT, decode_sd_jwt, encode_sd_jwt
 from nansen.qr.vocabulary import TERMS
 from nansen.sdjwt import issue_identity_document
 from nansen.timeutil import now
-from tests.sdjwt.support import FACTS, HOLDER, ISSUER
 from tests.qr.builders import nv1, realistic_presentation
 from tests.qr.test_properties import LOOKALIKES, NAMES
+from tests.sdjwt.support import FACTS, HOLDER, ISSUER
 from tests.webwallet.engine import call
 
 #: JSON as JavaScript holds it exactly: integers within ±(2**53 - 1) (a larger one is a float there).

@@ -93,7 +93,9 @@ def scan(directory: Path, env: dict[str, str], text: str, *args: str) -> Result:
 
 
 def present(state: dict[str, Any], ident: str, **options: Any) -> dict[str, Any]:
-    return call("present", state={k: v for k, v in state.items() if k != "_cards"}, credentialId=ident, **options)
+    return call(
+        "present", state={k: v for k, v in state.items() if k != "_cards"}, credentialId=ident, **options
+    )
 
 
 def test_a_vp_signed_in_the_engine_is_valid_at_the_verifier(state: dict[str, Any], tmp_path: Path) -> None:

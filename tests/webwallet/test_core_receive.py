@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import copy
 import json
-from urllib.parse import quote
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 import trustme
@@ -28,14 +28,14 @@ CONTEXTS = Path(__file__).resolve().parents[2] / "schemas" / "contexts"
 
 
 @pytest.fixture
-def ca(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[trustme.CA, Path]]:
+def ca(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[trustme.CA, Path]:
     authority = trustme.CA()
     ca_file = tmp_path / "ca.pem"
     authority.cert_pem.write_to_path(str(ca_file))
     monkeypatch.setenv("NANSEN_TLS_CA_FILE", str(ca_file))
     monkeypatch.setenv("NANSEN_ALLOW_PRIVATE_ADDRESSES", "1")  # the issuer is on loopback
     monkeypatch.setenv("NANSEN_WALLET_KDF", "minimum")
-    yield authority, ca_file
+    return authority, ca_file
 
 
 @pytest.fixture
@@ -89,7 +89,7 @@ def test_an_offer_for_someone_else_is_refused(
     partner: Issuer, ca: tuple[trustme.CA, Path], phone: dict[str, Any]
 ) -> None:
     uri, pin = offer_to(partner, ca[0], STRANGER.controller)
-    with pytest.raises(EngineError, match="someone else|refused"):
+    with pytest.raises(EngineError, match=r"someone else|refused"):
         call("receiveOffer", state=phone["state"], offer=uri, pin=pin, ca_file=ca[1])
 
 
@@ -100,11 +100,21 @@ def test_an_offer_over_plain_http_or_malformed_is_refused(phone: dict[str, Any])
         "grants": {"urn:ietf:params:oauth:grant-type:pre-authorized_code": {"pre-authorized_code": "x"}},
     }
     with pytest.raises(EngineError, match="https URL"):
-        call("receiveOffer", state=phone["state"], offer=f"openid-credential-offer://?credential_offer={quote(json.dumps(plain))}", pin=None)
+        call(
+            "receiveOffer",
+            state=phone["state"],
+            offer=f"openid-credential-offer://?credential_offer={quote(json.dumps(plain))}",
+            pin=None,
+        )
     with pytest.raises(EngineError, match="starts with openid-credential-offer"):
         call("receiveOffer", state=phone["state"], offer="https://example.org/", pin=None)
     with pytest.raises(EngineError, match="not JSON"):
-        call("receiveOffer", state=phone["state"], offer="openid-credential-offer://?credential_offer=%7B", pin=None)
+        call(
+            "receiveOffer",
+            state=phone["state"],
+            offer="openid-credential-offer://?credential_offer=%7B",
+            pin=None,
+        )
 
 
 @pytest.mark.parametrize("suite", ["eddsa-rdfc-2022", "eddsa-jcs-2022"])

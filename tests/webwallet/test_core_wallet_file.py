@@ -10,6 +10,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+
 from nansen.proofs import ProofOptions, add_proof
 from tests.helpers import ISSUED, PARTNER, identity_credential
 from tests.wallet.cli import run
