@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -16,7 +17,13 @@ import pytest
 import trustme
 
 from nansen.proofs import ProofOptions, add_proof
+from nansen.sdjwt import issue_identity_document, serialization
+from nansen.sdjwt.encoding import b64encode, json_bytes
+from nansen.timeutil import now
 from tests.helpers import ISSUED, STRANGER, identity_credential, signed_credential
+from tests.sdjwt.support import FACTS
+from tests.sdjwt.support import HOLDER as SD_JWT_HOLDER
+from tests.sdjwt.support import ISSUER as SD_JWT_ISSUER
 from tests.wallet.cli import run
 from tests.wallet.services import Issuer, issuer_service
 from tests.wallet.test_openid4vci import offer_to
@@ -150,3 +157,35 @@ def test_the_contexts_are_the_bundled_ones() -> None:
     assert set(found) == set(index)
     for url, entry in index.items():
         assert found[url] == json.loads((CONTEXTS / entry["file"]).read_text()), url
+
+
+def test_verify_an_sd_jwt_in_the_engine() -> None:
+    moment = now()
+    token = issue_identity_document(
+        signer=SD_JWT_ISSUER.signer,
+        holder_did=SD_JWT_HOLDER.did,
+        document_type="Passport",
+        facts=FACTS,
+        issued_at=moment,
+        expires_at=moment + timedelta(days=30),
+    )
+    assert call("verifyCredential", credential=token) == {"verified": True, "problems": []}
+    parts = serialization.split(token)
+    extra = b64encode(json_bytes(["c2FsdA", "givenName", "Someone"]))
+    for forged in (
+        serialization.join(parts.issuer_jwt, [*parts.disclosures, extra]),  # a disclosure not signed
+        serialization.join(parts.issuer_jwt[:-4] + "AAAA", parts.disclosures),  # another signature
+    ):
+        assert call("verifyCredential", credential=forged)["verified"] is False
+    expired = issue_identity_document(
+        signer=SD_JWT_ISSUER.signer,
+        holder_did=SD_JWT_HOLDER.did,
+        document_type="Passport",
+        facts=FACTS,
+        issued_at=moment - timedelta(days=60),
+        expires_at=moment - timedelta(days=30),
+    )
+    assert call("verifyCredential", credential=expired) == {
+        "verified": False,
+        "problems": ["The credential has expired."],
+    }
