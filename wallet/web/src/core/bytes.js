@@ -38,3 +38,14 @@ export function randomBytes(size) {
   }
   return out;
 }
+
+/** A uniform random integer in [0, n), n ≤ 256 (rejection sampling: no modulo bias). */
+export function randomBelow(n) {
+  const limit = 256 - (256 % n);
+  for (;;) {
+    const [value] = randomBytes(1);
+    if (value < limit) {
+      return value % n;
+    }
+  }
+}
