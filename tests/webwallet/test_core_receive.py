@@ -7,16 +7,23 @@ from __future__ import annotations
 
 import copy
 import json
-from urllib.parse import quote
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 import trustme
 
 from nansen.proofs import ProofOptions, add_proof
+from nansen.sdjwt import issue_identity_document, serialization
+from nansen.sdjwt.encoding import b64encode, json_bytes
+from nansen.timeutil import now
 from tests.helpers import ISSUED, STRANGER, identity_credential, signed_credential
+from tests.sdjwt.support import FACTS
+from tests.sdjwt.support import HOLDER as SD_JWT_HOLDER
+from tests.sdjwt.support import ISSUER as SD_JWT_ISSUER
 from tests.wallet.cli import run
 from tests.wallet.services import Issuer, issuer_service
 from tests.wallet.test_openid4vci import offer_to
@@ -28,14 +35,14 @@ CONTEXTS = Path(__file__).resolve().parents[2] / "schemas" / "contexts"
 
 
 @pytest.fixture
-def ca(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[trustme.CA, Path]]:
+def ca(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[trustme.CA, Path]:
     authority = trustme.CA()
     ca_file = tmp_path / "ca.pem"
     authority.cert_pem.write_to_path(str(ca_file))
     monkeypatch.setenv("NANSEN_TLS_CA_FILE", str(ca_file))
     monkeypatch.setenv("NANSEN_ALLOW_PRIVATE_ADDRESSES", "1")  # the issuer is on loopback
     monkeypatch.setenv("NANSEN_WALLET_KDF", "minimum")
-    yield authority, ca_file
+    return authority, ca_file
 
 
 @pytest.fixture
@@ -89,7 +96,7 @@ def test_an_offer_for_someone_else_is_refused(
     partner: Issuer, ca: tuple[trustme.CA, Path], phone: dict[str, Any]
 ) -> None:
     uri, pin = offer_to(partner, ca[0], STRANGER.controller)
-    with pytest.raises(EngineError, match="someone else|refused"):
+    with pytest.raises(EngineError, match=r"someone else|refused"):
         call("receiveOffer", state=phone["state"], offer=uri, pin=pin, ca_file=ca[1])
 
 
@@ -100,11 +107,21 @@ def test_an_offer_over_plain_http_or_malformed_is_refused(phone: dict[str, Any])
         "grants": {"urn:ietf:params:oauth:grant-type:pre-authorized_code": {"pre-authorized_code": "x"}},
     }
     with pytest.raises(EngineError, match="https URL"):
-        call("receiveOffer", state=phone["state"], offer=f"openid-credential-offer://?credential_offer={quote(json.dumps(plain))}", pin=None)
+        call(
+            "receiveOffer",
+            state=phone["state"],
+            offer=f"openid-credential-offer://?credential_offer={quote(json.dumps(plain))}",
+            pin=None,
+        )
     with pytest.raises(EngineError, match="starts with openid-credential-offer"):
         call("receiveOffer", state=phone["state"], offer="https://example.org/", pin=None)
     with pytest.raises(EngineError, match="not JSON"):
-        call("receiveOffer", state=phone["state"], offer="openid-credential-offer://?credential_offer=%7B", pin=None)
+        call(
+            "receiveOffer",
+            state=phone["state"],
+            offer="openid-credential-offer://?credential_offer=%7B",
+            pin=None,
+        )
 
 
 @pytest.mark.parametrize("suite", ["eddsa-rdfc-2022", "eddsa-jcs-2022"])
@@ -140,3 +157,35 @@ def test_the_contexts_are_the_bundled_ones() -> None:
     assert set(found) == set(index)
     for url, entry in index.items():
         assert found[url] == json.loads((CONTEXTS / entry["file"]).read_text()), url
+
+
+def test_verify_an_sd_jwt_in_the_engine() -> None:
+    moment = now()
+    token = issue_identity_document(
+        signer=SD_JWT_ISSUER.signer,
+        holder_did=SD_JWT_HOLDER.did,
+        document_type="Passport",
+        facts=FACTS,
+        issued_at=moment,
+        expires_at=moment + timedelta(days=30),
+    )
+    assert call("verifyCredential", credential=token) == {"verified": True, "problems": []}
+    parts = serialization.split(token)
+    extra = b64encode(json_bytes(["c2FsdA", "givenName", "Someone"]))
+    for forged in (
+        serialization.join(parts.issuer_jwt, [*parts.disclosures, extra]),  # a disclosure not signed
+        serialization.join(parts.issuer_jwt[:-4] + "AAAA", parts.disclosures),  # another signature
+    ):
+        assert call("verifyCredential", credential=forged)["verified"] is False
+    expired = issue_identity_document(
+        signer=SD_JWT_ISSUER.signer,
+        holder_did=SD_JWT_HOLDER.did,
+        document_type="Passport",
+        facts=FACTS,
+        issued_at=moment - timedelta(days=60),
+        expires_at=moment - timedelta(days=30),
+    )
+    assert call("verifyCredential", credential=expired) == {
+        "verified": False,
+        "problems": ["The credential has expired."],
+    }

@@ -89,11 +89,18 @@ def test_the_engine_writes_the_payload_python_writes() -> None:
     Python writes (sorted keys, compact, ASCII), zeros to the capacity. The zlib stream itself may
     differ from Python's by a few bytes (pako follows zlib 1.2.8's block splitting, Python's zlib
     1.2.13 another); each side inflates the other's."""
-    made = call("create", passphrase=REAL, cost="minimum")
+    fresh = call("create", passphrase=REAL, cost="minimum")["state"]
+    credential = {
+        "id": "urn:x",
+        "credentialSubject": {"givenName": "Amína Ørsted 😀 \u007f", "b": 1, "a": [2.5]},
+    }
+    fresh["credentials"] = [{"credential": credential, "received": "", "documents": []}]
+    made = call("create", passphrase=REAL, cost="minimum", state=fresh)
     file = WalletFile.parse(unb64(made["file"]))
     key = file.header.key_for(REAL)
     opened = file.open(key)
     assert opened is not None
+    assert opened.state["credentials"][0]["credential"] == credential
     plaintext = aead.unseal(key, file.slots[opened.slot], file.header.raw + bytes((opened.slot,)))
     assert plaintext is not None
     assert len(plaintext) == payload.CAPACITY
