@@ -83,10 +83,11 @@ def test_proof_options_are_signed_too() -> None:
         {"alg": "ES256", "b64": False, "crit": ["b64"]},
         {"alg": "EdDSA"},  # an encoded payload
         {"alg": "EdDSA", "b64": True, "crit": ["b64"]},
+        {"alg": "EdDSA", "b64": 0, "crit": ["b64"]},
         {"alg": "EdDSA", "b64": False, "crit": ["b64", "exp"], "exp": 1},
         {"alg": "EdDSA", "b64": False, "crit": ["b64"], "kid": "did:key:z6Mk#other"},
     ],
-    ids=["none", "ES256", "encoded payload", "b64 true", "another crit", "extra member"],
+    ids=["none", "ES256", "encoded payload", "b64 true", "b64 zero", "another crit", "extra member"],
 )
 def test_any_other_jws_header_is_refused(header: dict[str, Any]) -> None:
     assert "The proof's JWS header must be" in refused(signed(header=header))
@@ -115,6 +116,13 @@ def test_a_spoiled_jws_is_refused(spoil: Any) -> None:
     if document["proof"]["jws"] is None:
         del document["proof"]["jws"]
     assert refused(document)
+
+
+@pytest.mark.parametrize("member", ["proofValue", "signatureValue"])
+def test_a_second_signature_member_is_refused(member: str) -> None:
+    document = signed()
+    document["proof"][member] = "z3FXQe"
+    assert refused(document) == "An Ed25519Signature2018 proof carries its signature in 'jws' only."
 
 
 def test_the_signature_is_one_text_for_replay_checks() -> None:

@@ -9,7 +9,7 @@ with an unencoded payload (RFC 7515 Appendix F, RFC 7797) in ``jws``, ``BASE64UR
 (signature)``, whose signing input is ``ASCII(BASE64URL(header) || '.') || hash(proof options) ||
 hash(document)``. The header must be exactly ``{"alg": "EdDSA", "b64": false, "crit": ["b64"]}``:
 any other algorithm, an encoded payload or another critical parameter is refused before a key is
-used. The signature is checked with libsodium (`nansen.keys`), the key an Ed25519 ``Multikey`` or
+used, and so is a proof that also carries a ``proofValue`` or ``signatureValue``. The signature is checked with libsodium (`nansen.keys`), the key an Ed25519 ``Multikey`` or
 ``Ed25519VerificationKey2020`` (as a did:key resolves here).
 
 Nansen never signs with this type; test code holds the only signer.
@@ -36,11 +36,12 @@ CONTEXTS: Final = (
 )
 #: The one protected header accepted (RFC 7797 §3: ``b64`` false, named critical).
 HEADER: Final = {"alg": "EdDSA", "b64": False, "crit": ["b64"]}
-_SIGNATURE_MEMBERS: Final = ("jws", "proofValue", "signatureValue")
 
 
 def _parts(proof: dict[str, Any]) -> tuple[str, bytes]:
     """The encoded header and the signature of the proof's detached JWS, the header checked."""
+    if "proofValue" in proof or "signatureValue" in proof:
+        raise ProofError("An Ed25519Signature2018 proof carries its signature in 'jws' only.")
     jws = proof.get("jws")
     if not isinstance(jws, str):
         raise ProofError("An Ed25519Signature2018 proof must carry its signature as a detached JWS.")
@@ -52,7 +53,7 @@ def _parts(proof: dict[str, Any]) -> tuple[str, bytes]:
         signature = b64decode(parts[2])
     except NansenError as error:
         raise ProofError("The proof's JWS is not base64url JSON.") from error
-    if header != HEADER:
+    if header != HEADER or header["b64"] is not False:  # 0 == False in Python: the JSON must say false
         raise ProofError('The proof\'s JWS header must be {"alg": "EdDSA", "b64": false, "crit": ["b64"]}.')
     return parts[0], signature
 
@@ -83,7 +84,7 @@ class Ed25519Signature2018:
     ) -> bytes:
         """The JWS signing input: the encoded header, a dot, then hash(proof options) ‖ hash(document)."""
         encoded_header, _ = _parts(proof_config)
-        options = {k: v for k, v in proof_config.items() if k not in _SIGNATURE_MEMBERS}
+        options = {k: v for k, v in proof_config.items() if k != "jws"}
         # The same hashing as Ed25519Signature2020's (SHA-256 of each RDFC-1.0 canonical form).
         hashes = Ed25519Signature2020().hash_data(options, document, limits, key)
         return (encoded_header + ".").encode("ascii") + hashes

@@ -29,6 +29,7 @@ from nansen.sdjwt import VCT, read
 from nansen.status_token_source import FetchedStatusTokens
 from nansen.verify import Outcome, Verdict, Verifier
 from tests.servers import loopback_socket, serving
+from tests.test_ed25519_signature_2018 import signed as ed2018_credential
 from tests.wallet.cli import run
 from tests.wallet.services import Issuer, Trust, client_context, issuer_service
 from verifier import Settings as VerifierSettings
@@ -295,6 +296,19 @@ def test_credos_json_ld_loader_is_offline_with_nansens_bundled_contexts(holder: 
     refused = holder.ask("document", url="https://example.org/contexts/v1")
     assert not refused["ok"]
     assert "Offline: no bundled JSON-LD document for https://example.org/contexts/v1" in refused["error"]
+
+
+def test_credo_verifies_ed25519signature2018_as_our_test_signer_makes_it(holder: Credo) -> None:
+    """The signer the refusal tests use (tests/legacy_signers.py) makes what Credo verifies, and a
+    changed fact fails there too: both sides read Ed25519Signature2018 alike."""
+    signed = ed2018_credential()
+    verified = holder.ask("verify", credential=signed)
+    assert verified["ok"], verified.get("error")
+    assert verified["isValid"], verified["error"]
+    signed["credentialSubject"]["identityDocument"]["givenName"] = "Someone"
+    tampered = holder.ask("verify", credential=signed)
+    assert tampered["ok"], tampered.get("error")
+    assert not tampered["isValid"], tampered
 
 
 def test_credo_takes_our_ldp_vc_with_the_pin_but_cannot_keep_a_vc_2_0_credential(

@@ -1,7 +1,8 @@
 // Credo as a holder: takes an OpenID4VCI offer (pre-authorised code and PIN) and answers an
-// OpenID4VP request. Prints {"did": …} first, then answers the commands `receive`, `present` and
-// `document` (what its JSON-LD document loader gives for a URL).
-import { Kms, W3cJsonLdCredentialService } from '@credo-ts/core'
+// OpenID4VP request. Prints {"did": …} first, then answers the commands `receive`, `present`,
+// `verify` (a JSON-LD credential, by Credo's W3C module) and `document` (what its JSON-LD document
+// loader gives for a URL).
+import { Kms, W3cJsonLdCredentialService, W3cJsonLdVerifiableCredential } from '@credo-ts/core'
 import { randomUUID } from 'node:crypto'
 import { makeAgent, offlineDocumentLoader, serve } from './agent.mjs'
 
@@ -65,6 +66,13 @@ serve({
       dcql: { credentials },
     })
     return { status: result.serverResponse?.status }
+  },
+  async verify({ credential }) {
+    const result = await agent.w3cCredentials.verifyCredential({
+      credential: W3cJsonLdVerifiableCredential.fromJson(credential),
+      verifyCredentialStatus: false,
+    })
+    return { isValid: result.isValid, error: result.error ? String(result.error.message ?? result.error) : null }
   },
   async document({ url }) {
     return { document: (await offlineDocumentLoader(agent.context)(url)).document }
