@@ -161,10 +161,14 @@ def test_racing_uploads_with_the_same_version_one_wins(host: Host, tmp_path: Pat
 
 
 def test_expired_forged_and_missing_tokens_are_refused(database_url: str, host: Host, tmp_path: Path) -> None:
-    account, _file = _account(host, tmp_path)
+    account, file = _account(host, tmp_path)
     forged = Account(host, account.account, b64u(os.urandom(32)))
     assert forged.get().status_code == 401
     assert host.http.get(host.url + "/api/container").status_code == 401
+    unsigned = host.http.put(
+        host.url + "/api/container", content=file, headers={**OCTETS, "If-None-Match": "*"}
+    )
+    assert unsigned.status_code == 401
     too_long = Account(host, account.account, "a" * 4000)
     assert too_long.get().status_code == 401
     assert account.get().status_code == 200
