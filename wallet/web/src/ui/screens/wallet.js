@@ -1,7 +1,7 @@
 // The open wallet: the credentials as cards, the holder's DID as a QR code, receiving, presenting,
 // backing up, the duress passphrase and forgetting.
 import * as device from "../device.js";
-import { busy, h, ltr, show } from "../dom.js";
+import { announce, busy, h, ltr, show } from "../dom.js";
 import { hooks, screen } from "../frame.js";
 import * as host from "../host.js";
 import { date, t } from "../i18n.js";
@@ -96,9 +96,17 @@ function cardOf(card, { withActions }) {
   );
 }
 
+let homeDraw = null;
+
+/** A notice from work done in the background: on the cards' screen if it is showing, else read out. */
+export function tell(notice) {
+  if (hooks.redraw === homeDraw) home(notice);
+  else announce(notice);
+}
+
 /** The credentials, as cards. */
 export function home(notice = null) {
-  screen(async () => {
+  homeDraw = async () => {
     const engine = await session.engine();
     const cards = engine.credentials(wallet());
     show(
@@ -107,7 +115,8 @@ export function home(notice = null) {
       menu(),
       cards.length ? cards.map((card) => cardOf(card, { withActions: true })) : h("p", { id: "no-credentials" }, t("home.empty")),
     );
-  });
+  };
+  screen(homeDraw);
 }
 
 /** The holder's DID as a QR code, for a partner's console to scan. */
