@@ -345,3 +345,49 @@ def test_arabic_is_right_to_left_and_axe_finds_nothing_serious_on_any_screen(
         assert fits
     finally:
         phone.context.close()
+
+
+def test_two_phones_changing_the_wallet_get_a_conflict_never_an_overwrite(
+    browser: Browser, host: WalletHost
+) -> None:
+    """Phone A and phone B open the same account; A sets a duress passphrase (the file and the
+    verifiers change, B's sign-in ends); B then changes its older copy: the host refuses it, B says
+    so, and at its next unlock B says the wallet changed elsewhere instead of sending its copy. The
+    host kept A's version: A's duress passphrase opens the decoy on a third phone, B's does not."""
+    shoot = shots_for("conflict")
+    first = new_phone(browser, host)
+    second = new_phone(browser, host)
+    third = new_phone(browser, host)
+    try:
+        code = create_by_keyboard(first.page, PASSPHRASE)
+        first.page.click("#continue")
+        sign_in_here(second.page, code, PASSPHRASE)
+
+        first.page.click("#go-settings")
+        first.page.fill("#new-duress", DURESS)
+        first.page.click("#add-duress")
+        first.page.wait_for_selector("text=The duress passphrase is set.", timeout=SLOW)
+
+        second.page.click("#go-settings")
+        second.page.fill("#new-duress", "another decoy passphrase")
+        second.page.click("#add-duress")
+        second.page.wait_for_selector("text=Your session ended: lock and unlock again.", timeout=SLOW)
+        shoot(second.page, "session-ended")
+        second.page.click("#lock")
+        unlock(second.page, PASSPHRASE)
+        second.page.wait_for_selector("text=The wallet was changed on another device.", timeout=SLOW)
+        shoot(second.page, "conflict")
+        uploads = [r for r in second.requests if r.method == "PUT" and r.url.endswith("/api/container")]
+        assert len(uploads) == 1  # the refused one; none after the conflict was seen
+
+        third.page.goto("/")
+        third.page.click("#go-sign-in")
+        third.page.fill("#account", code)
+        third.page.fill("#sign-in-passphrase", "another decoy passphrase")
+        third.page.click("#sign-in")
+        third.page.wait_for_selector("text=The account code or the passphrase is not right.", timeout=SLOW)
+        sign_in_here(third.page, code, DURESS)
+        assert third.page.locator("#no-credentials").count() == 1
+    finally:
+        for phone in (first, second, third):
+            phone.context.close()

@@ -343,6 +343,8 @@ function settingsScreen() {
     duressForm.addEventListener("submit", (event) => {
       event.preventDefault();
       busy(addDuress, async () => {
+        // The host must learn the new passphrase's verifier with the file, or it would not sign in.
+        if (!session.current.token) return error.say(t("settings.duress_offline"));
         error.say(t("create.working"), "notice");
         try {
           const engine = await session.engine();
@@ -351,11 +353,9 @@ function settingsScreen() {
           const { file, opened } = await current.file.addDuress(current.opened, words);
           const decoyKey = await file.slotKey(words);
           current.file = file;
-          await session.persist(opened.state);
-          if (current.token) {
-            const keys = [engine.loginKey(opened.key), engine.loginKey(decoyKey)];
-            current.etag = await host.replaceVerifiers(current.token, engine.verifiers(keys), current.etag);
-          }
+          if (!(await session.persist(opened.state))) return error.say(t("error.sign_in"));
+          const keys = [engine.loginKey(opened.key), engine.loginKey(decoyKey)];
+          current.etag = await host.replaceVerifiers(current.token, engine.verifiers(keys), current.etag);
           duress.input.value = "";
           error.say(t("settings.duress_done"), "notice");
         } catch (failure) {
