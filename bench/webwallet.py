@@ -117,7 +117,7 @@ def one_run(playwright: Any, url: str, wallet: Path) -> dict[str, float]:
         )
         page = context.new_page()
         fetched: list[tuple[str, str, bool]] = []
-        page.on(
+        context.on(
             "requestfinished",
             lambda r: fetched.append((r.url, r.resource_type, r.service_worker is not None)),
         )
@@ -126,7 +126,11 @@ def one_run(playwright: Any, url: str, wallet: Path) -> dict[str, float]:
         page.goto("/")
         page.wait_for_selector("#go-create", timeout=SLOW)
         figures["first load s"] = time.perf_counter() - started
-        code = [u.removeprefix(url) for u, kind, _ in fetched if kind in ("script", "stylesheet", "font")]
+        code = [
+            u.removeprefix(url)
+            for u, kind, sw in fetched
+            if kind in ("script", "stylesheet", "font") and not sw
+        ]
         figures["first load JS+CSS+fonts bytes"], figures["first load gzip bytes"] = shell_bytes(code)
         page.evaluate("navigator.serviceWorker.ready.then(() => true)")
         page.wait_for_function("navigator.serviceWorker.controller !== null || true")
@@ -141,6 +145,16 @@ def one_run(playwright: Any, url: str, wallet: Path) -> dict[str, float]:
             timeout=SLOW,
         )
         page.wait_for_timeout(1000)
+        cached = sorted(
+            {u.removeprefix(url) for u, _, sw in fetched if sw and u.startswith(url)} - {"/config.json"}
+        )
+        figures["service worker install bytes"], figures["service worker install gzip bytes"] = shell_bytes(
+            [
+                path
+                for path in cached
+                if (DIST / ("index.html" if path == "/" else path.lstrip("/"))).is_file()
+            ]
+        )
 
         network: list[str] = []
         page.on(

@@ -391,3 +391,29 @@ def test_two_phones_changing_the_wallet_get_a_conflict_never_an_overwrite(
     finally:
         for phone in (first, second, third):
             phone.context.close()
+
+
+def test_the_wallet_locks_after_the_idle_time_and_when_hidden(browser: Browser, tmp_path: Path) -> None:
+    """The host's idle time (3 s here) locks the wallet: the unlock screen, nothing of the wallet
+    left in the page. Hiding the page locks it too (Chromium headless keeps pages visible, so the
+    test sets ``document.visibilityState`` and sends the event the browser would send)."""
+    with wallet_host(tmp_path / "host", NANSEN_WALLET_HOST_IDLE_LOCK_SECONDS="3") as quick:
+        phone = new_phone(browser, quick)
+        page = phone.page
+        try:
+            create_by_keyboard(page, PASSPHRASE)
+            page.click("#continue")
+            holder = holder_did(page)
+            page.wait_for_selector("#unlock-passphrase", timeout=20_000)
+            assert holder not in page.content()
+            unlock(page, PASSPHRASE)
+            page.wait_for_selector("#go-did", timeout=SLOW)
+            page.evaluate(
+                """() => {
+                    Object.defineProperty(document, "visibilityState", { value: "hidden", configurable: true });
+                    document.dispatchEvent(new Event("visibilitychange"));
+                }"""
+            )
+            page.wait_for_selector("#unlock-passphrase", timeout=2_000)
+        finally:
+            phone.context.close()
