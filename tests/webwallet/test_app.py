@@ -7,12 +7,15 @@ request to any origin but the host's."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright
+import segno
+from PIL import Image
+from playwright.sync_api import Browser, Page, Playwright, expect
 
 from nansen.qr import decode_image
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
@@ -417,3 +420,49 @@ def test_the_wallet_locks_after_the_idle_time_and_when_hidden(browser: Browser, 
             page.wait_for_selector("#unlock-passphrase", timeout=2_000)
         finally:
             phone.context.close()
+
+
+def camera_video(text: str, path: Path) -> Path:
+    """A Y4M video (what Chromium's fake camera plays) of a white frame showing ``text`` as a QR code."""
+    drawn = io.BytesIO()
+    segno.make_qr(text, error="m", mode="byte").save(drawn, kind="png", scale=6, border=4)
+    symbol = Image.open(drawn).convert("L")
+    frame = Image.new("L", (640, 480), 255)
+    frame.paste(symbol, ((640 - symbol.width) // 2, (480 - symbol.height) // 2))
+    ycbcr = frame.convert("YCbCr")
+    luma = ycbcr.getchannel("Y").tobytes()
+    chroma = bytes([128]) * (320 * 240)
+    with path.open("wb") as video:
+        video.write(b"YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n")
+        for _ in range(10):
+            video.write(b"FRAME\n" + luma + chroma + chroma)
+    return path
+
+
+def test_the_camera_reads_a_qr_code_in_the_page(
+    playwright: Playwright, host: WalletHost, tmp_path: Path
+) -> None:
+    """Receive's "Scan with the camera": Chromium's fake camera shows an offer's QR code, the page
+    decodes it (zxing-wasm, served by the host) and fills the offer in."""
+    offer = "openid-credential-offer://?credential_offer_uri=https%3A%2F%2Fpartner.example%2Foffers%2F42"
+    video = camera_video(offer, tmp_path / "camera.y4m")
+    camera = [
+        *CHROMIUM_ARGS,
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+    ]
+    launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=camera)
+    try:
+        phone = new_phone(launched, host)
+        phone.context.grant_permissions(["camera"], origin=host.url)
+        page = phone.page
+        create_by_keyboard(page, PASSPHRASE)
+        page.click("#continue")
+        page.click("#go-receive")
+        page.click("#scan-offer")
+        expect(page.locator("#offer")).to_have_value(offer, timeout=SLOW)
+        assert page.locator("video").is_hidden()  # the camera is off again
+        assert phone.origins() == {host.url}
+    finally:
+        launched.close()
