@@ -144,3 +144,17 @@ def test_a_changed_slot_does_not_open_and_a_weak_duress_is_refused() -> None:
         call("create", passphrase=REAL, cost="minimum", duress=REAL)
     with pytest.raises(EngineError, match="at least 8 characters"):
         call("create", passphrase="short", cost="minimum")
+
+
+def test_partner_dids_are_the_python_wallets(tmp_path: Path) -> None:
+    with Wallet.create(tmp_path / "w", REAL, LEVELS["minimum"]) as wallet:
+        state = wallet.state.to_json()
+        first = call("partnerDid", state=state, label=" Shelter of Hope ")
+        assert first["did"] == wallet.partner_did("Shelter of Hope")
+        second = call("partnerDid", state=first["state"], label="Clinic")
+        assert second["did"] == wallet.partner_did("Clinic")
+        assert second["state"]["partners"] == wallet.state.partners == ["Shelter of Hope", "Clinic"]
+        assert call("partnerDid", state=second["state"], label="Shelter of Hope")["did"] == first["did"]
+        assert len({first["did"], second["did"], wallet.did}) == 3
+    with pytest.raises(EngineError, match="must not be empty"):
+        call("partnerDid", state=state, label="  ")
