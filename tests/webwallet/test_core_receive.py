@@ -21,7 +21,7 @@ from nansen.proofs import ProofOptions, add_proof
 from nansen.sdjwt import issue_identity_document, serialization
 from nansen.sdjwt.encoding import b64encode, json_bytes
 from nansen.timeutil import now
-from tests.helpers import ISSUED, STRANGER, identity_credential, signed_credential
+from tests.helpers import ISSUED, PARTNER, STRANGER, identity_credential, signed_credential
 from tests.sdjwt.support import FACTS
 from tests.sdjwt.support import HOLDER as SD_JWT_HOLDER
 from tests.sdjwt.support import ISSUER as SD_JWT_ISSUER
@@ -143,6 +143,18 @@ def test_verify_credential_in_the_engine(suite: str) -> None:
     unsigned = copy.deepcopy(credential)
     del unsigned["proof"]
     assert call("verifyCredential", credential=unsigned)["verified"] is False
+
+    later = add_proof(
+        identity_credential(), PARTNER, ProofOptions(cryptosuite=suite, created=now() + timedelta(days=1))
+    )
+    assert call("verifyCredential", credential=later)["problems"] == [
+        "The proof was created in the future, or its date is not a date."
+    ]
+    for nonsense in (42, None, [credential]):
+        assert call("verifyCredential", credential=nonsense) == {
+            "verified": False,
+            "problems": ["This is not a credential."],
+        }
 
 
 def test_a_term_no_context_defines_is_refused_under_rdfc() -> None:
