@@ -47,11 +47,15 @@ def test_an_engine_backup_recovers_with_the_python_wallet(tmp_path: Path) -> Non
 
 def test_a_python_backup_opens_in_the_engine(tmp_path: Path) -> None:
     wallet = python_wallet(tmp_path / "w")
-    sealed = backup.seal(wallet.state.portable(), PASSPHRASE, identity.backup_key(wallet.state.master), LEVELS["minimum"])
+    sealed = backup.seal(
+        wallet.state.portable(), PASSPHRASE, identity.backup_key(wallet.state.master), LEVELS["minimum"]
+    )
     opened = call("openBackup", backup=b64(sealed), passphrase=PASSPHRASE, cost="minimum")["state"]
     assert opened == wallet.state.portable()
     # A dearer cost named tries each cheaper one too, as wallet.kdf.likely_costs does.
-    assert call("openBackup", backup=b64(sealed), passphrase=PASSPHRASE, cost="interactive")["state"] == opened
+    assert (
+        call("openBackup", backup=b64(sealed), passphrase=PASSPHRASE, cost="interactive")["state"] == opened
+    )
 
 
 def test_a_wrong_passphrase_or_a_changed_byte_is_refused() -> None:

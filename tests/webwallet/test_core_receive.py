@@ -7,18 +7,26 @@ from __future__ import annotations
 
 import copy
 import json
-from urllib.parse import quote
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
+import httpx
 import pytest
 import trustme
 
 from nansen.proofs import ProofOptions, add_proof
-from tests.helpers import ISSUED, STRANGER, identity_credential, signed_credential
+from nansen.sdjwt import issue_identity_document, serialization
+from nansen.sdjwt.encoding import b64encode, json_bytes
+from nansen.timeutil import now
+from tests.helpers import ISSUED, PARTNER, STRANGER, identity_credential, signed_credential
+from tests.sdjwt.support import FACTS
+from tests.sdjwt.support import HOLDER as SD_JWT_HOLDER
+from tests.sdjwt.support import ISSUER as SD_JWT_ISSUER
 from tests.wallet.cli import run
-from tests.wallet.services import Issuer, issuer_service
+from tests.wallet.services import Issuer, client_context, issuer_service
 from tests.wallet.test_openid4vci import offer_to
 from tests.webwallet.engine import EngineError, call, unb64
 from wallet.container import FILE_NAME
@@ -28,14 +36,14 @@ CONTEXTS = Path(__file__).resolve().parents[2] / "schemas" / "contexts"
 
 
 @pytest.fixture
-def ca(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[trustme.CA, Path]]:
+def ca(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[trustme.CA, Path]:
     authority = trustme.CA()
     ca_file = tmp_path / "ca.pem"
     authority.cert_pem.write_to_path(str(ca_file))
     monkeypatch.setenv("NANSEN_TLS_CA_FILE", str(ca_file))
     monkeypatch.setenv("NANSEN_ALLOW_PRIVATE_ADDRESSES", "1")  # the issuer is on loopback
     monkeypatch.setenv("NANSEN_WALLET_KDF", "minimum")
-    yield authority, ca_file
+    return authority, ca_file
 
 
 @pytest.fixture
@@ -56,6 +64,7 @@ def test_an_offer_is_taken_in_both_formats_and_the_cli_lists_them(
     taken = call("receiveOffer", state=phone["state"], offer=uri, pin=pin, ca_file=ca[1])
     state = taken["state"]
     assert len(taken["credentialIds"]) == 2
+    assert taken["refused"] == []
     assert len(state["credentials"]) == 1
     assert len(state["sdJwts"]) == 1
     assert state["credentials"][0]["credential"]["issuer"] == partner.did
@@ -89,7 +98,7 @@ def test_an_offer_for_someone_else_is_refused(
     partner: Issuer, ca: tuple[trustme.CA, Path], phone: dict[str, Any]
 ) -> None:
     uri, pin = offer_to(partner, ca[0], STRANGER.controller)
-    with pytest.raises(EngineError, match="someone else|refused"):
+    with pytest.raises(EngineError, match=r"someone else|refused"):
         call("receiveOffer", state=phone["state"], offer=uri, pin=pin, ca_file=ca[1])
 
 
@@ -100,11 +109,21 @@ def test_an_offer_over_plain_http_or_malformed_is_refused(phone: dict[str, Any])
         "grants": {"urn:ietf:params:oauth:grant-type:pre-authorized_code": {"pre-authorized_code": "x"}},
     }
     with pytest.raises(EngineError, match="https URL"):
-        call("receiveOffer", state=phone["state"], offer=f"openid-credential-offer://?credential_offer={quote(json.dumps(plain))}", pin=None)
+        call(
+            "receiveOffer",
+            state=phone["state"],
+            offer=f"openid-credential-offer://?credential_offer={quote(json.dumps(plain))}",
+            pin=None,
+        )
     with pytest.raises(EngineError, match="starts with openid-credential-offer"):
         call("receiveOffer", state=phone["state"], offer="https://example.org/", pin=None)
     with pytest.raises(EngineError, match="not JSON"):
-        call("receiveOffer", state=phone["state"], offer="openid-credential-offer://?credential_offer=%7B", pin=None)
+        call(
+            "receiveOffer",
+            state=phone["state"],
+            offer="openid-credential-offer://?credential_offer=%7B",
+            pin=None,
+        )
 
 
 @pytest.mark.parametrize("suite", ["eddsa-rdfc-2022", "eddsa-jcs-2022"])
@@ -125,6 +144,18 @@ def test_verify_credential_in_the_engine(suite: str) -> None:
     del unsigned["proof"]
     assert call("verifyCredential", credential=unsigned)["verified"] is False
 
+    later = add_proof(
+        identity_credential(), PARTNER, ProofOptions(cryptosuite=suite, created=now() + timedelta(days=1))
+    )
+    assert call("verifyCredential", credential=later)["problems"] == [
+        "The proof was created in the future, or its date is not a date."
+    ]
+    for nonsense in (42, None, [credential]):
+        assert call("verifyCredential", credential=nonsense) == {
+            "verified": False,
+            "problems": ["This is not a credential."],
+        }
+
 
 def test_a_term_no_context_defines_is_refused_under_rdfc() -> None:
     """A term added after signing that no context defines: JSON-LD would drop it from the N-Quads,
@@ -140,3 +171,60 @@ def test_the_contexts_are_the_bundled_ones() -> None:
     assert set(found) == set(index)
     for url, entry in index.items():
         assert found[url] == json.loads((CONTEXTS / entry["file"]).read_text()), url
+
+
+def test_verify_an_sd_jwt_in_the_engine() -> None:
+    moment = now()
+    token = issue_identity_document(
+        signer=SD_JWT_ISSUER.signer,
+        holder_did=SD_JWT_HOLDER.did,
+        document_type="Passport",
+        facts=FACTS,
+        issued_at=moment,
+        expires_at=moment + timedelta(days=30),
+    )
+    assert call("verifyCredential", credential=token) == {"verified": True, "problems": []}
+    parts = serialization.split(token)
+    extra = b64encode(json_bytes(["c2FsdA", "givenName", "Someone"]))
+    for forged in (
+        serialization.join(parts.issuer_jwt, [*parts.disclosures, extra]),  # a disclosure not signed
+        serialization.join(parts.issuer_jwt[:-4] + "AAAA", parts.disclosures),  # another signature
+    ):
+        assert call("verifyCredential", credential=forged)["verified"] is False
+    expired = issue_identity_document(
+        signer=SD_JWT_ISSUER.signer,
+        holder_did=SD_JWT_HOLDER.did,
+        document_type="Passport",
+        facts=FACTS,
+        issued_at=moment - timedelta(days=60),
+        expires_at=moment - timedelta(days=30),
+    )
+    assert call("verifyCredential", credential=expired) == {
+        "verified": False,
+        "problems": ["The credential has expired."],
+    }
+
+
+def test_one_refused_credential_does_not_lose_the_others(
+    partner: Issuer, ca: tuple[trustme.CA, Path], phone: dict[str, Any]
+) -> None:
+    """The same credential offered twice: the second offer's Data Integrity copy is refused (the
+    wallet holds it), its SD-JWT VC (issued afresh) is kept, and the refusal is said."""
+    auth = {"Authorization": f"Bearer {partner.api_key}"}
+    uri, pin = offer_to(partner, ca[0], phone["did"])
+    first = call("receiveOffer", state=phone["state"], offer=uri, pin=pin, ca_file=ca[1])
+    credential = first["state"]["credentials"][0]["credential"]
+    with httpx.Client(verify=client_context(ca[0]), timeout=60) as http:
+        made = http.post(f"{partner.url}/openid4vci/offers", json={"credential": credential}, headers=auth)
+    assert made.status_code == 201, made.text
+    second = call(
+        "receiveOffer",
+        state=first["state"],
+        offer=made.json()["credentialOffer"],
+        pin=made.json()["txCode"],
+        ca_file=ca[1],
+    )
+    assert second["refused"] == ["This credential is already in the wallet."]
+    assert len(second["credentialIds"]) == 1
+    assert len(second["state"]["credentials"]) == 1
+    assert len(second["state"]["sdJwts"]) == 2

@@ -1,5 +1,4 @@
 // Byte helpers: UTF-8, base64url (RFC 4648 §5, no padding), base58btc, base32, concatenation.
-import { sodium } from "./sodium.js";
 import { base32nopad, base58, base64urlnopad, hex } from "@scure/base";
 
 const encoder = new TextEncoder();
@@ -29,7 +28,24 @@ export function equal(a, b) {
   return a.length === b.length && a.every((value, index) => value === b[index]);
 }
 
-/** Random bytes from libsodium's CSPRNG (the browser's getRandomValues, or Node's). */
+/** Random bytes from the platform's CSPRNG (Web Crypto getRandomValues, 64 KiB at a time: its
+ * limit). libsodium.js's randombytes_buf calls back into JavaScript for every few bytes, which
+ * took seconds for a slot's 256 KiB. */
 export function randomBytes(size) {
-  return sodium().randombytes_buf(size);
+  const out = new Uint8Array(size);
+  for (let at = 0; at < size; at += 65536) {
+    globalThis.crypto.getRandomValues(out.subarray(at, Math.min(size, at + 65536)));
+  }
+  return out;
+}
+
+/** A uniform random integer in [0, n), n ≤ 256 (rejection sampling: no modulo bias). */
+export function randomBelow(n) {
+  const limit = 256 - (256 % n);
+  for (;;) {
+    const [value] = randomBytes(1);
+    if (value < limit) {
+      return value % n;
+    }
+  }
 }

@@ -2,7 +2,7 @@
 // XChaCha20-Poly1305 slots, 786,400 bytes in all. A passphrase costs one Argon2id run and is tried
 // on every slot, whatever happens, so opening takes the same work with or without a duress wallet.
 import * as aead from "./aead.js";
-import { concat, randomBytes } from "./bytes.js";
+import { concat, randomBelow, randomBytes } from "./bytes.js";
 import { WalletError } from "./errors.js";
 import * as header from "./header.js";
 import { LEVELS } from "./kdf.js";
@@ -35,8 +35,8 @@ function costNamed(cost) {
 
 /** Two different slots at random: the new wallet's own and its reserved one (wallet.wallet._slots). */
 function randomSlots() {
-  const own = randomBytes(1)[0] % SLOTS;
-  const reserved = (own + 1 + (randomBytes(1)[0] % (SLOTS - 1))) % SLOTS;
+  const own = randomBelow(SLOTS);
+  const reserved = (own + 1 + randomBelow(SLOTS - 1)) % SLOTS;
   return [own, reserved];
 }
 

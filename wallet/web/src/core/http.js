@@ -18,6 +18,36 @@ export function requireHttps(url, what) {
   return parsed;
 }
 
+/** The body as text, refused once it passes MAX_BYTES (read piece by piece, never whole first). */
+async function boundedText(response, what) {
+  const reader = response.body?.getReader();
+  const pieces = [];
+  let total = 0;
+  while (reader) {
+    const { done, value } = await reader.read();
+    if (done) {
+      break;
+    }
+    total += value.length;
+    if (total > MAX_BYTES) {
+      await reader.cancel();
+      throw new WalletError(`The ${what} is too large.`, "too-large");
+    }
+    pieces.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const piece of pieces) {
+    bytes.set(piece, at);
+    at += piece.length;
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new WalletError(`The ${what} is not UTF-8 text.`, "not-json");
+  }
+}
+
 /** {status, body} of a request; body is the parsed JSON (null if none). */
 export async function requestJson(fetch, url, what, init = {}) {
   requireHttps(url, what);
@@ -27,10 +57,7 @@ export async function requestJson(fetch, url, what, init = {}) {
   } catch {
     throw new WalletError(`The ${what} could not be reached.`, "unreachable");
   }
-  const text = await response.text();
-  if (text.length > MAX_BYTES) {
-    throw new WalletError(`The ${what} is too large.`, "too-large");
-  }
+  const text = await boundedText(response, what);
   let body = null;
   try {
     body = text ? JSON.parse(text) : null;

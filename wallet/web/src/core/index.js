@@ -1,11 +1,11 @@
 // The engine's public face: the app imports only this module (README.md lists the contract).
-import { randomBytes } from "./bytes.js";
+import { randomBelow, randomBytes } from "./bytes.js";
 import { loginKey, verifierOf } from "./kdf.js";
 
 export { openBackup, sealBackup, SIZE as BACKUP_SIZE } from "./backup.js";
 export { WalletFile, FILE_SIZE, checkNewPassphrase } from "./container.js";
 export { WalletError } from "./errors.js";
-export { holderDid } from "./identity.js";
+export { holderDid, partnerDid } from "./identity.js";
 export { LEVELS, loginKey, verifierOf } from "./kdf.js";
 export { nv1Decode, nv1Encode } from "./nv1/codec.js";
 export { QRCodeError } from "./nv1/errors.js";
@@ -23,7 +23,7 @@ export function verifiers(loginKeys) {
   }
   const all = [...loginKeys.map(verifierOf), ...Array.from({ length: 3 - loginKeys.length }, () => randomBytes(32))];
   for (let i = all.length - 1; i > 0; i -= 1) {
-    const j = randomBytes(1)[0] % (i + 1);
+    const j = randomBelow(i + 1);
     [all[i], all[j]] = [all[j], all[i]];
   }
   return all;

@@ -5,7 +5,7 @@ import { SDJwtInstance } from "@sd-jwt/core";
 
 import { b64u, randomBytes, utf8 } from "./bytes.js";
 import { WalletError } from "./errors.js";
-import { publicKeyOfDid, signers } from "./identity.js";
+import { signers } from "./identity.js";
 import { addProof } from "./proofs.js";
 import { sodium } from "./sodium.js";
 import { findHeld, sdJwtClaims } from "./state.js";
@@ -38,9 +38,7 @@ export function sdJwtSigner(state, token) {
   if (jwk?.kty !== "OKP" || jwk?.crv !== "Ed25519" || typeof jwk.x !== "string") {
     return null;
   }
-  return (
-    signers(state).find((candidate) => b64u(publicKeyOfDid(candidate.did) ?? new Uint8Array()) === jwk.x) ?? null
-  );
+  return signers(state).find((candidate) => candidate.jwk.x === jwk.x) ?? null;
 }
 
 async function sdJwt(state, token, { challenge, domain, disclose = [] }) {
@@ -49,7 +47,7 @@ async function sdJwt(state, token, { challenge, domain, disclose = [] }) {
     throw new WalletError("This credential was issued to a key this wallet does not hold.", "not-ours");
   }
   const known = sdJwtClaims(token);
-  if (disclose.some((name) => !(name in known))) {
+  if (disclose.some((name) => !Object.hasOwn(known, name))) {
     throw new WalletError("A claim asked to be disclosed is not in the credential.", "unknown-claim");
   }
   const instance = new SDJwtInstance({

@@ -5,16 +5,17 @@
 // Status lists are not fetched here: the verifier checks them when the credential is presented.
 import { SDJwtInstance } from "@sd-jwt/core";
 
-
+import { b64u, fromB64u, utf8 } from "./bytes.js";
 import { resolveKey } from "./did.js";
 import { WalletError } from "./errors.js";
 import { readJwt } from "./jws.js";
+import { sha256 } from "./present.js";
 import { JCS, verifyJcsProof } from "./proofs.js";
 import { sodium } from "./sodium.js";
-import { sha256 } from "./present.js";
-import { fromB64u, utf8 } from "./bytes.js";
 
 const RDFC = "eddsa-rdfc-2022";
+/** Clocks differ: five minutes either way, as nansen.config's default clock skew. */
+const SKEW_MS = 300_000;
 
 function issuerOf(credential) {
   return typeof credential.issuer === "string" ? credential.issuer : credential.issuer?.id;
@@ -22,10 +23,10 @@ function issuerOf(credential) {
 
 function validityProblems(from, until, now) {
   const problems = [];
-  if (from && Date.parse(from) > now + 300_000) {
+  if (from && !(Date.parse(from) <= now + SKEW_MS)) {
     problems.push("The credential is not valid yet.");
   }
-  if (until && Date.parse(until) < now - 300_000) {
+  if (until && !(Date.parse(until) >= now - SKEW_MS)) {
     problems.push("The credential has expired.");
   }
   return problems;
@@ -34,6 +35,9 @@ function validityProblems(from, until, now) {
 async function checkProof(credential, proof, issuer, fetch) {
   if (proof?.proofPurpose !== "assertionMethod") {
     return "The proof's purpose is not assertionMethod.";
+  }
+  if (typeof proof.created === "string" && !(Date.parse(proof.created) <= Date.now() + SKEW_MS)) {
+    return "The proof was created in the future, or its date is not a date.";
   }
   const { key, expires } = await resolveKey(proof.verificationMethod, {
     controller: issuer,
@@ -73,6 +77,43 @@ async function verifyDataIntegrity(credential, fetch) {
   return [...problems, ...validityProblems(credential.validFrom, credential.validUntil, Date.now())];
 }
 
+/** The digests an SD-JWT's payload and disclosures reference (`_sd` entries, `{"...": d}` items). */
+function referencedDigests(value, found = new Set()) {
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      if (item && typeof item === "object" && !Array.isArray(item) && typeof item["..."] === "string") {
+        found.add(item["..."]);
+      }
+      referencedDigests(item, found);
+    }
+  } else if (value && typeof value === "object") {
+    for (const digest of Array.isArray(value._sd) ? value._sd : []) {
+      found.add(digest);
+    }
+    for (const member of Object.values(value)) {
+      referencedDigests(member, found);
+    }
+  }
+  return found;
+}
+
+/** RFC 9901 §7.1 step 3: each disclosure once, and each referenced by a digest. */
+function disclosureProblem(token, payload) {
+  const disclosures = token.split("~").slice(1, -1);
+  const digests = disclosures.map((d) => b64u(sha256(d)));
+  if (new Set(digests).size !== digests.length) {
+    return "The SD-JWT gives the same disclosure more than once.";
+  }
+  let decoded;
+  try {
+    decoded = disclosures.map((d) => JSON.parse(new TextDecoder().decode(fromB64u(d))));
+  } catch {
+    return "An SD-JWT disclosure is not base64url JSON.";
+  }
+  const referenced = referencedDigests([payload, ...decoded]);
+  return digests.every((d) => referenced.has(d)) ? null : "A disclosure is not referenced by any digest in the SD-JWT.";
+}
+
 async function verifySdJwt(token, fetch) {
   const read = readJwt(token.split("~")[0]);
   if (read === null || read.header.alg !== "EdDSA") {
@@ -108,9 +149,16 @@ async function verifySdJwt(token, fetch) {
     },
   });
   try {
-    await instance.verify(token.endsWith("~") ? token : `${token}~`);
+    // Judged at its own iat, so that the signature's answer stands alone: the validity period
+    // is reported below in the wallet's own words.
+    const at = typeof read.claims.iat === "number" ? read.claims.iat : Math.floor(Date.now() / 1000);
+    await instance.verify(token.endsWith("~") ? token : `${token}~`, { currentDate: at });
   } catch {
     return ["The SD-JWT's signature or disclosures do not verify."];
+  }
+  const problem = disclosureProblem(token.endsWith("~") ? token : `${token}~`, read.claims);
+  if (problem) {
+    return [problem];
   }
   const toIso = (seconds) => (typeof seconds === "number" ? new Date(seconds * 1000).toISOString() : null);
   return validityProblems(toIso(read.claims.nbf), toIso(read.claims.exp), Date.now());
@@ -118,6 +166,9 @@ async function verifySdJwt(token, fetch) {
 
 /** {verified, problems}: whether the issuer signed this credential with a key it holds. */
 export async function verifyCredential(credential, { fetch = globalThis.fetch } = {}) {
+  if (typeof credential !== "string" && (credential === null || typeof credential !== "object" || Array.isArray(credential))) {
+    return { verified: false, problems: ["This is not a credential."] };
+  }
   const problems =
     typeof credential === "string" ? await verifySdJwt(credential, fetch) : await verifyDataIntegrity(credential, fetch);
   return { verified: problems.length === 0, problems };
