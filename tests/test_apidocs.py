@@ -1,4 +1,4 @@
-"""The interactive API docs (``/docs``) of both services: offline, same-origin, under a strict CSP.
+"""The interactive API docs (``/docs``) of the services: offline, same-origin, under a strict CSP.
 
 Each service runs on a real uvicorn server on loopback. The page's HTML may reference only files of
 the service itself; every one of them is served; the Content-Security-Policy header is set; and a real
@@ -28,6 +28,8 @@ from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.servers import loopback_socket, serving
 from tests.verifier.support import settings_for, sqlite_url
 from verifier.app import create_app as verifier_app
+from wallet.host.app import create_app as wallet_host_app
+from wallet.host.settings import Settings as WalletHostSettings
 
 
 def issuer(directory: Path) -> FastAPI:
@@ -43,7 +45,17 @@ def verifier(directory: Path) -> FastAPI:
     return verifier_app(settings_for(sqlite_url(directory), directory))
 
 
-@pytest.fixture(params=[issuer, verifier], ids=["issuer", "verifier"])
+def wallet_host(directory: Path) -> FastAPI:
+    """The web wallet's host, with a stand-in for the app's build (the app is not what is tested)."""
+    (directory / "dist").mkdir()
+    (directory / "dist" / "index.html").write_text("<!doctype html><title>app</title>")
+    settings = WalletHostSettings(
+        database_url=f"sqlite:///{directory / 'host.db'}", web_dir=directory / "dist"
+    )
+    return wallet_host_app(settings)
+
+
+@pytest.fixture(params=[issuer, verifier, wallet_host], ids=["issuer", "verifier", "wallet-host"])
 def base_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     sock, port = loopback_socket()
     with serving(request.param(tmp_path), sock):

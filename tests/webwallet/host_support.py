@@ -15,13 +15,15 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nansen.ipfs import EmbeddedStore
 from tests.servers import loopback_socket, serving
 from wallet.container import FILE_NAME
 from wallet.header import SIZE as HEADER_SIZE
 from wallet.header import Header
-from wallet.host import Settings, create_app
+from wallet.host.app import create_app
+from wallet.host.settings import Settings
 from wallet.kdf import LEVELS, derive
 from wallet.wallet import Wallet
 
@@ -82,6 +84,8 @@ class Host:
     http: httpx.Client
     data: Path
     app: FastAPI
+    #: Every request the host received (heads and bodies), in order.
+    received: list[bytes]
 
     def post(self, path: str, body: Any, **kwargs: Any) -> httpx.Response:
         return self.http.post(self.url + path, json=body, **kwargs)
@@ -125,11 +129,36 @@ def host_settings(database_url: str, data: Path, **overrides: Any) -> Settings:
     return replace(base, **overrides)
 
 
+class Received:
+    """ASGI middleware keeping every request the host received: its path, headers and body."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.requests: list[bytes] = []
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        head = [scope["method"].encode(), scope["path"].encode(), scope.get("query_string", b"")]
+        head += [name + b": " + value for name, value in scope["headers"]]
+        self.requests.append(b"\n".join(head))
+
+        async def keeping() -> Message:
+            message = await receive()
+            if message["type"] == "http.request":
+                self.requests.append(message.get("body", b""))
+            return message
+
+        await self.app(scope, keeping, send)
+
+
 @contextlib.contextmanager
 def running_host(database_url: str, data: Path, **overrides: Any) -> Iterator[Host]:
     settings = host_settings(database_url, data, **overrides)
     store = EmbeddedStore(data / "ipfs")
     app = create_app(settings, store=lambda: store)
+    received = Received(app)
     sock, port = loopback_socket()
-    with serving(app, sock), httpx.Client(timeout=60) as http:
-        yield Host(f"http://127.0.0.1:{port}", settings, store, http, data, app)
+    with serving(received, sock), httpx.Client(timeout=60) as http:  # type: ignore[arg-type]
+        yield Host(f"http://127.0.0.1:{port}", settings, store, http, data, app, received.requests)

@@ -30,6 +30,7 @@ from wallet.host.backups import KEPT
 from wallet.host.models import Account as AccountRow
 from wallet.host.models import Backup as BackupRow
 from wallet.host.models import SignIn
+from wallet.host.models import WalletFile as WalletFileRow
 from wallet.kdf import LEVELS
 from wallet.wallet import Wallet
 
@@ -174,6 +175,7 @@ def test_deleting_an_account_leaves_what_others_pinned(host: Host, tmp_path: Pat
     try:
         with engine.connect() as connection:
             assert connection.scalar(select(func.count()).select_from(AccountRow)) == 1
+            assert connection.scalar(select(func.count()).select_from(WalletFileRow)) == 1
             assert connection.scalar(select(func.count()).select_from(SignIn)) == 1
             assert list(connection.scalars(select(BackupRow.cid))) == [cid]
     finally:

@@ -15,7 +15,7 @@ from wallet.host.db import make_engine, session_factory
 from wallet.host.migrate import VERSION_TABLE, config, current_revision, head_revision, upgrade
 from wallet.host.models import Base, HostSecret
 
-TABLES = {VERSION_TABLE, "host_secrets", "accounts", "sign_ins", "backups", "attempts"}
+TABLES = {VERSION_TABLE, "host_secrets", "accounts", "wallet_files", "sign_ins", "backups", "attempts"}
 
 
 def test_migrations_build_exactly_the_models(database_url: str) -> None:

@@ -1,7 +1,8 @@
-"""What the host keeps and logs (issue #14, "Shape"): a story through the API with a wallet made by
-the command line holding a credential, then every database row and every file the host wrote are
-searched for the passphrase, the slot key, the login key, the holder DID, the credential and its
-facts; and the access log for the account, the tokens, the CIDs and the wallet file."""
+"""What the host receives, keeps and logs (issue #14, "Shape"): a story through the API with a
+wallet made by the command line holding a credential; then every request the host received is
+searched for the passphrase, the slot key, the holder DID, the credential and its facts; every
+database row and every file it wrote for those and the login key; and its logs for the account,
+the tokens, the CIDs and the wallet file."""
 
 from __future__ import annotations
 
@@ -135,6 +136,13 @@ def test_the_host_stores_and_logs_nothing_it_must_not(
     caplog.set_level(logging.DEBUG)
     with running_host(database_url, data) as host:
         secrets = _story(host, tmp_path / "phone")
+        received = b"\0".join(host.received)
+    # The app sends the login key (to sign in) and nothing else it derives; never what opens the wallet.
+    assert b64u(secrets["login key"]).encode() in received
+    for name in NEVER_STORED:
+        if name != "login key":
+            for form in _forms(secrets[name]):
+                assert form not in received, f"the host received the {name}"
     stored = _rows(database_url) + b"\0" + _files(data)
     # The dump holds what the host must keep: the backup's CID (a row) and the wallet file (a row).
     assert secrets["CID"] in stored

@@ -22,7 +22,7 @@ from tests.webwallet.host_support import (
 from wallet.header import Header
 from wallet.host.encoding import account_text
 from wallet.host.models import SignIn
-from wallet.host.settings import DEFAULT_FAKE_COST
+from wallet.host.settings import DEFAULT_WALLET_KDF
 from wallet.kdf import LEVELS
 
 
@@ -161,10 +161,14 @@ def test_racing_uploads_with_the_same_version_one_wins(host: Host, tmp_path: Pat
 
 
 def test_expired_forged_and_missing_tokens_are_refused(database_url: str, host: Host, tmp_path: Path) -> None:
-    account, _file = _account(host, tmp_path)
+    account, file = _account(host, tmp_path)
     forged = Account(host, account.account, b64u(os.urandom(32)))
     assert forged.get().status_code == 401
     assert host.http.get(host.url + "/api/container").status_code == 401
+    unsigned = host.http.put(
+        host.url + "/api/container", content=file, headers={**OCTETS, "If-None-Match": "*"}
+    )
+    assert unsigned.status_code == 401
     too_long = Account(host, account.account, "a" * 4000)
     assert too_long.get().status_code == 401
     assert account.get().status_code == 200
@@ -221,7 +225,7 @@ def test_an_unknown_account_gets_a_stable_header_shaped_as_a_real_one(host: Host
     fake = unb64u(first.json()["header"])
     parsed = Header.parse(fake, b"NSWALLET", 3)
     assert parsed is not None
-    assert parsed.cost == LEVELS[DEFAULT_FAKE_COST]
+    assert parsed.cost == LEVELS[DEFAULT_WALLET_KDF]
     other = unb64u(host.post("/api/header", {"account": account_text(os.urandom(16))}).json()["header"])
     assert other != fake
     assert len(other) == len(fake)

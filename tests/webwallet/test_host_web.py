@@ -6,11 +6,12 @@ tests' business (wallet/web/build.mjs)."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
-from tests.webwallet.host_support import running_host
+from tests.webwallet.host_support import b64u, running_host
 from wallet.host.settings import Settings, SettingsError
 
 STRICT = (
@@ -67,6 +68,7 @@ def test_the_app_and_its_configuration_with_strict_headers(tmp_path: Path) -> No
             "idleLockSeconds": 45,
             "languages": ["en", "ar"],
             "sessionSeconds": host.settings.session_seconds,
+            "kdf": "interactive",
         }
         answers = [
             page,
@@ -112,7 +114,7 @@ def test_without_a_build_every_page_says_how_to_make_one(tmp_path: Path) -> None
         ("NANSEN_WALLET_HOST_QUICK_EXIT_URL", "javascript:alert(1)"),
         ("NANSEN_WALLET_HOST_LANGUAGES", "en,<script>"),
         ("NANSEN_WALLET_HOST_SESSION_SECONDS", "0"),
-        ("NANSEN_WALLET_HOST_FAKE_KDF", "extreme"),
+        ("NANSEN_WALLET_HOST_KDF", "extreme"),
         ("NANSEN_WALLET_HOST_ICON_DIR", "/no/such/directory"),
         ("NANSEN_WALLET_HOST_NAME", "x" * 41),
     ],
@@ -135,3 +137,18 @@ def test_settings_from_the_environment() -> None:
     assert settings.app_name == "Recipes"
     assert settings.signins_per_account == 5
     assert settings.database_url == "sqlite:////srv/nansen/wallet-host/host.sqlite3"
+
+
+def test_metrics_count_routes_not_people(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NANSEN_METRICS_TOKEN", "a-metrics-token-for-the-test")
+    _build(tmp_path)
+    with running_host(f"sqlite:///{tmp_path / 'h.sqlite3'}", tmp_path) as host:
+        account = host.post("/api/accounts", {"verifiers": [b64u(os.urandom(32)) for _ in range(3)]}).json()
+        host.post("/api/header", {"account": account["account"]})
+        assert host.http.get(host.url + "/metrics").status_code == 401
+        scraped = host.http.get(
+            host.url + "/metrics", headers={"Authorization": "Bearer a-metrics-token-for-the-test"}
+        ).text
+    assert 'route="/api/header",service="wallet-host",status_class="2xx"' in scraped
+    assert account["account"] not in scraped
+    assert account["token"] not in scraped

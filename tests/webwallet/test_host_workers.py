@@ -89,3 +89,13 @@ def test_serve_refuses_a_bad_number_of_workers_and_a_bad_setting(monkeypatch: py
     refused = CliRunner().invoke(wallet_cli, ["serve"])
     assert refused.exit_code == 2
     assert "NANSEN_WALLET_HOST_QUICK_EXIT_URL" in refused.stderr
+
+
+def test_serve_on_a_database_never_migrated_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NANSEN_WALLET_HOST_DATABASE_URL", f"sqlite:///{tmp_path / 'new.sqlite3'}")
+    monkeypatch.setenv("NANSEN_WALLET_HOST_MIGRATE_ON_START", "0")
+    refused = CliRunner().invoke(wallet_cli, ["serve", "--port", str(free_port())])
+    assert refused.exit_code == 1, refused.output
+    assert "nansen wallet host migrate" in refused.stderr

@@ -23,7 +23,7 @@ from wallet.container import FILE_SIZE
 from wallet.header import SIZE as HEADER_SIZE
 from wallet.host import ratelimit
 from wallet.host.backups import unkept
-from wallet.host.models import Account, Backup, SignIn
+from wallet.host.models import Account, Backup, SignIn, WalletFile
 from wallet.host.secret import Keyed
 from wallet.host.settings import Settings
 
@@ -107,7 +107,7 @@ class Accounts:
         """A new account (its identifier made here: 16 random bytes) and a first sign-in."""
         raw = os.urandom(16)
         with self.sessions.begin() as session:
-            session.add(Account(id=raw.hex(), verifiers=verifiers, container=None, version=None))
+            session.add(Account(id=raw.hex(), verifiers=verifiers, version=None, header=None))
             session.flush()
             return raw, self._new_token(session, raw.hex(), moment)
 
@@ -115,10 +115,10 @@ class Accounts:
         """The account's 40-byte header; for an unknown account (or one without a file yet), a fake
         that is the same every time it is asked for."""
         with self.sessions() as session:
-            stored = session.scalar(select(Account.container).where(Account.id == account.hex()))
+            stored = session.scalar(select(Account.header).where(Account.id == account.hex()))
         if stored is not None:
-            return bytes(stored[:HEADER_SIZE])
-        return self.keyed.fake_header(account, self.settings.fake_cost)
+            return bytes(stored)
+        return self.keyed.fake_header(account, self.settings.wallet_cost)
 
     def sign_in(self, account: bytes, login_key: bytes, moment: int) -> Token:
         """A token for the holder of one of the account's login keys; 401 otherwise, the same for
@@ -163,16 +163,20 @@ class Accounts:
     def read(self, account: str) -> Stored | None:
         with self.sessions() as session:
             row = session.execute(
-                select(Account.container, Account.version).where(Account.id == account)
+                select(WalletFile.data, Account.version)
+                .join(Account, Account.id == WalletFile.account_id)
+                .where(Account.id == account)
             ).one_or_none()
-        if row is None or row.container is None or row.version is None:
+        if row is None or row.version is None:
             return None
-        return Stored(bytes(row.container), row.version)
+        return Stored(bytes(row.data), row.version)
 
     def replace(self, account: str, container: bytes, expected: str | None) -> str:
         """Store ``container`` if the stored version is ``expected`` (None: only if there is no file
-        yet); return the new version. One conditional ``UPDATE``: of two racing uploads with the
-        same expected version exactly one finds it. 412 for the other, the stored bytes untouched."""
+        yet); return the new version. One conditional ``UPDATE`` of the version, the file written in
+        the same transaction: of two racing uploads with the same expected version exactly one finds
+        it (PostgreSQL locks the row, SQLite the database). 412 for the other, the stored bytes
+        untouched."""
         assert len(container) == FILE_SIZE
         version = secrets.token_hex(16)
         condition = Account.version.is_(None) if expected is None else Account.version == expected
@@ -180,10 +184,16 @@ class Accounts:
             result = session.execute(
                 update(Account)
                 .where(Account.id == account, condition)
-                .values(container=container, version=version)
+                .values(version=version, header=container[:HEADER_SIZE])
             )
-        if getattr(result, "rowcount", 0) != 1:
-            raise stale()
+            if getattr(result, "rowcount", 0) != 1:
+                raise stale()
+            if expected is None:
+                session.add(WalletFile(account_id=account, data=container))
+            else:
+                session.execute(
+                    update(WalletFile).where(WalletFile.account_id == account).values(data=container)
+                )
         return version
 
     def change_verifiers(self, account: str, verifiers: bytes, expected: str, token: str) -> None:
@@ -210,6 +220,7 @@ class Accounts:
             cids = list(session.scalars(select(Backup.cid).where(Backup.account_id == account)))
             session.execute(delete(Backup).where(Backup.account_id == account))
             session.execute(delete(SignIn).where(SignIn.account_id == account))
+            session.execute(delete(WalletFile).where(WalletFile.account_id == account))
             session.execute(delete(Account).where(Account.id == account))
             ratelimit.forget(session, self.keyed.counter("sign-in-account", bytes.fromhex(account)))
             return unkept(session, cids)

@@ -64,8 +64,8 @@ class Backups:
             else:
                 row.pinned_at = pinned_at
             session.flush()
-            newest = select(Backup.cid).where(Backup.account_id == account)
-            older = list(session.scalars(newest.order_by(Backup.pinned_at.desc(), Backup.cid).offset(KEPT)))
+            kept = select(Backup.cid).where(Backup.account_id == account)
+            older = list(session.scalars(kept.order_by(Backup.pinned_at.desc()).offset(KEPT)))
             session.execute(delete(Backup).where(Backup.account_id == account, Backup.cid.in_(older)))
             released = unkept(session, older)
         self.release(released)

@@ -33,15 +33,30 @@ class HostSecret(Base):
 
 
 class Account(Base):
+    """An account, without its wallet file: every look-up reads only these few bytes (a header asked
+    for, a version compared), so none takes measurably longer for an account that has a file."""
+
     __tablename__ = "accounts"
 
     id: Mapped[str] = mapped_column(String(ACCOUNT_ID_LENGTH), primary_key=True)
     #: Three SHA-256 digests of login keys, 96 bytes; which one a sign-in matched is never recorded.
     verifiers: Mapped[bytes] = mapped_column(LargeBinary(96))
-    #: The wallet file, byte for byte (None until the first upload).
-    container: Mapped[bytes | None] = mapped_column(LargeBinary())
-    #: Changes with every upload; the ETag the client must send back to replace the file.
+    #: Changes with every upload; the ETag the client must send back to replace the file (None
+    #: until the first upload).
     version: Mapped[str | None] = mapped_column(String(VERSION_LENGTH))
+    #: The wallet file's first 40 bytes (`wallet.header`), kept apart to be answered alone.
+    header: Mapped[bytes | None] = mapped_column(LargeBinary(40))
+
+
+class WalletFile(Base):
+    """The wallet file, byte for byte, written in the same transaction as its account's version."""
+
+    __tablename__ = "wallet_files"
+
+    account_id: Mapped[str] = mapped_column(
+        String(ACCOUNT_ID_LENGTH), ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    data: Mapped[bytes] = mapped_column(LargeBinary())
 
 
 class SignIn(Base):

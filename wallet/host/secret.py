@@ -20,6 +20,10 @@ from wallet.kdf import SALT_SIZE, Argon2Cost
 NAME = "hmac"
 
 
+class HostNotMigrated(RuntimeError):
+    """The database has no host secret: its migrations were never run."""
+
+
 @dataclass(frozen=True)
 class Keyed:
     secret: bytes
@@ -28,7 +32,7 @@ class Keyed:
     def load(cls, session: Session) -> Keyed:
         value = session.scalar(select(HostSecret.value).where(HostSecret.name == NAME))
         if value is None:
-            raise RuntimeError("The host's secret is missing: run `nansen wallet host migrate`.")
+            raise HostNotMigrated("The host's secret is missing: run `nansen wallet host migrate`.")
         return cls(bytes(value))
 
     def mac(self, purpose: str, value: bytes) -> bytes:

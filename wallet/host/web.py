@@ -1,7 +1,8 @@
 """The app's files (``wallet/web/dist``, built by ``./dev setup``), served at ``/``, and what the host
 tells the app about itself.
 
-- ``GET /config.json``: the name to show, where quick exit goes, the idle lock, the languages.
+- ``GET /config.json``: the name to show, where quick exit goes, the idle lock, the languages,
+  the Argon2id level of new wallets.
 - ``GET /manifest.webmanifest``: the app's own manifest with the host's name in it.
 - Files of the icon directory, when one is set, in place of the app's files of the same name: a
   neutral name and icon for people whose phones are looked at.
@@ -45,6 +46,7 @@ def app_config(settings: Settings) -> dict[str, Any]:
         "idleLockSeconds": settings.idle_lock_seconds,
         "languages": list(settings.languages),
         "sessionSeconds": settings.session_seconds,
+        "kdf": settings.wallet_kdf,
     }
 
 

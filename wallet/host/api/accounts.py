@@ -3,17 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 
-from wallet.host.api.deps import CallerDep, HostDep, JsonDep, address, members, moment, verifiers
+from wallet.host.api.deps import AddressDep, CallerDep, HostDep, JsonDep, members, moment, verifiers
 from wallet.host.encoding import account_id, account_text, b64u, from_b64u
 from wallet.kdf import KEY_SIZE
 
 router = APIRouter(prefix="/api", tags=["accounts"])
-AddressDep = Annotated[str, Depends(address)]
 
 
 @router.post("/accounts", status_code=201, summary="Create an account")

@@ -3,12 +3,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 
-from wallet.host.api.deps import OCTETS, CallerDep, HostDep, JsonDep, OctetsDep, address, members, moment
+from wallet.host.api.deps import OCTETS, AddressDep, CallerDep, HostDep, JsonDep, OctetsDep, members, moment
 
 router = APIRouter(prefix="/api", tags=["backups"])
 
@@ -20,7 +18,7 @@ def pin_backup(host: HostDep, caller: CallerDep, body: OctetsDep) -> JSONRespons
 
 
 @router.post("/backups/fetch", summary="A backup's bytes, by CID")
-def fetch_backup(host: HostDep, body: JsonDep, caller_address: Annotated[str, Depends(address)]) -> Response:
+def fetch_backup(host: HostDep, body: JsonDep, caller_address: AddressDep) -> Response:
     (cid,) = members(body, "cid")
     host.accounts.count_address("backup", caller_address, moment())
     return Response(host.backups.fetch(cid), media_type=OCTETS)

@@ -47,6 +47,9 @@ def address(request: Request) -> str:
     return request.client.host if request.client is not None else "unknown"
 
 
+AddressDep = Annotated[str, Depends(address)]
+
+
 @dataclass(frozen=True)
 class Caller:
     account: str

@@ -1,4 +1,4 @@
-"""Accounts, sign-ins, backups, attempt counters, and the host's secret (made here, once).
+"""Accounts, their wallet files, sign-ins, backups, attempt counters, and the host's secret (made here, once).
 
 Revision ID: 0001
 Revises:
@@ -28,8 +28,15 @@ def upgrade() -> None:
         "accounts",
         sa.Column("id", sa.String(32), primary_key=True),
         sa.Column("verifiers", sa.LargeBinary(96), nullable=False),
-        sa.Column("container", sa.LargeBinary(), nullable=True),
         sa.Column("version", sa.String(32), nullable=True),
+        sa.Column("header", sa.LargeBinary(40), nullable=True),
+    )
+    op.create_table(
+        "wallet_files",
+        sa.Column(
+            "account_id", sa.String(32), sa.ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+        ),
+        sa.Column("data", sa.LargeBinary(), nullable=False),
     )
     op.create_table(
         "sign_ins",
@@ -60,5 +67,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("attempts", "backups", "sign_ins", "accounts", "host_secrets"):
+    for table in ("attempts", "backups", "sign_ins", "wallet_files", "accounts", "host_secrets"):
         op.drop_table(table)
