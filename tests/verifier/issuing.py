@@ -33,9 +33,10 @@ REVOKED_INDEX = 4243
 PURPOSES = ("revocation", "suspension")
 
 
-def trust_settings(directory: Path) -> dict[str, str]:
-    """The settings of a verifier that trusts PARTNER for identity credentials (a signed list file)."""
-    listed = TrustedIssuer(PARTNER.controller, PARTNER_NAME, ("IdentityDocumentCredential",))
+def trust_settings(directory: Path, issuer: str = PARTNER.controller) -> dict[str, str]:
+    """The settings of a verifier that trusts PARTNER (or ``issuer``) for identity credentials (a
+    signed list file)."""
+    listed = TrustedIssuer(issuer, PARTNER_NAME, ("IdentityDocumentCredential",))
     path = directory / "trust-list.json"
     path.write_text(json.dumps(sign(build(GOVERNANCE.controller, [listed]), GOVERNANCE, moment=ISSUED)))
     return {"trust_list": str(path), "governance_did": GOVERNANCE.controller}

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, select
 
 from nansen.did import key as did_key
 from nansen.openid4vc.presentation import (
@@ -24,6 +26,7 @@ from tests.helpers import HOLDER as DI_HOLDER
 from tests.helpers import presentation, signed_credential
 from tests.sdjwt.support import FACTS, HOLDER, ISSUER
 from tests.verifier.support import ISSUED, Service, service, status_list_credential
+from verifier.openid4vp.models import PresentationRequest
 
 
 @pytest.fixture
@@ -160,3 +163,37 @@ def test_an_expired_request_takes_no_answer(verifier: Service) -> None:
     assert late.status_code == 400
     assert "has expired" in late.json()["error_description"]
     assert verifier.client.get(reference.request_uri).status_code == 404
+
+
+def progress(verifier: Service, made: dict[str, Any], key: str | None = None) -> httpx.Response:
+    return verifier.client.get(
+        f"{verifier.url}/openid4vp/requests/{made['id']}/progress",
+        headers={"Authorization": f"Bearer {key or made['readKey']}"},
+    )
+
+
+def test_the_verdict_waits_sealed_and_is_given_once_to_one_of_racing_readers(
+    verifier: Service, database_url: str
+) -> None:
+    made, _, request = open_request(verifier)
+    assert progress(verifier, made).json() == {"status": "waiting"}
+    assert answer(verifier, request, {SD_JWT_QUERY: [sd_jwt_answer(request)]}).status_code == 200
+    assert progress(verifier, made).json() == {"status": "done"}
+    assert progress(verifier, made, key="not-the-key").status_code == 404
+
+    engine = create_engine(database_url)
+    try:  # the database alone never opens the verdict: sealed to the read key, which it does not hold
+        with engine.connect() as connection:
+            stored = " ".join(map(str, connection.execute(select(PresentationRequest.__table__)).one()))
+    finally:
+        engine.dispose()
+    for secret in ("Amina", "Haddad", "VALID", made["readKey"]):
+        assert secret not in stored
+
+    with ThreadPoolExecutor(4) as pool:
+        read = list(pool.map(lambda _: verdict(verifier, made), range(4)))
+    given = [r.json() for r in read if r.status_code == 200]
+    assert len(given) == 1, [r.status_code for r in read]
+    assert given[0]["result"]["verdict"] == "VALID"
+    assert sorted(r.status_code for r in read) == [200, 404, 404, 404]
+    assert progress(verifier, made).status_code == 404  # forgotten once shown

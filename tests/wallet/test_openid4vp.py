@@ -4,16 +4,24 @@ OpenID4VCI; the verifier says VALID, having seen only the facts it asked for."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 import trustme
+from playwright.sync_api import Playwright
 
+from nansen.qr import decode_image
 from nansen.status_token_source import FetchedStatusTokens
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.servers import loopback_socket
+from tests.verifier.issuing import trust_settings
+from tests.verifier.pictures import artifacts
+from tests.verifier.test_browser import PHONE
 from tests.wallet.cli import run
 from tests.wallet.conftest import PASSPHRASE
 from tests.wallet.services import Issuer, Trust, client_context, serving_tls
@@ -26,15 +34,15 @@ from verifier.openid4vp.api import get_status_tokens
 __all__ = ["ca", "holder", "partner"]  # fixtures shared with the OpenID4VCI tests
 
 
-@pytest.fixture
-def verifier(tmp_path: Path, ca: trustme.CA) -> Iterator[str]:
-    directory = tmp_path / "verifier"
+@contextlib.contextmanager
+def verifier_service(directory: Path, ca: trustme.CA, **settings: Any) -> Iterator[str]:
+    """The verifier over HTTPS (a certificate of the test CA), trusting the CA for what it fetches."""
     directory.mkdir()
     app = create_verifier(
-        VerifierSettings(database_url=f"sqlite:///{directory / 'v.db'}", data_dir=directory)
+        VerifierSettings(database_url=f"sqlite:///{directory / 'v.db'}", data_dir=directory, **settings)
     )
-    ca_file = tmp_path / "ca.pem"
-    trust = Trust(ca_file, tmp_path / "verifier-cache")
+    ca_file = directory.parent / "ca.pem"
+    trust = Trust(ca_file, directory / "cache")
     resolver, lists = trust.resolver(), trust.status_lists()
     tokens = FetchedStatusTokens(verify=str(ca_file), allow_private_addresses=True)
     app.dependency_overrides[get_resolver] = lambda: resolver
@@ -43,6 +51,12 @@ def verifier(tmp_path: Path, ca: trustme.CA) -> Iterator[str]:
     sock, port = loopback_socket()
     with serving_tls(app, sock, ca.issue_cert("localhost"), directory):
         yield f"https://localhost:{port}"
+
+
+@pytest.fixture
+def verifier(tmp_path: Path, ca: trustme.CA) -> Iterator[str]:
+    with verifier_service(tmp_path / "verifier", ca) as url:
+        yield url
 
 
 def held_ids() -> dict[str, str]:
@@ -100,3 +114,37 @@ def test_a_request_not_signed_by_its_client_is_refused(holder: str, verifier: st
     shown = run("present", "any", "--openid4vp", forged, passphrase=PASSPHRASE)
     assert shown.exit_code != 0
     assert "cannot be trusted" in shown.output
+
+
+def test_the_wallet_answers_the_scan_pages_request_and_the_page_shows_valid(
+    partner: Issuer, ca: trustme.CA, holder: str, tmp_path: Path, playwright: Playwright
+) -> None:
+    """The shelter's scan page, in a real Chromium, asks; the command line wallet answers the URI
+    read from the page's QR code; the page turns to its verdict by itself: VALID (the page judges
+    trust, and this verifier trusts the partner), with only the facts asked for, shown once."""
+    uri, pin = offer_to(partner, ca, holder)
+    assert run("receive", uri, "--pin", pin, passphrase=PASSPHRASE).exit_code == 0
+    trust = trust_settings(tmp_path, partner.did)
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        with verifier_service(tmp_path / "shelter", ca, **trust) as shelter:
+            # The browser trusts no test CA: it is told to accept this server's certificate.
+            page = browser.new_context(viewport=PHONE, ignore_https_errors=True).new_page()
+            page.goto(f"{shelter}/?lang=en")
+            with page.expect_navigation():
+                page.click("#ask button[type=submit]")
+            request = decode_image(page.locator("#ask-code img").screenshot())
+            fields = {name: page.input_value(f"#ask-verdict input[name={name}]") for name in ("id", "key")}
+            shown = run("present", held_ids()["sd-jwt"], "--openid4vp", request, passphrase=PASSPHRASE)
+            assert shown.exit_code == 0, shown.output
+            assert "disclosing: givenName, familyName, birthDate." in shown.output
+            page.wait_for_selector("#result [data-verdict]", timeout=60_000)
+            assert page.get_attribute("#result [data-verdict]", "data-verdict") == "VALID"
+            text = page.inner_text("#result")
+            assert "Amina" in text
+            assert "N0123456" not in text  # the document number was not asked for
+            page.screenshot(path=str(artifacts() / "wallet-cli-answers-the-page.png"), full_page=True)
+            with httpx.Client(verify=client_context(ca), timeout=60) as http:
+                assert http.post(f"{shelter}/ask/verdict", data=fields).status_code == 410  # once
+    finally:
+        browser.close()

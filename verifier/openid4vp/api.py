@@ -39,7 +39,7 @@ from service.problems import Problem
 from verifier.dependencies import ClockDep, SessionDep, SettingsDep, VerifierDep
 from verifier.openid4vp.key import verifier_key
 from verifier.openid4vp.models import PresentationRequest
-from verifier.openid4vp.requests import open_request, progress, public_base, readable, take_verdict
+from verifier.openid4vp.requests import load, open_request, progress, public_base, readable, take_verdict
 from verifier.openid4vp.verdicts import seal
 from verifier.settings import Settings
 from verifier.verification import judging_trust
@@ -92,8 +92,7 @@ async def make_request(
 
 
 def _open(session: Session, ident: str, moment: datetime) -> PresentationRequest:
-    row = session.get(PresentationRequest, ident)
-    session.rollback()
+    row = load(session, ident)
     if row is None or row.answered_at is not None or row.expires_at <= moment:
         raise Problem(404, "There is no open presentation request at this address.")
     return row

@@ -85,10 +85,19 @@ def open_request(
     return Opened(row, read_key, request_uri(base, row))
 
 
+def load(session: Session, ident: str) -> PresentationRequest | None:
+    """The request as it is now, detached: a reader racing to delete it (the verdict read once, or
+    the purge) cannot make its attributes vanish while it is judged (no transaction stays open)."""
+    row = session.get(PresentationRequest, ident)
+    if row is not None:
+        session.expunge(row)
+    session.rollback()
+    return row
+
+
 def readable(session: Session, ident: str, read_key: str) -> PresentationRequest | None:
     """The request, to the holder of its read key only; None to anyone else, as if it did not exist."""
-    row = session.get(PresentationRequest, ident)
-    session.rollback()
+    row = load(session, ident)
     if row is None or not secrets.compare_digest(digest(read_key), row.read_digest):
         return None
     return row
