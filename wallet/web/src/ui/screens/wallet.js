@@ -196,7 +196,7 @@ function receive() {
           const engine = await session.engine();
           const received = await engine.receiveOffer(wallet(), link, pin.input.value.trim(), { fetch: fetch.bind(globalThis) });
           await session.persist(received.state);
-          checked.set(received.credentialId, { verified: true, at: new Date() });
+          for (const id of received.credentialIds ?? [received.credentialId]) checked.set(id, { verified: true, at: new Date() });
           home(t("receive.done"));
         } catch (failure) {
           error.say(problemText(failure));
