@@ -269,16 +269,37 @@ def test_quick_exit_leaves_no_history_entry_and_no_secret(browser: Browser, host
         phone.context.close()
 
 
+#: Chromium's default text sizes, and twice them: a person's "text size 200%" (WCAG 2.2, 1.4.4).
+TEXT_SIZE = {"standard": 16, "fixed": 13}
+LARGE_TEXT = {name: size * 2 for name, size in TEXT_SIZE.items()}
+
+
 def no_serious_violation(page: Page, screen: str) -> None:
+    """axe-core finds nothing serious or critical, and with text at 200% nothing overflows sideways."""
     found = axe_violations(page)
     assert found == [], (screen, found)
+    devtools = page.context.new_cdp_session(page)
+    devtools.send("Page.setFontSizes", {"fontSizes": LARGE_TEXT})
+    try:
+        root = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+        assert root == LARGE_TEXT["standard"], screen
+        widths = page.evaluate(
+            "() => [document.querySelector('main').scrollWidth, document.querySelector('main').clientWidth,"
+            " document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert widths[0] <= widths[1], (screen, widths)
+        assert widths[2] <= widths[3], (screen, widths)
+    finally:
+        devtools.send("Page.setFontSizes", {"fontSizes": TEXT_SIZE})
+        devtools.detach()
 
 
 def test_arabic_is_right_to_left_and_axe_finds_nothing_serious_on_any_screen(
     browser: Browser, host: WalletHost
 ) -> None:
     """Every screen in Arabic (chosen from the browser's language), then switched to French on the
-    page; the context bypasses the CSP only so that axe-core can be injected."""
+    page; axe-core on each, and text at 200% (the context bypasses the CSP only so that axe-core can
+    be injected)."""
     shoot = shots_for("arabic-axe")
     phone = new_phone(browser, host, bypass_csp=True, locale="ar-SY")
     page = phone.page
