@@ -13,6 +13,11 @@ import { errorBox, field, passphraseField, problemText } from "./parts.js";
 /** What this session learnt of each credential's validity: id → {verified, at} (memory only). */
 const checked = new Map();
 
+/** Drops what this session learnt (on lock and quick exit, with the rest of memory). */
+export function forgetChecks() {
+  checked.clear();
+}
+
 function wallet() {
   return session.current.opened.state;
 }
