@@ -7,12 +7,15 @@ request to any origin but the host's."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright
+import segno
+from PIL import Image
+from playwright.sync_api import Browser, Page, Playwright, expect
 
 from nansen.qr import decode_image
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
@@ -266,16 +269,37 @@ def test_quick_exit_leaves_no_history_entry_and_no_secret(browser: Browser, host
         phone.context.close()
 
 
+#: Chromium's default text sizes, and twice them: a person's "text size 200%" (WCAG 2.2, 1.4.4).
+TEXT_SIZE = {"standard": 16, "fixed": 13}
+LARGE_TEXT = {name: size * 2 for name, size in TEXT_SIZE.items()}
+
+
 def no_serious_violation(page: Page, screen: str) -> None:
+    """axe-core finds nothing serious or critical, and with text at 200% nothing overflows sideways."""
     found = axe_violations(page)
     assert found == [], (screen, found)
+    devtools = page.context.new_cdp_session(page)
+    devtools.send("Page.setFontSizes", {"fontSizes": LARGE_TEXT})
+    try:
+        root = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+        assert root == LARGE_TEXT["standard"], screen
+        widths = page.evaluate(
+            "() => [document.querySelector('main').scrollWidth, document.querySelector('main').clientWidth,"
+            " document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert widths[0] <= widths[1], (screen, widths)
+        assert widths[2] <= widths[3], (screen, widths)
+    finally:
+        devtools.send("Page.setFontSizes", {"fontSizes": TEXT_SIZE})
+        devtools.detach()
 
 
 def test_arabic_is_right_to_left_and_axe_finds_nothing_serious_on_any_screen(
     browser: Browser, host: WalletHost
 ) -> None:
     """Every screen in Arabic (chosen from the browser's language), then switched to French on the
-    page; the context bypasses the CSP only so that axe-core can be injected."""
+    page; axe-core on each, and text at 200% (the context bypasses the CSP only so that axe-core can
+    be injected)."""
     shoot = shots_for("arabic-axe")
     phone = new_phone(browser, host, bypass_csp=True, locale="ar-SY")
     page = phone.page
@@ -345,3 +369,121 @@ def test_arabic_is_right_to_left_and_axe_finds_nothing_serious_on_any_screen(
         assert fits
     finally:
         phone.context.close()
+
+
+def test_two_phones_changing_the_wallet_get_a_conflict_never_an_overwrite(
+    browser: Browser, host: WalletHost
+) -> None:
+    """Phone A and phone B open the same account; A sets a duress passphrase (the file and the
+    verifiers change, B's sign-in ends); B then changes its older copy: the host refuses it, B says
+    so, and at its next unlock B says the wallet changed elsewhere instead of sending its copy. The
+    host kept A's version: A's duress passphrase opens the decoy on a third phone, B's does not."""
+    shoot = shots_for("conflict")
+    first = new_phone(browser, host)
+    second = new_phone(browser, host)
+    third = new_phone(browser, host)
+    try:
+        code = create_by_keyboard(first.page, PASSPHRASE)
+        first.page.click("#continue")
+        sign_in_here(second.page, code, PASSPHRASE)
+
+        first.page.click("#go-settings")
+        first.page.fill("#new-duress", DURESS)
+        first.page.click("#add-duress")
+        first.page.wait_for_selector("text=The duress passphrase is set.", timeout=SLOW)
+
+        second.page.click("#go-settings")
+        second.page.fill("#new-duress", "another decoy passphrase")
+        second.page.click("#add-duress")
+        second.page.wait_for_selector("text=Your session ended: lock and unlock again.", timeout=SLOW)
+        shoot(second.page, "session-ended")
+        second.page.click("#lock")
+        unlock(second.page, PASSPHRASE)
+        second.page.wait_for_selector("text=The wallet was changed on another device.", timeout=SLOW)
+        shoot(second.page, "conflict")
+        uploads = [r for r in second.requests if r.method == "PUT" and r.url.endswith("/api/container")]
+        assert len(uploads) == 1  # the refused one; none after the conflict was seen
+
+        third.page.goto("/")
+        third.page.click("#go-sign-in")
+        third.page.fill("#account", code)
+        third.page.fill("#sign-in-passphrase", "another decoy passphrase")
+        third.page.click("#sign-in")
+        third.page.wait_for_selector("text=The account code or the passphrase is not right.", timeout=SLOW)
+        sign_in_here(third.page, code, DURESS)
+        assert third.page.locator("#no-credentials").count() == 1
+    finally:
+        for phone in (first, second, third):
+            phone.context.close()
+
+
+def test_the_wallet_locks_after_the_idle_time_and_when_hidden(browser: Browser, tmp_path: Path) -> None:
+    """The host's idle time (3 s here) locks the wallet: the unlock screen, nothing of the wallet
+    left in the page. Hiding the page locks it too (Chromium headless keeps pages visible, so the
+    test sets ``document.visibilityState`` and sends the event the browser would send)."""
+    with wallet_host(tmp_path / "host", NANSEN_WALLET_HOST_IDLE_LOCK_SECONDS="3") as quick:
+        phone = new_phone(browser, quick)
+        page = phone.page
+        try:
+            create_by_keyboard(page, PASSPHRASE)
+            page.click("#continue")
+            holder = holder_did(page)
+            page.wait_for_selector("#unlock-passphrase", timeout=20_000)
+            assert holder not in page.content()
+            unlock(page, PASSPHRASE)
+            page.wait_for_selector("#go-did", timeout=SLOW)
+            page.evaluate(
+                """() => {
+                    Object.defineProperty(document, "visibilityState", { value: "hidden", configurable: true });
+                    document.dispatchEvent(new Event("visibilitychange"));
+                }"""
+            )
+            page.wait_for_selector("#unlock-passphrase", timeout=2_000)
+        finally:
+            phone.context.close()
+
+
+def camera_video(text: str, path: Path) -> Path:
+    """A Y4M video (what Chromium's fake camera plays) of a white frame showing ``text`` as a QR code."""
+    drawn = io.BytesIO()
+    segno.make_qr(text, error="m", mode="byte").save(drawn, kind="png", scale=6, border=4)
+    symbol = Image.open(drawn).convert("L")
+    frame = Image.new("L", (640, 480), 255)
+    frame.paste(symbol, ((640 - symbol.width) // 2, (480 - symbol.height) // 2))
+    ycbcr = frame.convert("YCbCr")
+    luma = ycbcr.getchannel("Y").tobytes()
+    chroma = bytes([128]) * (320 * 240)
+    with path.open("wb") as video:
+        video.write(b"YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n")
+        for _ in range(10):
+            video.write(b"FRAME\n" + luma + chroma + chroma)
+    return path
+
+
+def test_the_camera_reads_a_qr_code_in_the_page(
+    playwright: Playwright, host: WalletHost, tmp_path: Path
+) -> None:
+    """Receive's "Scan with the camera": Chromium's fake camera shows an offer's QR code, the page
+    decodes it (zxing-wasm, served by the host) and fills the offer in."""
+    offer = "openid-credential-offer://?credential_offer_uri=https%3A%2F%2Fpartner.example%2Foffers%2F42"
+    video = camera_video(offer, tmp_path / "camera.y4m")
+    camera = [
+        *CHROMIUM_ARGS,
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+    ]
+    launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=camera)
+    try:
+        phone = new_phone(launched, host)
+        phone.context.grant_permissions(["camera"], origin=host.url)
+        page = phone.page
+        create_by_keyboard(page, PASSPHRASE)
+        page.click("#continue")
+        page.click("#go-receive")
+        page.click("#scan-offer")
+        expect(page.locator("#offer")).to_have_value(offer, timeout=SLOW)
+        assert page.locator("video").is_hidden()  # the camera is off again
+        assert phone.origins() == {host.url}
+    finally:
+        launched.close()

@@ -8,6 +8,9 @@ CA), the shelter's `nansen verifier serve` (trusting the partner through a signe
   QR code read from the screen and scanned by the verifier: VALID; shown again: NOT VALID (spent);
 - offline (Chromium's offline mode after the app was loaded once): the wallet unlocks from the
   device's copy and presents one way; the verifier says VALID;
+- a wallet made in the app receives through the partner's OpenID4VCI offer and PIN (a wrong PIN
+  refused; both formats kept, each verified in the browser), presents the Data Integrity credential
+  (VALID) and the SD-JWT VC with only the given name disclosed (VALID; the other facts absent);
 - a backup to the host, then recovery on a new phone from the backup's code and the passphrase;
 - every request the pages made went to the host only, and no request body the host received holds
   the passphrase, the holder's DID, the credential's JSON or any of its facts.
@@ -15,6 +18,7 @@ CA), the shelter's `nansen verifier serve` (trusting the partner through a signe
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,6 +35,7 @@ from nansen.demo.roles import free_port
 from nansen.demo.sample_scan import sample_scan
 from nansen.did import key as did_key
 from nansen.keys import Ed25519KeyPair
+from nansen.qr.sdjwt import decode_sd_jwt, is_sd_jwt
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.webwallet.app_support import Phone, WalletHost, new_phone, shots_for, wallet_host
 
@@ -106,6 +111,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             yield World(
                 cast, host, phone, cast.wallet_env["NANSEN_WALLET_PASSPHRASE"], holder, issued["credential"]
             )
+
+
+def b64decode_url(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def import_cli_wallet(page: Page, world: World) -> None:
@@ -259,6 +268,31 @@ def test_receive_through_the_offer_then_present_back_up_and_recover_on_a_new_pho
         challenge = world.cast.challenge()
         present(page, challenge, tmp_path / "vp.png")
         assert verdict(world, tmp_path / "vp.png", challenge) == "VALID"
+
+        # The offer gave the SD-JWT VC too: present only the given name (selective disclosure).
+        page.click("#go-home")
+        cards = page.locator("article.card")
+        assert cards.count() == 2
+        cards.nth(1).locator("button.present").click()
+        page.wait_for_selector("fieldset input[name=disclose]")
+        for box in page.locator("fieldset input[name=disclose]").all():
+            if box.get_attribute("value") != "givenName":
+                box.uncheck()
+        challenge = world.cast.challenge()
+        page.fill("#challenge", json.dumps(challenge))
+        shoot(page, "disclose")
+        page.click("#sign")
+        page.wait_for_selector("#presentation-qr", timeout=SLOW)
+        picture = tmp_path / "sd-jwt.png"
+        picture.write_bytes(page.locator("#presentation-qr").screenshot())
+        text = qr.decode_image(picture)
+        assert is_sd_jwt(text)
+        shown = decode_sd_jwt(text)
+        disclosed = b"".join(b64decode_url(part) for part in shown.split("~")[1:-1])
+        assert b"Amina" in disclosed
+        assert b"Haddad" not in disclosed
+        assert b"2004-03-17" not in disclosed
+        assert verdict(world, picture, challenge) == "VALID"
 
         page.click("#go-backup")
         page.fill("#backup-passphrase", world.passphrase)

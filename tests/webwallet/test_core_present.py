@@ -19,7 +19,7 @@ from nansen.qr import decode_presentation, encode_presentation, qr_png
 from nansen.qr.sdjwt import decode_sd_jwt
 from nansen.sdjwt import issue_identity_document, serialization
 from nansen.timeutil import now
-from nansen.verify import Verdict, Verifier
+from nansen.verify import Outcome, Verdict, Verifier
 from tests.helpers import ISSUED, PARTNER, identity_credential
 from tests.sdjwt.support import FACTS
 from tests.sdjwt.support import ISSUER as SD_JWT_ISSUER
@@ -166,3 +166,22 @@ def test_python_nv1_decodes_in_the_engine(state: dict[str, Any]) -> None:
     text = encode_presentation(vp)
     assert call("nv1Decode", text=text)["presentation"] == vp
     assert decode_presentation(call("nv1Encode", presentation=vp)["nv1"]) == vp
+
+
+def test_a_credential_issued_to_a_partner_did_is_presented_with_that_key(tmp_path: Path) -> None:
+    """Unlinkability: the presentation is signed by the partner DID's key, not the holder's."""
+    with Wallet.create(tmp_path / "w", PASSPHRASE, LEVELS["minimum"]) as wallet:
+        partner_did = wallet.partner_did("Shelter of Hope")
+        unsigned = identity_credential(PARTNER, wallet.identities.partners["Shelter of Hope"])
+        credential = add_proof(unsigned, PARTNER, ProofOptions(created=ISSUED))
+        wallet.state.credentials.append(HeldCredential(credential, ""))
+        state = wallet.state.to_json()
+        ident = HeldCredential(credential, "").id
+    vp = call("present", state=state, credentialId=ident, challenge="c-1", domain="localhost")["presentation"]
+    assert vp["holder"] == partner_did
+    assert vp["proof"]["verificationMethod"].startswith(partner_did + "#")
+    result = Verifier().verify_presentation(vp, challenge="c-1", domain="localhost")
+    for name in ("proof", "holder binding"):
+        check = result.check(name)
+        assert check is not None
+        assert check.outcome is Outcome.PASSED, result.to_json()

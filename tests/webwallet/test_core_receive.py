@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import httpx
 import pytest
 import trustme
 
@@ -20,12 +21,12 @@ from nansen.proofs import ProofOptions, add_proof
 from nansen.sdjwt import issue_identity_document, serialization
 from nansen.sdjwt.encoding import b64encode, json_bytes
 from nansen.timeutil import now
-from tests.helpers import ISSUED, STRANGER, identity_credential, signed_credential
+from tests.helpers import ISSUED, PARTNER, STRANGER, identity_credential, signed_credential
 from tests.sdjwt.support import FACTS
 from tests.sdjwt.support import HOLDER as SD_JWT_HOLDER
 from tests.sdjwt.support import ISSUER as SD_JWT_ISSUER
 from tests.wallet.cli import run
-from tests.wallet.services import Issuer, issuer_service
+from tests.wallet.services import Issuer, client_context, issuer_service
 from tests.wallet.test_openid4vci import offer_to
 from tests.webwallet.engine import EngineError, call, unb64
 from wallet.container import FILE_NAME
@@ -63,6 +64,7 @@ def test_an_offer_is_taken_in_both_formats_and_the_cli_lists_them(
     taken = call("receiveOffer", state=phone["state"], offer=uri, pin=pin, ca_file=ca[1])
     state = taken["state"]
     assert len(taken["credentialIds"]) == 2
+    assert taken["refused"] == []
     assert len(state["credentials"]) == 1
     assert len(state["sdJwts"]) == 1
     assert state["credentials"][0]["credential"]["issuer"] == partner.did
@@ -142,6 +144,18 @@ def test_verify_credential_in_the_engine(suite: str) -> None:
     del unsigned["proof"]
     assert call("verifyCredential", credential=unsigned)["verified"] is False
 
+    later = add_proof(
+        identity_credential(), PARTNER, ProofOptions(cryptosuite=suite, created=now() + timedelta(days=1))
+    )
+    assert call("verifyCredential", credential=later)["problems"] == [
+        "The proof was created in the future, or its date is not a date."
+    ]
+    for nonsense in (42, None, [credential]):
+        assert call("verifyCredential", credential=nonsense) == {
+            "verified": False,
+            "problems": ["This is not a credential."],
+        }
+
 
 def test_a_term_no_context_defines_is_refused_under_rdfc() -> None:
     """A term added after signing that no context defines: JSON-LD would drop it from the N-Quads,
@@ -189,3 +203,28 @@ def test_verify_an_sd_jwt_in_the_engine() -> None:
         "verified": False,
         "problems": ["The credential has expired."],
     }
+
+
+def test_one_refused_credential_does_not_lose_the_others(
+    partner: Issuer, ca: tuple[trustme.CA, Path], phone: dict[str, Any]
+) -> None:
+    """The same credential offered twice: the second offer's Data Integrity copy is refused (the
+    wallet holds it), its SD-JWT VC (issued afresh) is kept, and the refusal is said."""
+    auth = {"Authorization": f"Bearer {partner.api_key}"}
+    uri, pin = offer_to(partner, ca[0], phone["did"])
+    first = call("receiveOffer", state=phone["state"], offer=uri, pin=pin, ca_file=ca[1])
+    credential = first["state"]["credentials"][0]["credential"]
+    with httpx.Client(verify=client_context(ca[0]), timeout=60) as http:
+        made = http.post(f"{partner.url}/openid4vci/offers", json={"credential": credential}, headers=auth)
+    assert made.status_code == 201, made.text
+    second = call(
+        "receiveOffer",
+        state=first["state"],
+        offer=made.json()["credentialOffer"],
+        pin=made.json()["txCode"],
+        ca_file=ca[1],
+    )
+    assert second["refused"] == ["This credential is already in the wallet."]
+    assert len(second["credentialIds"]) == 1
+    assert len(second["state"]["credentials"]) == 1
+    assert len(second["state"]["sdJwts"]) == 2

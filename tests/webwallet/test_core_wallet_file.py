@@ -85,10 +85,9 @@ def test_an_engine_wallet_opens_with_nansen_wallet(tmp_path: Path) -> None:
 
 
 def test_the_engine_writes_the_payload_python_writes() -> None:
-    """The slot's plaintext is wallet.payload's shape: its length, zlib of exactly the JSON text
-    Python writes (sorted keys, compact, ASCII), zeros to the capacity. The zlib stream itself may
-    differ from Python's by a few bytes (pako follows zlib 1.2.8's block splitting, Python's zlib
-    1.2.13 another); each side inflates the other's."""
+    """The slot's plaintext is byte for byte what wallet.payload.pack makes of the same state: its
+    length, zlib level 9 (pako 2.1 writes what Python's zlib 1.2.13 writes) of the JSON text
+    Python writes (sorted keys, compact, ASCII escapes), zeros to the capacity."""
     fresh = call("create", passphrase=REAL, cost="minimum")["state"]
     credential = {
         "id": "urn:x",
@@ -103,6 +102,7 @@ def test_the_engine_writes_the_payload_python_writes() -> None:
     assert opened.state["credentials"][0]["credential"] == credential
     plaintext = aead.unseal(key, file.slots[opened.slot], file.header.raw + bytes((opened.slot,)))
     assert plaintext is not None
+    assert plaintext == payload.pack(opened.state)
     assert len(plaintext) == payload.CAPACITY
     length = int.from_bytes(plaintext[:4], "big")
     text = json.dumps(made["state"], separators=(",", ":"), sort_keys=True).encode("utf-8")
@@ -144,3 +144,17 @@ def test_a_changed_slot_does_not_open_and_a_weak_duress_is_refused() -> None:
         call("create", passphrase=REAL, cost="minimum", duress=REAL)
     with pytest.raises(EngineError, match="at least 8 characters"):
         call("create", passphrase="short", cost="minimum")
+
+
+def test_partner_dids_are_the_python_wallets(tmp_path: Path) -> None:
+    with Wallet.create(tmp_path / "w", REAL, LEVELS["minimum"]) as wallet:
+        state = wallet.state.to_json()
+        first = call("partnerDid", state=state, label=" Shelter of Hope ")
+        assert first["did"] == wallet.partner_did("Shelter of Hope")
+        second = call("partnerDid", state=first["state"], label="Clinic")
+        assert second["did"] == wallet.partner_did("Clinic")
+        assert second["state"]["partners"] == wallet.state.partners == ["Shelter of Hope", "Clinic"]
+        assert call("partnerDid", state=second["state"], label="Shelter of Hope")["did"] == first["did"]
+        assert len({first["did"], second["did"], wallet.did}) == 3
+    with pytest.raises(EngineError, match="must not be empty"):
+        call("partnerDid", state=state, label="  ")

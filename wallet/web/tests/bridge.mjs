@@ -30,6 +30,9 @@ const operations = {
     const login = core.loginKey(key);
     return { loginKey: toB64(login), verifier: toB64(core.verifierOf(login)) };
   },
+  async partnerDid({ state, label }) {
+    return core.partnerDid(state, label);
+  },
   async present({ state, credentialId, challenge, domain, disclose }) {
     const presentation = await core.present(state, credentialId, { challenge, domain, disclose });
     return { presentation, nv1: core.nv1Encode(presentation) };

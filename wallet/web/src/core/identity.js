@@ -2,6 +2,7 @@
 // seed of subkey 0 of context "nsholder"; partner i's is subkey i of "nspartnr"; the backup key is
 // subkey 0 of "nsbackup".
 import { b58, b64u, concat, fromB58 } from "./bytes.js";
+import { WalletError } from "./errors.js";
 import { derive } from "./kdf.js";
 import { sodium } from "./sodium.js";
 import { masterOf } from "./state.js";
@@ -63,4 +64,16 @@ export function holderDid(state) {
 
 export function backupKey(state) {
   return derive(masterOf(state), "nsbackup", 0);
+}
+
+/** {state, did}: the DID kept for one partner (unlinkable to the holder's and the others'), made
+ * and added to the state the first time it is asked for (wallet.wallet.Wallet.partner_did). */
+export function partnerDid(state, label) {
+  const name = String(label).trim();
+  if (!name) {
+    throw new WalletError("A partner's label must not be empty.", "bad-label");
+  }
+  const partners = state.partners.includes(name) ? state.partners : [...state.partners, name];
+  const index = partners.indexOf(name);
+  return { state: { ...state, partners }, did: signer(derive(masterOf(state), "nspartnr", index)).did };
 }

@@ -5,7 +5,7 @@ import { loginKey, verifierOf } from "./kdf.js";
 export { openBackup, sealBackup, SIZE as BACKUP_SIZE } from "./backup.js";
 export { WalletFile, FILE_SIZE, checkNewPassphrase } from "./container.js";
 export { WalletError } from "./errors.js";
-export { holderDid } from "./identity.js";
+export { holderDid, partnerDid } from "./identity.js";
 export { LEVELS, loginKey, verifierOf } from "./kdf.js";
 export { nv1Decode, nv1Encode } from "./nv1/codec.js";
 export { QRCodeError } from "./nv1/errors.js";

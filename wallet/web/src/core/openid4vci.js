@@ -158,7 +158,7 @@ async function take(offer, pin, signer, fetch) {
 
 function keep(state, { format, credential }, holder) {
   const received = formatDatetime();
-  if (format === "dc+sd-jwt" && typeof credential === "string") {
+  if (format === "dc+sd-jwt" && typeof credential === "string" && credential.includes("~")) {
     if (sdJwtSigner(state, credential) === null) {
       throw refused("This credential was issued to someone else, not to this wallet.");
     }
@@ -184,7 +184,8 @@ function keep(state, { format, credential }, holder) {
   throw refused(`The issuer gave a ${format} credential in a form this wallet cannot read.`);
 }
 
-/** Take the offer, verify each credential, and return the new state and the new credentials' ids. */
+/** Take the offer, verify each credential, and keep those that pass: {state, credentialId,
+ * credentialIds, refused: [sentence for each one not kept]}; WalletError when none is kept. */
 export async function receiveOffer(state, offerUri, pin, { fetch = globalThis.fetch } = {}) {
   const offer = await resolveOffer(offerUri, fetch);
   if (offer.pin !== null && (pin === null || pin === undefined || pin === "")) {
@@ -194,14 +195,27 @@ export async function receiveOffer(state, offerUri, pin, { fetch = globalThis.fe
   const given = await take(offer, offer.pin === null ? null : pin, signer, fetch);
   let current = state;
   const ids = [];
+  const refusals = [];
   for (const item of given) {
-    const { verified, problems } = await verifyCredential(item.credential, { fetch });
-    if (!verified) {
-      throw refused(`The credential was refused: ${problems[0]}`);
+    // Each credential on its own: the issuer has spent the offer, so one refused must not lose
+    // the others it gave.
+    try {
+      const { verified, problems } = await verifyCredential(item.credential, { fetch });
+      if (!verified) {
+        throw refused(`The credential was refused: ${problems[0]}`);
+      }
+      const kept = keep(current, item, signer);
+      current = kept.state;
+      ids.push(kept.id);
+    } catch (error) {
+      if (!(error instanceof WalletError)) {
+        throw error;
+      }
+      refusals.push(error.message);
     }
-    const kept = keep(current, item, signer);
-    current = kept.state;
-    ids.push(kept.id);
   }
-  return { state: current, credentialId: ids[0], credentialIds: ids };
+  if (ids.length === 0) {
+    throw refused(refusals[0]);
+  }
+  return { state: current, credentialId: ids[0], credentialIds: ids, refused: refusals };
 }

@@ -1,6 +1,7 @@
 // The fixed-size plaintext of a slot or backup (wallet/payload.py):
 // length (4 bytes, big-endian) ‖ zlib(JSON, sorted keys, compact) ‖ zeros, CAPACITY bytes in all.
-// pako is a port of zlib: at level 9 it writes the same bytes as Python's zlib.compress(…, 9).
+// pako 2.1 is a port of zlib: at level 9 it writes the same bytes as Python's zlib.compress(…, 9)
+// (zlib 1.2.13; pako 3.0.3 splits blocks otherwise, so package.json keeps 2.1).
 import { deflate, Inflate } from "pako";
 
 import { fromUtf8, utf8 } from "./bytes.js";

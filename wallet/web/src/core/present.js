@@ -47,7 +47,7 @@ async function sdJwt(state, token, { challenge, domain, disclose = [] }) {
     throw new WalletError("This credential was issued to a key this wallet does not hold.", "not-ours");
   }
   const known = sdJwtClaims(token);
-  if (disclose.some((name) => !(name in known))) {
+  if (disclose.some((name) => !Object.hasOwn(known, name))) {
     throw new WalletError("A claim asked to be disclosed is not in the credential.", "unknown-claim");
   }
   const instance = new SDJwtInstance({

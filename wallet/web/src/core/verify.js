@@ -14,6 +14,8 @@ import { JCS, verifyJcsProof } from "./proofs.js";
 import { sodium } from "./sodium.js";
 
 const RDFC = "eddsa-rdfc-2022";
+/** Clocks differ: five minutes either way, as nansen.config's default clock skew. */
+const SKEW_MS = 300_000;
 
 function issuerOf(credential) {
   return typeof credential.issuer === "string" ? credential.issuer : credential.issuer?.id;
@@ -21,10 +23,10 @@ function issuerOf(credential) {
 
 function validityProblems(from, until, now) {
   const problems = [];
-  if (from && Date.parse(from) > now + 300_000) {
+  if (from && !(Date.parse(from) <= now + SKEW_MS)) {
     problems.push("The credential is not valid yet.");
   }
-  if (until && Date.parse(until) < now - 300_000) {
+  if (until && !(Date.parse(until) >= now - SKEW_MS)) {
     problems.push("The credential has expired.");
   }
   return problems;
@@ -33,6 +35,9 @@ function validityProblems(from, until, now) {
 async function checkProof(credential, proof, issuer, fetch) {
   if (proof?.proofPurpose !== "assertionMethod") {
     return "The proof's purpose is not assertionMethod.";
+  }
+  if (typeof proof.created === "string" && !(Date.parse(proof.created) <= Date.now() + SKEW_MS)) {
+    return "The proof was created in the future, or its date is not a date.";
   }
   const { key, expires } = await resolveKey(proof.verificationMethod, {
     controller: issuer,
@@ -161,6 +166,9 @@ async function verifySdJwt(token, fetch) {
 
 /** {verified, problems}: whether the issuer signed this credential with a key it holds. */
 export async function verifyCredential(credential, { fetch = globalThis.fetch } = {}) {
+  if (typeof credential !== "string" && (credential === null || typeof credential !== "object" || Array.isArray(credential))) {
+    return { verified: false, problems: ["This is not a credential."] };
+  }
   const problems =
     typeof credential === "string" ? await verifySdJwt(credential, fetch) : await verifyDataIntegrity(credential, fetch);
   return { verified: problems.length === 0, problems };

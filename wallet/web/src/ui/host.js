@@ -70,9 +70,13 @@ export function signIn(account, login) {
   return json("/api/session", { account, login: b64u(login) });
 }
 
-/** The stored container → {bytes, etag}. */
-export async function download(token) {
-  const answer = await fetch("/api/container", { headers: { Authorization: `Bearer ${token}` } });
+/** The stored container → {bytes, etag}; {bytes: null, etag} when it is still `known` (304: the
+ * 786 KB are not sent again). */
+export async function download(token, known = null) {
+  const headers = { Authorization: `Bearer ${token}` };
+  if (known) headers["If-None-Match"] = known;
+  const answer = await fetch("/api/container", { headers });
+  if (answer.status === 304) return { bytes: null, etag: known };
   if (!answer.ok) await refuse(answer);
   return { bytes: new Uint8Array(await answer.arrayBuffer()), etag: answer.headers.get("ETag") };
 }

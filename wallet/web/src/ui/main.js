@@ -4,6 +4,7 @@ import * as host from "./host.js";
 import { LANGUAGES, preferred, t, use } from "./i18n.js";
 import * as session from "./session.js";
 import { start } from "./screens/start.js";
+import { forgetChecks } from "./screens/wallet.js";
 
 import { hooks, settings } from "./frame.js";
 
@@ -12,6 +13,7 @@ const DEFAULT_IDLE_SECONDS = settings.idleLockSeconds;
 /** Quick exit: wipe what is in memory and replace this page (no history entry is left for it). */
 function quickExit() {
   session.wipe();
+  forgetChecks();
   document.getElementById("main").replaceChildren();
   sessionStorage.clear();
   location.replace(settings.quickExitUrl);
@@ -21,6 +23,7 @@ function quickExit() {
 function lock() {
   if (!session.current) return;
   session.wipe();
+  forgetChecks();
   start().catch(() => {});
 }
 

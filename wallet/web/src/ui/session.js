@@ -29,8 +29,9 @@ export function wipe() {
 
 export class ConflictError extends Error {}
 
-/** Seals `state` into the wallet, keeps it on the device, and sends it to the host if signed in.
- * A 412 (another device changed the wallet) is a ConflictError: the host's copy is never overwritten. */
+/** Seals `state` into the wallet, keeps it on the device, and sends it to the host if signed in
+ * (true once the host has it). A 412 (another device changed the wallet) is a ConflictError: the
+ * host's copy is never overwritten. */
 export async function persist(state) {
   const { file, opened } = current;
   const sealed = file.seal(opened, state);
@@ -39,23 +40,24 @@ export async function persist(state) {
   const bytes = sealed.bytes();
   const kept = { container: bytes, account: current.account, etag: current.etag, pending: true };
   await device.save(kept);
-  await sync(bytes);
-  return sealed;
+  return sync(bytes);
 }
 
-/** Sends the device's newer copy to the host (if signed in); `pending` stays true until it is there. */
+/** Sends the device's newer copy to the host (if signed in); `pending` stays true until it is there.
+ * True once the host has it. */
 export async function sync(bytes) {
-  if (!current?.token || !current.account) return;
+  if (!current?.token || !current.account) return false;
   try {
     current.etag = await host.upload(current.token, bytes, current.etag);
   } catch (error) {
     if (error.status === 412) throw new ConflictError("conflict");
     if (error.status === 401) {
       current.token = null; // the session ended: uploaded at the next unlock
-      return;
+      return false;
     }
-    if (error instanceof TypeError) return; // offline: uploaded at the next unlock
+    if (error instanceof TypeError) return false; // offline: uploaded at the next unlock
     throw error;
   }
   await device.save({ container: bytes, account: current.account, etag: current.etag, pending: false });
+  return true;
 }

@@ -1,5 +1,5 @@
 // Format NV1 (nansen/qr/codec.py, nansen/qr/sdjwt.py): "NV1:" ‖ Base45 of raw deflate, with a preset
-// dictionary, of CBOR. pako is a port of zlib, so with Python's parameters (level 9, memLevel 9,
+// dictionary, of CBOR. pako 2.1 is a port of zlib, so with Python's parameters (level 9, memLevel 9,
 // 32 KiB window, the same dictionary) it writes the same bytes.
 import { base64urlnopad } from "@scure/base";
 import { deflateRaw } from "pako";

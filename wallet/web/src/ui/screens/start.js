@@ -7,7 +7,7 @@ import * as host from "../host.js";
 import { t } from "../i18n.js";
 import * as session from "../session.js";
 import { errorBox, field, passphraseField, problemText } from "./parts.js";
-import { home } from "./wallet.js";
+import { home, tell } from "./wallet.js";
 
 /** At least this many characters, as `nansen wallet init` asks. */
 const MINIMUM_PASSPHRASE = 8;
@@ -142,9 +142,13 @@ function unlock(kept) {
           const opened = await file.open(words);
           if (!opened) return error.say(t("unlock.wrong"));
           session.open({ file, opened, account: kept.account, etag: kept.etag, token: null });
-          const notice = await reconcile(engine, kept, words);
           passphrase.input.value = "";
-          home(notice);
+          home();
+          // The host's copy is checked after the cards are shown: unlocking never waits for the network.
+          const current = session.current;
+          reconcile(engine, kept, words).then((notice) => {
+            if (notice && session.current === current) tell(notice);
+          });
         } catch (failure) {
           error.say(problemText(failure));
         }
@@ -163,7 +167,7 @@ async function reconcile(engine, kept, words) {
   try {
     const { token } = await host.signIn(current.account, engine.loginKey(current.opened.key));
     current.token = token;
-    const stored = await host.download(token);
+    const stored = await host.download(token, kept.etag);
     if (stored.etag === kept.etag) {
       if (kept.pending) await session.sync(kept.container);
       return null;
@@ -174,7 +178,7 @@ async function reconcile(engine, kept, words) {
     if (!opened) return null;
     Object.assign(current, { file, opened, etag: stored.etag });
     await device.save({ container: stored.bytes, account: current.account, etag: stored.etag, pending: false });
-    return null;
+    return t("unlock.updated");
   } catch (failure) {
     if (failure instanceof TypeError) return t("unlock.offline");
     if (failure instanceof session.ConflictError) return t("error.conflict");

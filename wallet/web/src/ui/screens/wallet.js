@@ -1,7 +1,7 @@
 // The open wallet: the credentials as cards, the holder's DID as a QR code, receiving, presenting,
 // backing up, the duress passphrase and forgetting.
 import * as device from "../device.js";
-import { busy, h, ltr, show } from "../dom.js";
+import { announce, busy, h, ltr, show } from "../dom.js";
 import { hooks, screen } from "../frame.js";
 import * as host from "../host.js";
 import { date, t } from "../i18n.js";
@@ -12,6 +12,11 @@ import { errorBox, field, passphraseField, problemText } from "./parts.js";
 
 /** What this session learnt of each credential's validity: id → {verified, at} (memory only). */
 const checked = new Map();
+
+/** Drops what this session learnt (on lock and quick exit, with the rest of memory). */
+export function forgetChecks() {
+  checked.clear();
+}
 
 function wallet() {
   return session.current.opened.state;
@@ -96,9 +101,17 @@ function cardOf(card, { withActions }) {
   );
 }
 
+let homeDraw = null;
+
+/** A notice from work done in the background: on the cards' screen if it is showing, else read out. */
+export function tell(notice) {
+  if (hooks.redraw === homeDraw) home(notice);
+  else announce(notice);
+}
+
 /** The credentials, as cards. */
 export function home(notice = null) {
-  screen(async () => {
+  homeDraw = async () => {
     const engine = await session.engine();
     const cards = engine.credentials(wallet());
     show(
@@ -107,7 +120,8 @@ export function home(notice = null) {
       menu(),
       cards.length ? cards.map((card) => cardOf(card, { withActions: true })) : h("p", { id: "no-credentials" }, t("home.empty")),
     );
-  });
+  };
+  screen(homeDraw);
 }
 
 /** The holder's DID as a QR code, for a partner's console to scan. */
@@ -187,7 +201,7 @@ function receive() {
           const engine = await session.engine();
           const received = await engine.receiveOffer(wallet(), link, pin.input.value.trim(), { fetch: fetch.bind(globalThis) });
           await session.persist(received.state);
-          checked.set(received.credentialId, { verified: true, at: new Date() });
+          for (const id of received.credentialIds ?? [received.credentialId]) checked.set(id, { verified: true, at: new Date() });
           home(t("receive.done"));
         } catch (failure) {
           error.say(problemText(failure));
@@ -334,6 +348,8 @@ function settingsScreen() {
     duressForm.addEventListener("submit", (event) => {
       event.preventDefault();
       busy(addDuress, async () => {
+        // The host must learn the new passphrase's verifier with the file, or it would not sign in.
+        if (!session.current.token) return error.say(t("settings.duress_offline"));
         error.say(t("create.working"), "notice");
         try {
           const engine = await session.engine();
@@ -342,11 +358,9 @@ function settingsScreen() {
           const { file, opened } = await current.file.addDuress(current.opened, words);
           const decoyKey = await file.slotKey(words);
           current.file = file;
-          await session.persist(opened.state);
-          if (current.token) {
-            const keys = [engine.loginKey(opened.key), engine.loginKey(decoyKey)];
-            current.etag = await host.replaceVerifiers(current.token, engine.verifiers(keys), current.etag);
-          }
+          if (!(await session.persist(opened.state))) return error.say(t("error.sign_in"));
+          const keys = [engine.loginKey(opened.key), engine.loginKey(decoyKey)];
+          current.etag = await host.replaceVerifiers(current.token, engine.verifiers(keys), current.etag);
           duress.input.value = "";
           error.say(t("settings.duress_done"), "notice");
         } catch (failure) {
