@@ -5,6 +5,7 @@ on the single-use guarantees (an idempotency key used once, a status index given
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -72,12 +73,26 @@ def test_four_workers_keep_every_single_use_guarantee(
         ]
         assert len(entries) == len(set(entries)) == 48 * len(many[0].json()["credentialStatus"])
 
-        scraped = http.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"}).text
+        # Every worker's requests, added up (prometheus-client multiprocess mode). A worker counts a
+        # request once its answer is sent, so the client may read the answer a moment before the
+        # count: scrape until it settles, and never more than were sent.
+        deadline = time.monotonic() + 10
+        while True:
+            counted = issue_requests_counted(
+                http.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"}).text
+            )
+            if counted >= 16 + 48 or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
     with engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(IssuedCredential)) == 49
-    counted = sum(
+    assert counted == 16 + 48
+
+
+def issue_requests_counted(scraped: str) -> float:
+    """The requests to POST /credentials/issue a Prometheus scrape counts, over every status class."""
+    return sum(
         float(value)
         for labels, value in re.findall(r"nansen_http_requests_total\{(.*)\} (\S+)", scraped)
         if 'route="/credentials/issue"' in labels
     )
-    assert counted == 16 + 48  # every worker's requests, added up (prometheus-client multiprocess mode)
