@@ -1,0 +1,68 @@
+"""The opt-in legacy ``ldp_vc`` configuration (``NANSEN_ISSUER_LEGACY_LDP_VC``, off by default):
+the identity credential an upload issued, made again as a VC 1.1 credential signed with
+``Ed25519Signature2020``, for wallets that take no other JSON-LD credential (docs/openid4vc.md
+"Legacy profile").
+
+The same facts, subject, evidence and status as the VC 2.0 credential (VC Data Model 1.1 §4.2,
+§5.7, §5.1): ``validFrom``/``validUntil`` become ``issuanceDate``/``expirationDate``; the 1.1
+context defines no Bitstring Status List terms, so the ``BitstringStatusListEntry`` definition is
+carried inline, taken from the bundled VC 2.0 context (the same IRIs, so the status the verifier
+reads is the same list bit, and revoking the upload's credential revokes this one).
+``relatedResource`` (a 2.0 property: the scan's digest) is left out: the legacy credential is for
+showing the facts, and the original stays reachable only through the VC 2.0 credential.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Final
+
+from sqlalchemy.orm import Session
+
+from issuer import partners
+from issuer.models import Partner
+from issuer.vault import Vault
+from nansen.errors import NansenError
+from nansen.jsonld import CREDENTIALS_V1, NANSEN_V1, default_store
+from nansen.jsonld import CREDENTIALS_V2 as _V2
+from nansen.proofs import ProofOptions, add_legacy_proof
+from nansen.proofs.ed25519_signature_2020 import CONTEXT as ED25519_2020
+from nansen.proofs.ed25519_signature_2020 import NAME as ED25519_SIGNATURE_2020
+from service.problems import Problem
+
+#: What the metadata lists as the configuration's ``credential_definition.@context``.
+CONTEXTS: Final = (CREDENTIALS_V1, ED25519_2020, NANSEN_V1)
+_STATUS_TERM: Final = "BitstringStatusListEntry"
+_KEPT: Final = ("id", "type", "issuer", "credentialSubject", "evidence", "credentialStatus")
+
+
+def _status_context() -> dict[str, Any]:
+    """The VC 2.0 context's own definition of ``BitstringStatusListEntry``, inline."""
+    definitions = default_store().get(_V2).document["@context"]
+    return {_STATUS_TERM: definitions[_STATUS_TERM]}
+
+
+def vc11_of(credential: dict[str, Any]) -> dict[str, Any]:
+    """The unsigned VC 1.1 form of a VC 2.0 identity credential (the module's rules)."""
+    unsigned: dict[str, Any] = {k: credential[k] for k in _KEPT if k in credential}
+    contexts: list[Any] = list(CONTEXTS)
+    if "credentialStatus" in unsigned:
+        contexts.append(_status_context())
+    unsigned["@context"] = contexts
+    unsigned["issuanceDate"] = credential["validFrom"]
+    if "validUntil" in credential:
+        unsigned["expirationDate"] = credential["validUntil"]
+    return unsigned
+
+
+def issue_for(
+    session: Session, vault: Vault, partner: Partner, credential: dict[str, Any], issued_at: datetime
+) -> dict[str, Any]:
+    """The VC 1.1 credential of the upload's ``credential``, signed now by the partner's current key."""
+    with session.begin():
+        key = partners.signer(session, vault, partner)
+    options = ProofOptions(cryptosuite=ED25519_SIGNATURE_2020, created=issued_at)
+    try:
+        return add_legacy_proof(vc11_of(credential), key, options)
+    except NansenError as error:
+        raise Problem(422, str(error)) from error
