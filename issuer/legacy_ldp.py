@@ -3,11 +3,12 @@ the identity credential an upload issued, made again as a VC 1.1 credential sign
 ``Ed25519Signature2020``, for wallets that take no other JSON-LD credential (docs/openid4vc.md
 "Legacy profile").
 
-The same facts, subject, evidence and status as the VC 2.0 credential (VC Data Model 1.1 §4.2,
-§5.7, §5.1): ``validFrom``/``validUntil`` become ``issuanceDate``/``expirationDate``; the 1.1
-context defines no Bitstring Status List terms, so the ``BitstringStatusListEntry`` definition is
-carried inline, taken from the bundled VC 2.0 context (the same IRIs, so the status the verifier
-reads is the same list bit, and revoking the upload's credential revokes this one).
+The same facts, subject and evidence as the VC 2.0 credential (VC Data Model 1.1 §4.2, §5.7):
+``validFrom``/``validUntil`` become ``issuanceDate``/``expirationDate``. Status (1.1 §4.9) is one
+object, so the credential carries the revocation entry only (Credo 0.6 refuses a list): revoking
+the upload's credential revokes this one, suspending it does not. The 1.1 context defines no
+Bitstring Status List terms, so the ``BitstringStatusListEntry`` definition is carried inline,
+taken from the bundled VC 2.0 context (the same IRIs: the verifier reads the same list bit).
 ``relatedResource`` (a 2.0 property: the scan's digest) is left out: the legacy credential is for
 showing the facts, and the original stays reachable only through the VC 2.0 credential.
 """
@@ -33,7 +34,7 @@ from service.problems import Problem
 #: What the metadata lists as the configuration's ``credential_definition.@context``.
 CONTEXTS: Final = (CREDENTIALS_V1, ED25519_2020, NANSEN_V1)
 _STATUS_TERM: Final = "BitstringStatusListEntry"
-_KEPT: Final = ("id", "type", "issuer", "credentialSubject", "evidence", "credentialStatus")
+_KEPT: Final = ("id", "type", "issuer", "credentialSubject", "evidence")
 
 
 def _status_context() -> dict[str, Any]:
@@ -46,7 +47,10 @@ def vc11_of(credential: dict[str, Any]) -> dict[str, Any]:
     """The unsigned VC 1.1 form of a VC 2.0 identity credential (the module's rules)."""
     unsigned: dict[str, Any] = {k: credential[k] for k in _KEPT if k in credential}
     contexts: list[Any] = list(CONTEXTS)
-    if "credentialStatus" in unsigned:
+    entries = credential.get("credentialStatus", [])
+    revocation = [e for e in entries if isinstance(e, dict) and e.get("statusPurpose") == "revocation"]
+    if revocation:
+        unsigned["credentialStatus"] = revocation[0]
         contexts.append(_status_context())
     unsigned["@context"] = contexts
     unsigned["issuanceDate"] = credential["validFrom"]
