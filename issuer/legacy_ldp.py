@@ -11,6 +11,15 @@ Bitstring Status List terms, so the ``BitstringStatusListEntry`` definition is c
 taken from the bundled VC 2.0 context (the same IRIs: the verifier reads the same list bit).
 ``relatedResource`` (a 2.0 property: the scan's digest) is left out: the legacy credential is for
 showing the facts, and the original stays reachable only through the VC 2.0 credential.
+
+The key: Ed25519Signature2020 implementations such as Credo 0.6 take only an
+``Ed25519VerificationKey2020`` method whose document names the suite's context, while a partner's
+did:web document lists Multikeys (Controlled Identifiers 1.0 §2.2.2). With the profile on, the
+document is served with each Multikey twinned (`with_legacy_methods`): the same key, controller and
+lifecycle (``expires``, ``revoked``) under ``#FRAGMENT-ed2020`` as an Ed25519VerificationKey2020,
+listed under ``assertionMethod`` only (never ``authentication``), and legacy proofs name the twin.
+A did:key partner's key stays as its DID says (Credo resolves did:key to Ed25519VerificationKey2018,
+which its Ed25519Signature2020 suite refuses: docs/openid4vc.md).
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ from issuer.vault import Vault
 from nansen.errors import NansenError
 from nansen.jsonld import CREDENTIALS_V1, NANSEN_V1, default_store
 from nansen.jsonld import CREDENTIALS_V2 as _V2
+from nansen.keys import SigningKey
 from nansen.proofs import ProofOptions, add_legacy_proof
 from nansen.proofs.ed25519_signature_2020 import CONTEXT as ED25519_2020
 from nansen.proofs.ed25519_signature_2020 import NAME as ED25519_SIGNATURE_2020
@@ -34,6 +44,8 @@ from service.problems import Problem
 #: What the metadata lists as the configuration's ``credential_definition.@context``.
 CONTEXTS: Final = (CREDENTIALS_V1, ED25519_2020, NANSEN_V1)
 _STATUS_TERM: Final = "BitstringStatusListEntry"
+#: The fragment suffix of a Multikey's Ed25519VerificationKey2020 twin.
+TWIN_SUFFIX: Final = "-ed2020"
 _KEPT: Final = ("id", "type", "issuer", "credentialSubject", "evidence")
 
 
@@ -59,12 +71,32 @@ def vc11_of(credential: dict[str, Any]) -> dict[str, Any]:
     return unsigned
 
 
+def with_legacy_methods(document: dict[str, Any]) -> dict[str, Any]:
+    """The DID document with each Multikey also as an Ed25519VerificationKey2020 (module docstring)."""
+    methods = document.get("verificationMethod", [])
+    twins = [
+        {**method, "id": method["id"] + TWIN_SUFFIX, "type": "Ed25519VerificationKey2020"}
+        for method in methods
+        if method.get("type") == "Multikey"
+    ]
+    contexts = document.get("@context", [])
+    contexts = [*contexts] if isinstance(contexts, list) else [contexts]
+    return {
+        **document,
+        "@context": contexts if ED25519_2020 in contexts else [*contexts, ED25519_2020],
+        "verificationMethod": [*methods, *twins],
+        "assertionMethod": [*document.get("assertionMethod", []), *(twin["id"] for twin in twins)],
+    }
+
+
 def issue_for(
     session: Session, vault: Vault, partner: Partner, credential: dict[str, Any], issued_at: datetime
 ) -> dict[str, Any]:
     """The VC 1.1 credential of the upload's ``credential``, signed now by the partner's current key."""
     with session.begin():
         key = partners.signer(session, vault, partner)
+    if not partners.is_did_key(partner):
+        key = SigningKey(key.key_pair, key.verification_method + TWIN_SUFFIX)
     options = ProofOptions(cryptosuite=ED25519_SIGNATURE_2020, created=issued_at)
     try:
         return add_legacy_proof(vc11_of(credential), key, options)

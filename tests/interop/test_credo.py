@@ -5,13 +5,13 @@ verify on both sides. Installed by ``./dev setup`` with NOTES.md's askar workaro
 ``ldp_vc`` does not: Credo 0.6's JSON-LD credentials are VC 1.1 only (its model refuses a first
 ``@context`` other than ``https://www.w3.org/2018/credentials/v1``) and signed or verified only with
 Ed25519Signature2018/2020, while Nansen's are VC 2.0 with DataIntegrityProof (eddsa-rdfc-2022). The
-opt-in legacy profile (VC 1.1, Ed25519Signature2020: ``NANSEN_ISSUER_LEGACY_LDP_VC`` and the wallet's
-choice for a verifier listing only legacy types) gets past Credo's model, and is then refused by
-Credo's Ed25519Signature2020 suite, which takes only an ``Ed25519VerificationKey2020`` key with its
-context: our issuer's did:web keys are Multikeys, and Credo resolves every did:key (ours and its own)
-to an ``Ed25519VerificationKey2018``. The ``ldp_vc`` tests below run every step that can run and
-check where and why it stops, so that a Credo that closes the gap makes them fail and be turned into
-VALID tests (docs/openid4vc.md)."""
+opt-in legacy profile (``NANSEN_ISSUER_LEGACY_LDP_VC``: VC 1.1, Ed25519Signature2020 by the partner
+key's Ed25519VerificationKey2020 twin) closes it for Credo as a holder: VALID at our verifier. Our
+wallet's Ed25519Signature2020 presentation is still refused by Credo's verifier, whose suite takes
+only an ``Ed25519VerificationKey2020`` key while it resolves every did:key to an
+``Ed25519VerificationKey2018``. The ``ldp_vc`` tests that stop run every step that can run and check
+where and why, so that a Credo that closes its gap makes them fail and be turned into VALID tests
+(docs/openid4vc.md)."""
 
 from __future__ import annotations
 
@@ -473,12 +473,13 @@ CREDO_ED2020_KEY = (
 )
 
 
-def test_credo_takes_our_legacy_ldp_vc_past_its_model_but_cannot_verify_our_issuers_key(
-    legacy_partner: Issuer, ca: tuple[trustme.CA, Path], holder: Credo, our_wallet: str, tmp_path: Path
+def test_credo_takes_our_legacy_ldp_vc_and_presents_it_to_our_verifier_and_it_is_valid(
+    legacy_partner: Issuer, ca: tuple[trustme.CA, Path], holder: Credo, verifier: str
 ) -> None:
     """The legacy profile on: Credo (with its proof-algorithm workaround) proves possession, our
-    issuer gives the VC 1.1 Ed25519Signature2020 credential, Credo's model takes it (the step the
-    VC 2.0 configuration stops at), and Credo's signature check refuses our issuer's Multikey."""
+    issuer gives the VC 1.1 Ed25519Signature2020 credential signed by the partner key's
+    Ed25519VerificationKey2020 twin, Credo verifies and keeps it, and presents it to our verifier
+    (its own Ed25519Signature2018 presentation for our nonce and client id): VALID."""
     made = offer(legacy_partner, ca[0], holder.hello["did"], [LEGACY_LDP_VC])
     received = holder.ask(
         "receive",
@@ -487,22 +488,29 @@ def test_credo_takes_our_legacy_ldp_vc_past_its_model_but_cannot_verify_our_issu
         configurations=[LEGACY_LDP_VC],
         suiteNamesAsProofAlgs=True,
     )
-    assert not received["ok"]
-    assert "Failed to validate credential, error = Verification error(s)." in received["error"]
-    assert "W3cJsonLdVerifiableCredential: Failed to validate class" not in received["error"]
-
-    # The same configuration, to our wallet: VALID in our pipeline, and Credo says why it is not.
-    made = offer(legacy_partner, ca[0], our_wallet, [LEGACY_LDP_VC])
-    assert run("receive", made["credentialOffer"], "--pin", made["txCode"]).exit_code == 0
-    (held,) = json.loads(run("list", "--json").output)
-    credential = json.loads(run("show", held["id"]).stdout)["credential"]
-    assert credential["proof"]["type"] == "Ed25519Signature2020"
-    result = Trust(ca[1], tmp_path / "cache").verifier().verify_credential(credential)
-    assert result.verdict is Verdict.VALID, result.to_json()
-    verified = holder.ask("verify", credential=credential)
-    assert verified["ok"], verified.get("error")
-    assert not verified["isValid"]
-    assert CREDO_ED2020_KEY in verified["error"]
+    assert received["ok"], received.get("error")
+    (kept,) = received["kept"]
+    assert kept["format"] == "W3cCredentialRecord"
+    assert kept["credential"]["proof"]["type"] == "Ed25519Signature2020"
+    assert kept["credential"]["proof"]["verificationMethod"].endswith("-ed2020")
+    with httpx.Client(timeout=60) as http:
+        request = http.post(f"{verifier}/openid4vp/requests", json={"claims": ["givenName", "birthDate"]})
+        assert request.status_code == 201, request.text
+        asked = request.json()
+        presented = holder.ask("present", request=asked["request"])
+        assert presented["ok"], presented.get("error")
+        verdict = http.get(
+            f"{verifier}/openid4vp/requests/{asked['id']}/verdict",
+            headers={"Authorization": f"Bearer {asked['readKey']}"},
+        ).json()
+    assert verdict["status"] == "answered"
+    report = verdict["result"]
+    assert report["verdict"] == "VALID", report
+    assert report["dataModel"] == "VC 1.1"
+    assert report["proofSuites"] == ["Ed25519Signature2018"]
+    (credential,) = report["credentials"]
+    assert credential["verdict"] == "VALID", credential
+    assert credential["proofSuites"] == ["Ed25519Signature2020"]
 
 
 def test_credo_cannot_verify_an_ed25519signature2020_from_any_did_key(holder: Credo) -> None:
@@ -525,7 +533,10 @@ def test_our_wallet_signs_a_legacy_presentation_for_credos_verifier_which_cannot
 ) -> None:
     """Credo's request lists only Ed25519Signature2018/2020: with the legacy credential the wallet
     answers with an Ed25519Signature2020 VC 1.1 presentation (it would send nothing for the VC 2.0
-    one: test above); Credo's suite refuses the keys (CREDO_ED2020_KEY) and says so."""
+    one: test above). Credo's model takes it and the credential's twin key would verify (test
+    above), but the presentation is signed by the wallet's did:key, which Credo resolves to an
+    Ed25519VerificationKey2018 that its Ed25519Signature2020 suite refuses (next test): Credo's
+    gap; only an Ed25519Signature2018 presentation would pass, which the wallet does not sign."""
     made = offer(legacy_partner, ca[0], our_wallet, [LEGACY_LDP_VC])
     received = run("receive", made["credentialOffer"], "--pin", made["txCode"])
     assert received.exit_code == 0, received.output
