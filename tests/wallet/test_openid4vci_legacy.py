@@ -14,7 +14,9 @@ import httpx
 import pytest
 import trustme
 
+from issuer.legacy_ldp import with_legacy_methods
 from nansen.openid4vc.names import LDP_VC, LEGACY_LDP_VC, SD_JWT
+from nansen.proofs.ed25519_signature_2020 import CONTEXT as ED25519_2020
 from nansen.verify import Verdict
 from tests.wallet.cli import run
 from tests.wallet.conftest import PASSPHRASE
@@ -103,6 +105,11 @@ def test_on_the_wallet_takes_a_vc_1_1_ed25519_signature_2020_credential_that_is_
         assert "validFrom" not in credential
         assert "relatedResource" not in credential
         assert credential["credentialSubject"] == original["credentialSubject"]
+        assert credential["proof"]["verificationMethod"].endswith("-ed2020")
+        served = http.get(
+            f"{legacy_partner.url}/partners/{legacy_partner.did.rsplit(':', 1)[1]}/did.json"
+        ).json()
+        assert [m["type"] for m in served["verificationMethod"]] == ["Multikey", "Ed25519VerificationKey2020"]
         (revocation,) = [e for e in original["credentialStatus"] if e["statusPurpose"] == "revocation"]
         assert credential["credentialStatus"] == revocation  # one object (VC 1.1 §4.9)
 
@@ -125,3 +132,27 @@ def test_on_the_wallet_takes_a_vc_1_1_ed25519_signature_2020_credential_that_is_
     after = Trust(tmp_path / "ca.pem", tmp_path / "cache-after").verifier().verify_credential(credential)
     assert after.verdict is not Verdict.VALID
     assert after.check("status: revocation").outcome.value == "failed"  # type: ignore[union-attr]
+
+
+def test_the_did_document_has_ed2020_twins_only_with_the_profile_on(partner: Issuer, ca: trustme.CA) -> None:
+    path = f"/partners/{partner.did.rsplit(':', 1)[1]}/did.json"
+    with httpx.Client(verify=client_context(ca), timeout=60) as http:
+        plain = http.get(partner.url + path).json()
+    assert [m["type"] for m in plain["verificationMethod"]] == ["Multikey"]
+    assert ED25519_2020 not in plain["@context"]
+
+    retired = {
+        **plain["verificationMethod"][0],
+        "id": plain["id"] + "#old",
+        "expires": "2026-01-01T00:00:00Z",
+    }
+    document = {**plain, "verificationMethod": [*plain["verificationMethod"], retired]}
+    document["assertionMethod"] = [*plain["assertionMethod"], retired["id"]]
+    twinned = with_legacy_methods(document)
+    assert twinned["@context"] == [*plain["@context"], ED25519_2020]
+    key, old, key_twin, old_twin = twinned["verificationMethod"]
+    assert (key_twin["id"], old_twin["id"]) == (key["id"] + "-ed2020", old["id"] + "-ed2020")
+    assert key_twin == {**key, "id": key["id"] + "-ed2020", "type": "Ed25519VerificationKey2020"}
+    assert old_twin["expires"] == old["expires"]  # the same lifecycle: a retired key stays retired
+    assert twinned["assertionMethod"] == [*document["assertionMethod"], key_twin["id"], old_twin["id"]]
+    assert twinned["authentication"] == plain["authentication"]  # never for authentication
