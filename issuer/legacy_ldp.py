@@ -46,6 +46,8 @@ CONTEXTS: Final = (CREDENTIALS_V1, ED25519_2020, NANSEN_V1)
 _STATUS_TERM: Final = "BitstringStatusListEntry"
 #: The fragment suffix of a Multikey's Ed25519VerificationKey2020 twin.
 TWIN_SUFFIX: Final = "-ed2020"
+#: The multibase prefix of an Ed25519 public key Multikey (multicodec 0xed01, base58btc).
+_ED25519_MULTIKEY: Final = "z6Mk"
 _KEPT: Final = ("id", "type", "issuer", "credentialSubject", "evidence")
 
 
@@ -72,12 +74,16 @@ def vc11_of(credential: dict[str, Any]) -> dict[str, Any]:
 
 
 def with_legacy_methods(document: dict[str, Any]) -> dict[str, Any]:
-    """The DID document with each Multikey also as an Ed25519VerificationKey2020 (module docstring)."""
+    """The DID document with each Ed25519 Multikey of ``assertionMethod`` also as an
+    Ed25519VerificationKey2020 (module docstring); other keys (an X25519 key-agreement key) are left alone."""
     methods = document.get("verificationMethod", [])
+    asserting = set(document.get("assertionMethod", []))
     twins = [
         {**method, "id": method["id"] + TWIN_SUFFIX, "type": "Ed25519VerificationKey2020"}
         for method in methods
         if method.get("type") == "Multikey"
+        and method.get("id") in asserting
+        and str(method.get("publicKeyMultibase", "")).startswith(_ED25519_MULTIKEY)
     ]
     contexts = document.get("@context", [])
     contexts = [*contexts] if isinstance(contexts, list) else [contexts]

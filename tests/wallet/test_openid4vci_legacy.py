@@ -156,3 +156,17 @@ def test_the_did_document_has_ed2020_twins_only_with_the_profile_on(partner: Iss
     assert old_twin["expires"] == old["expires"]  # the same lifecycle: a retired key stays retired
     assert twinned["assertionMethod"] == [*document["assertionMethod"], key_twin["id"], old_twin["id"]]
     assert twinned["authentication"] == plain["authentication"]  # never for authentication
+
+    agreement = {
+        **key,
+        "id": plain["id"] + "#x25519",
+        "publicKeyMultibase": "z6LSbysY2xFMRpGMhb7tFTLMpeuPRaqaWM1yECx2AtzE3KCc",
+    }
+    with_agreement = {**plain, "verificationMethod": [*plain["verificationMethod"], agreement]}
+    with_agreement["keyAgreement"] = [agreement["id"]]
+    with_agreement["assertionMethod"] = [*plain["assertionMethod"], agreement["id"]]  # even if listed
+    assert [m["id"] for m in with_legacy_methods(with_agreement)["verificationMethod"]] == [
+        key["id"],
+        agreement["id"],
+        key["id"] + "-ed2020",
+    ]
