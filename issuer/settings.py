@@ -16,7 +16,7 @@ from issuer.dids import authority
 from nansen.config import Limits, configured_limits, data_dir
 from nansen.errors import InvalidInput
 from nansen.status import MIN_ENTRIES
-from service.settings import SettingsError, number, origins
+from service.settings import SettingsError, flag, number, origins
 from service.theme import NEUTRAL, Theme
 from service.theme import from_env as theme_from_env
 
@@ -77,6 +77,9 @@ class Settings:
     limits: Limits = field(default_factory=configured_limits)
     #: The organisation's look (``NANSEN_THEME_DIR``, `service.theme`); neutral when unset.
     theme: Theme = NEUTRAL
+    #: ``NANSEN_ISSUER_LEGACY_LDP_VC``: also offer the VC 1.1 Ed25519Signature2020 ``ldp_vc``
+    #: configuration (`issuer.legacy_ldp`) to partners who ask for it; off by default.
+    legacy_ldp_vc: bool = False
 
     @property
     def max_upload_bytes(self) -> int:
@@ -122,4 +125,5 @@ class Settings:
             cors_origins=origins(environ, "NANSEN_ISSUER_CORS_ORIGINS"),
             limits=limits,
             theme=theme_from_env(environ),
+            legacy_ldp_vc=flag(environ, "NANSEN_ISSUER_LEGACY_LDP_VC", False),
         )

@@ -273,10 +273,16 @@ def build_identity_credential(
 
 
 def build_presentation(
-    *, holder: str, credentials: Sequence[dict[str, Any]], presentation_id: str | None = None
+    *,
+    holder: str,
+    credentials: Sequence[dict[str, Any]],
+    presentation_id: str | None = None,
+    contexts: Sequence[str] = (CREDENTIALS_V2,),
 ) -> dict[str, Any]:
+    """A presentation of the credentials; ``contexts`` starting with the VC 1.1 context makes a
+    VC 1.1 presentation (1.1 §4.10), for a VC 1.1 credential shown to a legacy verifier."""
     presentation: dict[str, Any] = {
-        "@context": [CREDENTIALS_V2],
+        "@context": list(contexts),
         "id": presentation_id or f"urn:uuid:{uuid.uuid4()}",
         "type": [PRESENTATION_TYPE],
         "holder": holder,

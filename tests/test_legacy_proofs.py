@@ -3,7 +3,8 @@
 Each is verified on VC 2.0 credentials (a VC 1.1 credential needs the core's VC 1.1 support), and
 every refusal the suites call for is sent and its reason checked: wrong type, bad encoding, wrong
 purpose, a key its controller does not list or that is not the issuer's, the wrong curve or key
-type, tampering. Neither suite can be used to sign outside test code (tests/legacy_signers.py).
+type, tampering. ecdsa-rdfc-2019 is signed only in test code (tests/legacy_signers.py);
+Ed25519Signature2020 also by `add_legacy_proof`, for the opt-in legacy profile only.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from nansen import multibase
 from nansen.did import Resolver
 from nansen.ecdsa import P256, P384, EcdsaPublicKey, canonical_signature
 from nansen.errors import KeyFormatError, ProofError
-from nansen.proofs import Expectations, ProofOptions, add_proof, verify_proofs
+from nansen.proofs import Expectations, ProofOptions, add_legacy_proof, add_proof, verify_proofs
 from nansen.proofs.cryptosuites import SUITES, suite_named
 from nansen.proofs.ed25519_signature_2020 import CONTEXT as ED2020
 from nansen.verify import Outcome, Verifier
@@ -126,16 +127,42 @@ def ecdsa_signed_for_holder() -> dict[str, Any]:
     return sign_ecdsa_rdfc_2019(credential, P256_SIGNER, ISSUED)
 
 
-# --- never signed with ----------------------------------------------------------------------
+# --- never signed with by default; Ed25519Signature2020 only when asked for -------------------
 
 
 @pytest.mark.parametrize("name", ["Ed25519Signature2020", "ecdsa-rdfc-2019"])
-def test_neither_suite_signs(name: str) -> None:
+def test_neither_suite_signs_by_default(name: str) -> None:
     assert name not in SUITES
     with pytest.raises(ProofError, match="not supported"):
         suite_named(name)
     with pytest.raises(ProofError, match="not supported"):
         add_proof(identity_credential(), PARTNER, ProofOptions(cryptosuite=name))
+
+
+@pytest.mark.parametrize("name", ["ecdsa-rdfc-2019", "Ed25519Signature2018", "eddsa-rdfc-2022", None])
+def test_the_legacy_signer_signs_only_ed25519_signature_2020(name: str | None) -> None:
+    with pytest.raises(ProofError, match="Ed25519Signature2020 is"):
+        add_legacy_proof(ed2020_credential(), PARTNER, ProofOptions(cryptosuite=name))  # type: ignore[arg-type]
+
+
+def test_the_legacy_signer_makes_what_the_verifier_takes_and_a_change_fails() -> None:
+    unsigned = ed2020_credential(issuer=PARTNER)
+    signed = add_legacy_proof(
+        unsigned, PARTNER, ProofOptions(cryptosuite="Ed25519Signature2020", created=ISSUED)
+    )
+    assert signed["proof"]["type"] == "Ed25519Signature2020"
+    assert "cryptosuite" not in signed["proof"]
+    # The same proof as the test signer's (deterministic Ed25519), itself checked against the W3C
+    # CCG vectors and Digital Bazaar's implementation.
+    assert signed == sign_ed25519_signature_2020(unsigned, PARTNER, ISSUED)
+    assert verifier().verify_credential(signed).verified
+    signed["credentialSubject"]["identityDocument"]["familyName"] = "Other"
+    assert "does not match" in proof_reason(verifier().verify_credential(signed))
+
+
+def test_the_legacy_signer_refuses_a_document_without_the_suite_context() -> None:
+    with pytest.raises(ProofError, match="must use the context"):
+        add_legacy_proof(identity_credential(), PARTNER)
 
 
 # --- Ed25519Signature2020 refusals -----------------------------------------------------------

@@ -23,6 +23,7 @@ from nansen.config import configured_limits
 from nansen.errors import NansenError
 from nansen.openid4vc.presentation import parse_request_uri, read_request_object
 from nansen.proofs import DEFAULT_SUITE, SUITES
+from nansen.proofs.cryptosuites import LEGACY_SIGNING
 from nansen.proofs.dataintegrity import proofs_of
 from nansen.safehttp import fetch, post
 from wallet.wallet import Wallet
@@ -66,8 +67,13 @@ def _accepted(values: Any, what: str) -> set[str] | None:
 
 
 def presentation_suite(request: dict[str, Any], credential: dict[str, Any]) -> str:
-    """The cryptosuite to sign the presentation with: one the verifier says it verifies, for a
-    credential whose every proof it says it verifies (Appendix B.1.3.1; a list left out takes all)."""
+    """What to sign the presentation with: a cryptosuite the verifier says it verifies, for a
+    credential whose every proof it says it verifies (Appendix B.1.3.1; a list left out takes all).
+
+    Modern first: eddsa-rdfc-2022, else eddsa-jcs-2022. Only when the verifier's
+    ``proof_type_values`` leaves out every DataIntegrityProof this wallet signs and names
+    ``Ed25519Signature2020`` (Credo 0.6's list, say) is the presentation signed with that legacy
+    type (`nansen.proofs.add_legacy_proof`)."""
     metadata = request.get("client_metadata")
     formats = metadata.get("vp_formats_supported") if isinstance(metadata, dict) else None
     ldp = formats.get("ldp_vc") if isinstance(formats, dict) else None
@@ -83,12 +89,15 @@ def presentation_suite(request: dict[str, Any], credential: dict[str, Any]) -> s
     usable = sorted(
         (name for name in SUITES if takes("DataIntegrityProof", name)), key=lambda n: n != DEFAULT_SUITE
     )
+    if not usable and types is not None:
+        usable = [name for name in LEGACY_SIGNING if name in types]
     if not usable or not all(takes(p.get("type"), p.get("cryptosuite")) for p in proofs_of(credential)):
         offered = ", ".join(sorted(types or {"DataIntegrityProof"}) + sorted(suites or ()))
         raise RequestError(
             f"The verifier says it verifies only these ldp_vc proofs: {offered}; this wallet signs "
-            f"DataIntegrityProof ({', '.join(SUITES)}), or the credential's own proof is not among "
-            "them. Nothing was sent."
+            f"DataIntegrityProof ({', '.join(SUITES)}) or, for a verifier that takes no other, "
+            f"{', '.join(LEGACY_SIGNING)}, or the credential's own proof is not among them. "
+            "Nothing was sent."
         )
     return usable[0]
 

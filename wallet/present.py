@@ -29,8 +29,11 @@ from typing import Any
 
 from nansen import capability, vcdm
 from nansen.crypto import DocumentKey, Recipient, seal
+from nansen.jsonld import CREDENTIALS_V1, CREDENTIALS_V2
 from nansen.keys import SigningKey
-from nansen.proofs import DEFAULT_SUITE, ProofOptions, add_proof
+from nansen.proofs import DEFAULT_SUITE, ProofOptions, add_legacy_proof, add_proof
+from nansen.proofs.cryptosuites import LEGACY_SIGNING
+from nansen.proofs.ed25519_signature_2020 import CONTEXT as ED25519_2020
 from wallet.errors import DocumentUnavailable
 from wallet.state import HeldCredential, HeldDocument
 from wallet.store import parse_cid
@@ -60,8 +63,18 @@ def presentation(
     access: dict[str, Any] | None = None,
     suite: str = DEFAULT_SUITE,
 ) -> dict[str, Any]:
-    unsigned = vcdm.build_presentation(holder=signer.controller, credentials=[held.credential])
+    """The presentation signed with ``suite``: a Data Integrity cryptosuite, or (only when a
+    verifier lists nothing else: `wallet.openid4vp.presentation_suite`) Ed25519Signature2020, whose
+    presentation names the suite's context and is VC 1.1 when the credential is."""
+    legacy = suite in LEGACY_SIGNING
+    contexts = [CREDENTIALS_V2]
+    if legacy:
+        contexts = [CREDENTIALS_V1 if vcdm.data_model_version(held.credential) == "1.1" else CREDENTIALS_V2]
+        contexts.append(ED25519_2020)
+    unsigned = vcdm.build_presentation(
+        holder=signer.controller, credentials=[held.credential], contexts=contexts
+    )
     if access is not None:
         unsigned[capability.DOCUMENT_ACCESS] = access
     options = ProofOptions(purpose="authentication", cryptosuite=suite, challenge=challenge, domain=domain)
-    return add_proof(unsigned, signer, options)
+    return (add_legacy_proof if legacy else add_proof)(unsigned, signer, options)

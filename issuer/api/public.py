@@ -9,16 +9,18 @@ a strong validator is unique across the representations of a resource).
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Request, Response
 from sqlalchemy import select
 
-from issuer import sdjwt
+from issuer import legacy_ldp, sdjwt
 from issuer.api.deps import SessionDep, SettingsDep, VaultDep
 from issuer.dids import authority_from_host_header
 from issuer.models import Partner, StatusList
+from issuer.settings import Settings
 from service.negotiation import choose
 from service.problems import Problem
 
@@ -79,11 +81,14 @@ def status_list_token(
 
 
 def _document(
-    partner: Partner | None, settings_max_age: int, if_none_match: str | None, accept: str | None
+    partner: Partner | None, settings: Settings, if_none_match: str | None, accept: str | None
 ) -> Response:
     if partner is None:
         raise Problem(404, "There is no DID document at this address.")
-    return _cached(partner.document, DID_MEDIA_TYPES, accept, settings_max_age, if_none_match)
+    served = partner.document
+    if settings.legacy_ldp_vc:
+        served = json.dumps(legacy_ldp.with_legacy_methods(json.loads(served)))
+    return _cached(served, DID_MEDIA_TYPES, accept, settings.status_max_age, if_none_match)
 
 
 @router.get("/partners/{partner_id}/did.json", summary="A partner's DID document (did:web path)")
@@ -101,7 +106,7 @@ def partner_document(
                 Partner.id == partner_id, Partner.domain.is_(None), Partner.did.startswith("did:web:")
             )
         )
-    return _document(partner, settings.status_max_age, if_none_match, accept)
+    return _document(partner, settings, if_none_match, accept)
 
 
 @router.get("/.well-known/did.json", summary="The DID document of the partner whose domain this is")
@@ -116,4 +121,4 @@ def domain_document(
     domain = authority_from_host_header(request.headers.get("host", ""))
     with session.begin():
         partner = session.scalar(select(Partner).where(Partner.domain == domain)) if domain else None
-    return _document(partner, settings.status_max_age, if_none_match, accept)
+    return _document(partner, settings, if_none_match, accept)

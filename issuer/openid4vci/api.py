@@ -16,12 +16,12 @@ from fastapi import APIRouter, FastAPI, Header, Path, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from issuer import sdjwt
+from issuer import legacy_ldp, sdjwt
 from issuer.api.deps import BodyDep, CallerDep, SessionDep, SettingsDep, VaultDep
 from issuer.openid4vci import metadata, offers
 from issuer.openid4vci.offers import GrantError
 from nansen.openid4vc import proof
-from nansen.openid4vc.names import FORMATS, LDP_VC, PRE_AUTHORIZED_GRANT, SD_JWT
+from nansen.openid4vc.names import FORMATS, LDP_VC, LEGACY_LDP_VC, PRE_AUTHORIZED_GRANT, SD_JWT
 from nansen.openid4vc.offer import CredentialOffer
 from nansen.timeutil import format_datetime
 from service.problems import Problem
@@ -67,7 +67,8 @@ def make_offer(
     wanted = body.get("configurations", list(FORMATS))
     if not isinstance(wanted, list) or not all(isinstance(c, str) for c in wanted):
         raise Problem(422, "The configurations must be a list of configuration ids.")
-    made = offers.make_offer(session, vault, caller, body.get("credential"), tuple(wanted))
+    served = metadata.configurations(settings)
+    made = offers.make_offer(session, vault, caller, body.get("credential"), tuple(wanted), served)
     offer = CredentialOffer(
         metadata.issuer_id(settings, caller.id), made.configurations, made.code, len(made.pin)
     )
@@ -163,7 +164,7 @@ def credential(
     if not isinstance(body, dict):
         raise GrantError(400, "invalid_credential_request", "The body must be a JSON object.")
     configuration = body.get("credential_configuration_id")
-    if configuration not in FORMATS:
+    if configuration not in metadata.configurations(settings):
         raise GrantError(
             400, "unknown_credential_configuration", "This issuer has no such credential configuration."
         )
@@ -178,7 +179,7 @@ def credential(
     except proof.ProofError as error:
         raise GrantError(400, "invalid_proof", str(error)) from error
     holder = grant.payload.credential["credentialSubject"].get("id")
-    if configuration == LDP_VC and proven.did != holder:
+    if configuration in (LDP_VC, LEGACY_LDP_VC) and proven.did != holder:
         raise GrantError(
             400,
             "invalid_proof",
@@ -198,6 +199,11 @@ def credential(
             facts=grant.payload.facts,
             credential=grant.payload.credential,
             issued_at=moment.replace(microsecond=0),
+        )
+    elif configuration == LEGACY_LDP_VC:
+        partner = offers.partner_named(session, partner_id)
+        issued = legacy_ldp.issue_for(
+            session, vault, partner, grant.payload.credential, moment.replace(microsecond=0)
         )
     else:
         issued = grant.payload.credential

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from issuer import legacy_ldp
 from issuer.models import Partner
 from issuer.settings import Settings
-from nansen.openid4vc.names import LDP_VC, PRE_AUTHORIZED_GRANT, SD_JWT
+from nansen.openid4vc.names import FORMATS, LDP_VC, LEGACY_LDP_VC, PRE_AUTHORIZED_GRANT, SD_JWT
 from nansen.sdjwt import VCT
 
 #: The proof of possession a wallet may send (§12.2.4 ``proof_types_supported``).
@@ -20,10 +21,33 @@ def issuer_id(settings: Settings, partner_id: str) -> str:
     return f"{settings.base_url}/openid4vci/{partner_id}"
 
 
+def configurations(settings: Settings) -> dict[str, str]:
+    """The configuration ids this issuer serves, and their formats: the legacy one only when on."""
+    return {**FORMATS, LEGACY_LDP_VC: "ldp_vc"} if settings.legacy_ldp_vc else dict(FORMATS)
+
+
+def _legacy_configuration() -> dict[str, Any]:
+    """Appendix A.1.2: ``credential_signing_alg_values_supported`` names the proof type the
+    credential is signed with (a Linked Data suite name); the ``jwt`` key proof's algorithms are
+    JWS ``alg`` values (§12.2.4, Appendix F.1), as in every configuration."""
+    return {
+        "format": "ldp_vc",
+        "scope": "IdentityDocumentCredential",
+        "credential_definition": {
+            "@context": list(legacy_ldp.CONTEXTS),
+            "type": ["VerifiableCredential", "IdentityDocumentCredential"],
+        },
+        "cryptographic_binding_methods_supported": ["did:key"],
+        "credential_signing_alg_values_supported": ["Ed25519Signature2020"],
+        "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": ["EdDSA"]}},
+        "credential_metadata": {"display": [{"name": "Identity document (VC 1.1)", "locale": "en"}]},
+    }
+
+
 def credential_issuer(settings: Settings, partner: Partner) -> dict[str, Any]:
     base = issuer_id(settings, partner.id)
     display = [{"name": partner.name, "locale": "en"}]
-    return {
+    document: dict[str, Any] = {
         "credential_issuer": base,
         "credential_endpoint": f"{base}/credential",
         "nonce_endpoint": f"{base}/nonce",
@@ -51,6 +75,9 @@ def credential_issuer(settings: Settings, partner: Partner) -> dict[str, Any]:
             },
         },
     }
+    if settings.legacy_ldp_vc:
+        document["credential_configurations_supported"][LEGACY_LDP_VC] = _legacy_configuration()
+    return document
 
 
 def authorization_server(settings: Settings, partner: Partner) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hmac
 import json
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
@@ -121,16 +122,23 @@ def _payload_of(partner: Partner, session: Session, credential: Any) -> Payload:
 
 
 def make_offer(
-    session: Session, vault: Vault, partner: Partner, credential: Any, configurations: tuple[str, ...]
+    session: Session,
+    vault: Vault,
+    partner: Partner,
+    credential: Any,
+    configurations: tuple[str, ...],
+    served: Iterable[str] = FORMATS,
 ) -> MadeOffer:
-    """Record an offer of ``credential`` in the given configurations; the code and PIN are returned
-    once and never stored."""
+    """Record an offer of ``credential`` in the given configurations, each one of those ``served``
+    (the legacy one only when the issuer serves it); the code and PIN are returned once and never
+    stored."""
+    served = tuple(served)
     if (
         not configurations
-        or set(configurations) - set(FORMATS)
+        or set(configurations) - set(served)
         or len(set(configurations)) != len(configurations)
     ):
-        raise Problem(422, f"The configurations must be some of: {', '.join(FORMATS)}.")
+        raise Problem(422, f"The configurations must be some of: {', '.join(served)}.")
     code, pin = secrets.token_urlsafe(32), f"{secrets.randbelow(10**PIN_LENGTH):0{PIN_LENGTH}d}"
     expires_at = _now() + OFFER_LIFETIME
     with session.begin():

@@ -18,3 +18,5 @@ AUTHORIZATION_SERVER_METADATA: Final = "/.well-known/oauth-authorization-server"
 LDP_VC: Final = "IdentityDocumentCredential_ldp_vc"
 SD_JWT: Final = "IdentityDocumentCredential_dc+sd-jwt"
 FORMATS: Final = {LDP_VC: "ldp_vc", SD_JWT: "dc+sd-jwt"}
+#: The opt-in legacy configuration (``NANSEN_ISSUER_LEGACY_LDP_VC``): VC 1.1, Ed25519Signature2020.
+LEGACY_LDP_VC: Final = "IdentityDocumentCredential_ldp_vc_1.1"

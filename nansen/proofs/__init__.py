@@ -5,6 +5,7 @@ from nansen.proofs.dataintegrity import (
     Expectations,
     ProofOptions,
     ProofResult,
+    add_legacy_proof,
     add_proof,
     verify_proofs,
 )
@@ -15,6 +16,7 @@ __all__ = [
     "Expectations",
     "ProofOptions",
     "ProofResult",
+    "add_legacy_proof",
     "add_proof",
     "verify_proofs",
 ]

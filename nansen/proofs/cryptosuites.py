@@ -8,8 +8,9 @@ Signing and verifying: the EdDSA cryptosuites of W3C Data Integrity EdDSA Crypto
 Verifying only, for credentials people already hold: ``ecdsa-rdfc-2019``
 (`nansen.proofs.ecdsa_rdfc_2019`) and the legacy ``Ed25519Signature2020`` and
 ``Ed25519Signature2018`` proof types (`nansen.proofs.ed25519_signature_2020`,
-`nansen.proofs.ed25519_signature_2018`). Nothing signs with them: `SUITES`, the suites a caller
-may sign with, does not list them.
+`nansen.proofs.ed25519_signature_2018`). `SUITES`, the suites a caller may sign with, does not
+list them; `LEGACY_SIGNING` holds Ed25519Signature2020 for the opt-in legacy profile only
+(`nansen.proofs.dataintegrity.add_legacy_proof`).
 """
 
 from __future__ import annotations
@@ -129,6 +130,19 @@ def suite_named(name: object) -> Cryptosuite:
     return SUITES[name]
 
 
+#: The one legacy proof type Nansen signs with, and only when asked: the issuer's opt-in VC 1.1
+#: configuration (``NANSEN_ISSUER_LEGACY_LDP_VC``) and a wallet answering a verifier that lists only
+#: legacy proof types (docs/openid4vc.md "Legacy profile").
+LEGACY_SIGNING: dict[str, Cryptosuite] = {"Ed25519Signature2020": LEGACY_PROOF_TYPES["Ed25519Signature2020"]}
+
+
+def legacy_suite_named(name: object) -> Cryptosuite:
+    """The legacy proof type Nansen signs with when asked; `ProofError` for any other name."""
+    if not isinstance(name, str) or name not in LEGACY_SIGNING:
+        raise ProofError("The legacy proof type is not supported for signing (Ed25519Signature2020 is).")
+    return LEGACY_SIGNING[name]
+
+
 def suite_of_proof(proof: dict[str, Any]) -> Cryptosuite:
     """The suite that verifies this proof, by its ``type`` and ``cryptosuite``; `ProofError` if none."""
     proof_type = proof.get("type")
@@ -165,5 +179,6 @@ def suite_label(proof: Any) -> str | None:
 def hash_data(
     suite: Cryptosuite, proof_config: dict[str, Any], document: dict[str, Any], limits: Limits
 ) -> bytes:
-    """vc-di-eddsa §3.2.4 / §3.3.4 Hashing, for the suites Nansen signs with (SHA-256)."""
+    """vc-di-eddsa §3.2.4 / §3.3.4 Hashing (Ed25519 Signature 2020 §3.3 hashes the same way), for
+    the suites Nansen signs with (SHA-256)."""
     return sha256_hash_data(suite, proof_config, document, limits)

@@ -1,7 +1,8 @@
 """W3C Verifiable Credential Data Integrity 1.0: adding and verifying proofs.
 
 Implements §4.2 Add Proof, §4.3 Add Proof Set/Chain, §4.4 Verify Proof and §4.5 Verify Proof
-Sets and Chains. Proofs are added with the EdDSA cryptosuites; they are verified with those, with
+Sets and Chains. Proofs are added with the EdDSA cryptosuites (and, for the opt-in legacy profile
+only, as Ed25519Signature2020 proofs: `add_legacy_proof`); they are verified with those, with
 ecdsa-rdfc-2019, and as legacy Ed25519Signature2020 proofs (`nansen.proofs.cryptosuites`). Every
 proof in a set must verify (unlike some libraries, which accept a set when any one proof does:
 NOTES.md).
@@ -26,10 +27,12 @@ from nansen.proofs.cryptosuites import (
     DEFAULT_SUITE,
     Cryptosuite,
     hash_data,
+    legacy_suite_named,
     suite_named,
     suite_of_proof,
 )
 from nansen.proofs.ecdsa_rdfc_2019 import NAME as ECDSA_RDFC_2019
+from nansen.proofs.ed25519_signature_2020 import NAME as ED25519_SIGNATURE_2020
 from nansen.timeutil import format_datetime, now, parse_datetime
 
 PROOF_TYPE = DATA_INTEGRITY_PROOF
@@ -130,18 +133,43 @@ def add_proof(
     options: ProofOptions | None = None,
     limits: Limits | None = None,
 ) -> dict[str, Any]:
-    """Return a copy of the document with one more proof (a proof set if it had one)."""
+    """Return a copy of the document with one more DataIntegrityProof (a proof set if it had one)."""
     options = options or ProofOptions()
+    return _add(document, key, options, suite_named(options.cryptosuite), limits)
+
+
+def add_legacy_proof(
+    document: dict[str, Any],
+    key: SigningKey,
+    options: ProofOptions | None = None,
+    limits: Limits | None = None,
+) -> dict[str, Any]:
+    """Return a copy of the document with one more ``Ed25519Signature2020`` proof (W3C CCG
+    Ed25519 Signature 2020 §3.1), for the legacy profile only: the issuer's opt-in VC 1.1
+    configuration and a wallet answering a verifier that lists only legacy proof types. The
+    document must name the suite's context (`nansen.proofs.ed25519_signature_2020.CONTEXT`)."""
+    options = options or ProofOptions(cryptosuite=ED25519_SIGNATURE_2020)
+    return _add(document, key, options, legacy_suite_named(options.cryptosuite), limits)
+
+
+def _add(
+    document: dict[str, Any],
+    key: SigningKey,
+    options: ProofOptions,
+    suite: Cryptosuite,
+    limits: Limits | None,
+) -> dict[str, Any]:
     limits = limits or configured_limits()
-    suite = suite_named(options.cryptosuite)
     if "@context" not in document:
         raise ProofError("A document to sign must have an '@context'.")
     existing = proofs_of(document)
     unsecured = _without_proof(copy.deepcopy(document))
-    proof: dict[str, Any] = {"type": PROOF_TYPE}
+    suite.check_document(unsecured)
+    proof: dict[str, Any] = {"type": suite.proof_type}
     if options.proof_id is not None:
         proof["id"] = options.proof_id
-    proof["cryptosuite"] = suite.name
+    if suite.proof_type == DATA_INTEGRITY_PROOF:
+        proof["cryptosuite"] = suite.name
     proof["created"] = format_datetime(options.created or now())
     if options.expires is not None:
         proof["expires"] = format_datetime(options.expires)

@@ -1,4 +1,4 @@
-"""The legacy ``Ed25519Signature2020`` proof type (W3C CCG Ed25519 Signature 2020), verify only.
+"""The legacy ``Ed25519Signature2020`` proof type (W3C CCG Ed25519 Signature 2020).
 
 Credentials people already hold (MOSIP/Inji and many early issuers, mostly VC 1.1) are signed
 with it. The document must name its context, ``https://w3id.org/security/suites/ed25519-2020/v1``
@@ -9,8 +9,9 @@ RDFC-1.0 (URDNA2015), hashed with SHA-256, and the Ed25519 signature covers
 key is an ``Ed25519VerificationKey2020`` or a ``Multikey`` with an Ed25519 ``publicKeyMultibase``,
 checked with libsodium (`nansen.keys`).
 
-Nansen never signs with this type (its successor is eddsa-rdfc-2022, which signs the same way
-under a DataIntegrityProof); test code holds the only signer.
+Nansen signs with this type only for the opt-in legacy profile, for wallets and verifiers that
+know no other (Credo 0.6: docs/openid4vc.md): `nansen.proofs.dataintegrity.add_legacy_proof`.
+Its successor, eddsa-rdfc-2022, signs the same way under a DataIntegrityProof and is the default.
 """
 
 from __future__ import annotations

@@ -5,8 +5,13 @@ verify on both sides. Installed by ``./dev setup`` with NOTES.md's askar workaro
 ``ldp_vc`` does not: Credo 0.6's JSON-LD credentials are VC 1.1 only (its model refuses a first
 ``@context`` other than ``https://www.w3.org/2018/credentials/v1``) and signed or verified only with
 Ed25519Signature2018/2020, while Nansen's are VC 2.0 with DataIntegrityProof (eddsa-rdfc-2022). The
-``ldp_vc`` tests below run every step that can run and check where and why it stops, so that a Credo
-that closes the gap makes them fail and be turned into VALID tests (docs/openid4vc.md)."""
+opt-in legacy profile (``NANSEN_ISSUER_LEGACY_LDP_VC``: VC 1.1, Ed25519Signature2020 by the partner
+key's Ed25519VerificationKey2020 twin) closes it for Credo as a holder: VALID at our verifier. Our
+wallet's Ed25519Signature2020 presentation is still refused by Credo's verifier, whose suite takes
+only an ``Ed25519VerificationKey2020`` key while it resolves every did:key to an
+``Ed25519VerificationKey2018``. The ``ldp_vc`` tests that stop run every step that can run and check
+where and why, so that a Credo that closes its gap makes them fail and be turned into VALID tests
+(docs/openid4vc.md)."""
 
 from __future__ import annotations
 
@@ -24,11 +29,15 @@ import trustme
 
 from nansen.config import core_settings
 from nansen.did import Resolver
-from nansen.openid4vc.names import LDP_VC, SD_JWT
+from nansen.openid4vc.names import LDP_VC, LEGACY_LDP_VC, SD_JWT
+from nansen.proofs import ProofOptions, add_legacy_proof
+from nansen.proofs.ed25519_signature_2020 import CONTEXT as ED2020
 from nansen.sdjwt import VCT, read
 from nansen.status_token_source import FetchedStatusTokens
 from nansen.verify import Outcome, Verdict, Verifier
+from tests.helpers import PARTNER
 from tests.servers import loopback_socket, serving
+from tests.test_ed25519_signature_2018 import credential as ed2018_unsigned
 from tests.test_ed25519_signature_2018 import signed as ed2018_credential
 from tests.wallet.cli import run
 from tests.wallet.services import Issuer, Trust, client_context, issuer_service
@@ -95,6 +104,16 @@ def ca(tmp_path: Path) -> tuple[trustme.CA, Path]:
 
 @pytest.fixture
 def partner(tmp_path: Path, ca: tuple[trustme.CA, Path], monkeypatch: pytest.MonkeyPatch) -> Iterator[Issuer]:
+    with issuer_service(tmp_path / "issuer", ca[0], monkeypatch) as issuer:
+        yield issuer
+
+
+@pytest.fixture
+def legacy_partner(
+    tmp_path: Path, ca: tuple[trustme.CA, Path], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Issuer]:
+    """The issuer with the legacy profile on (``NANSEN_ISSUER_LEGACY_LDP_VC``)."""
+    monkeypatch.setenv("NANSEN_ISSUER_LEGACY_LDP_VC", "1")
     with issuer_service(tmp_path / "issuer", ca[0], monkeypatch) as issuer:
         yield issuer
 
@@ -434,3 +453,104 @@ def test_our_wallet_keeps_an_ldp_vc_from_a_verifier_that_says_it_cannot_verify_i
     result = credo_verifier.ask("result", session=asked["session"])
     assert result["ok"], result.get("error")
     assert result["state"] == "RequestUriRetrieved", result  # it fetched the request, got no answer
+
+
+LDP_QUERY = {
+    "credentials": [
+        {
+            "id": "identity",
+            "format": "ldp_vc",
+            "meta": {"type_values": [["https://w3id.org/nansen/vocab#IdentityDocumentCredential"]]},
+            "claims": [{"path": ["credentialSubject", "identityDocument", "givenName"]}],
+        }
+    ]
+}
+#: Credo 0.6's Ed25519Signature2020 suite, given a Multikey (our did:web) or the
+#: Ed25519VerificationKey2018 its did:key resolver makes: it checks the key's context first.
+CREDO_ED2020_KEY = (
+    "The '@context' of the verification method (key) MUST contain the context url "
+    '"https://w3id.org/security/suites/ed25519-2020/v1".'
+)
+
+
+def test_credo_takes_our_legacy_ldp_vc_and_presents_it_to_our_verifier_and_it_is_valid(
+    legacy_partner: Issuer, ca: tuple[trustme.CA, Path], holder: Credo, verifier: str
+) -> None:
+    """The legacy profile on: Credo (with its proof-algorithm workaround) proves possession, our
+    issuer gives the VC 1.1 Ed25519Signature2020 credential signed by the partner key's
+    Ed25519VerificationKey2020 twin, Credo verifies and keeps it, and presents it to our verifier
+    (its own Ed25519Signature2018 presentation for our nonce and client id): VALID."""
+    made = offer(legacy_partner, ca[0], holder.hello["did"], [LEGACY_LDP_VC])
+    received = holder.ask(
+        "receive",
+        offer=made["credentialOffer"],
+        pin=made["txCode"],
+        configurations=[LEGACY_LDP_VC],
+        suiteNamesAsProofAlgs=True,
+    )
+    assert received["ok"], received.get("error")
+    (kept,) = received["kept"]
+    assert kept["format"] == "W3cCredentialRecord"
+    assert kept["credential"]["proof"]["type"] == "Ed25519Signature2020"
+    assert kept["credential"]["proof"]["verificationMethod"].endswith("-ed2020")
+    with httpx.Client(timeout=60) as http:
+        request = http.post(f"{verifier}/openid4vp/requests", json={"claims": ["givenName", "birthDate"]})
+        assert request.status_code == 201, request.text
+        asked = request.json()
+        presented = holder.ask("present", request=asked["request"])
+        assert presented["ok"], presented.get("error")
+        verdict = http.get(
+            f"{verifier}/openid4vp/requests/{asked['id']}/verdict",
+            headers={"Authorization": f"Bearer {asked['readKey']}"},
+        ).json()
+    assert verdict["status"] == "answered"
+    report = verdict["result"]
+    assert report["verdict"] == "VALID", report
+    assert report["dataModel"] == "VC 1.1"
+    assert report["proofSuites"] == ["Ed25519Signature2018"]
+    (credential,) = report["credentials"]
+    assert credential["verdict"] == "VALID", credential
+    assert credential["proofSuites"] == ["Ed25519Signature2020"]
+
+
+def test_credo_cannot_verify_an_ed25519signature2020_from_any_did_key(holder: Credo) -> None:
+    """Not our issuer's keys only: Credo's did:key resolver makes Ed25519VerificationKey2018 methods,
+    which its own Ed25519Signature2020 suite refuses, so no did:key signer's Ed25519Signature2020
+    verifies in Credo 0.6 (the wallet's presentations among them). The same proof is the one Digital
+    Bazaar's suite writes and verifies (tests/interop/test_legacy_suites.py), and VALID here."""
+    unsigned = ed2018_unsigned()
+    unsigned["@context"] = [unsigned["@context"][0], ED2020, *unsigned["@context"][1:]]
+    signed = add_legacy_proof(unsigned, PARTNER, ProofOptions(cryptosuite="Ed25519Signature2020"))
+    assert Verifier(resolver=Resolver(())).verify_credential(signed).check("proof").outcome is Outcome.PASSED  # type: ignore[union-attr]
+    verified = holder.ask("verify", credential=signed)
+    assert verified["ok"], verified.get("error")
+    assert not verified["isValid"]
+    assert CREDO_ED2020_KEY in verified["error"]
+
+
+def test_our_wallet_signs_a_legacy_presentation_for_credos_verifier_which_cannot_verify_it(
+    legacy_partner: Issuer, ca: tuple[trustme.CA, Path], credo_verifier: Credo, our_wallet: str
+) -> None:
+    """Credo's request lists only Ed25519Signature2018/2020: with the legacy credential the wallet
+    answers with an Ed25519Signature2020 VC 1.1 presentation (it would send nothing for the VC 2.0
+    one: test above). Credo's model takes it and the credential's twin key would verify (test
+    above), but the presentation is signed by the wallet's did:key, which Credo resolves to an
+    Ed25519VerificationKey2018 that its Ed25519Signature2020 suite refuses (next test): Credo's
+    gap; only an Ed25519Signature2018 presentation would pass, which the wallet does not sign."""
+    made = offer(legacy_partner, ca[0], our_wallet, [LEGACY_LDP_VC])
+    received = run("receive", made["credentialOffer"], "--pin", made["txCode"])
+    assert received.exit_code == 0, received.output
+    (held,) = json.loads(run("list", "--json").output)
+    asked = credo_verifier.ask("request", query=LDP_QUERY)
+    assert asked["ok"], asked.get("error")
+    shown = run("present", held["id"], "--openid4vp", asked["request"])
+    assert shown.exit_code != 0
+    assert (
+        "The verifier refused the presentation: One or more presentations failed verification."
+        in shown.output
+    )
+    result = credo_verifier.ask("result", session=asked["session"])
+    assert result["ok"], result.get("error")
+    assert result["state"] == "Error", result
+    assert "Error occured during verification of presentation. Verification error(s)." in result["error"]
+    assert "Failed to validate class" not in result["error"]  # Credo's model took the VC 1.1 presentation

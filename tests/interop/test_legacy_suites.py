@@ -1,4 +1,4 @@
-"""Interoperability of the suites Nansen verifies but never signs with, against Digital Bazaar's.
+"""Interoperability of the legacy suites, against Digital Bazaar's.
 
 ``Ed25519Signature2020`` against ``@digitalbazaar/ed25519-signature-2020`` and ``ecdsa-rdfc-2019``
 (P-256 and P-384) against ``@digitalbazaar/ecdsa-rdfc-2019-cryptosuite`` with
@@ -31,10 +31,10 @@ from nansen.did import key as did_key
 from nansen.ecdsa import P256, P384, Curve
 from nansen.jsonld import default_store
 from nansen.keys import Ed25519KeyPair
-from nansen.proofs import Expectations, verify_proofs
+from nansen.proofs import Expectations, ProofOptions, add_legacy_proof, verify_proofs
 from nansen.proofs.ed25519_signature_2020 import CONTEXT as ED2020
 from nansen.verify import Verifier
-from tests.legacy_signers import EcdsaSigner, sign_ecdsa_rdfc_2019, sign_ed25519_signature_2020
+from tests.legacy_signers import EcdsaSigner, sign_ecdsa_rdfc_2019
 
 HERE = Path(__file__).resolve().parent
 SCRIPT = HERE / "dblegacy.mjs"
@@ -93,8 +93,12 @@ def tampered(document: dict[str, Any]) -> dict[str, Any]:
     return changed
 
 
-def ours_ed2020() -> dict[str, Any]:
-    return sign_ed25519_signature_2020(credential(ISSUER.controller, ED2020), ISSUER, CREATED)
+def ours_ed2020(document: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Signed by the core's legacy signer, as the issuer's legacy profile and the wallet sign."""
+    unsigned = document or credential(ISSUER.controller, ED2020)
+    return add_legacy_proof(
+        unsigned, ISSUER, ProofOptions(cryptosuite="Ed25519Signature2020", created=CREATED)
+    )
 
 
 def ours_ecdsa(curve: Curve) -> dict[str, Any]:
@@ -158,6 +162,18 @@ def there() -> dict[str, dict[str, Any]]:
             "key": ISSUER.to_json(),
             "created": CREATED_TEXT,
             "document": credential_v1(ISSUER.controller),
+        }
+        requests["verify ours Ed25519Signature2020 VC 1.1"] = {
+            "command": "verify",
+            "suite": "Ed25519Signature2020",
+            "document": ours_ed2020(credential_v1(ISSUER.controller)),
+        }
+        ours_changed = ours_ed2020(credential_v1(ISSUER.controller))
+        ours_changed["credentialSubject"]["id"] = ISSUER.controller
+        requests["verify ours Ed25519Signature2020 VC 1.1 tampered"] = {
+            "command": "verify",
+            "suite": "Ed25519Signature2020",
+            "document": ours_changed,
         }
     for name, curve in CURVES.items():
         requests[f"sign ecdsa-rdfc-2019 {name}"] = {
@@ -276,3 +292,20 @@ def test_their_vc_1_1_ed25519_signature_2020_credential_is_valid_here(
     assert result.verified, result.to_json()
     assert result.to_json()["dataModel"] == "VC 1.1"
     assert result.to_json()["proofSuites"] == ["Ed25519Signature2020"]
+
+
+@needs_vc_v1
+def test_our_vc_1_1_ed25519_signature_2020_verifies_there_and_a_change_is_refused(
+    there: dict[str, dict[str, Any]],
+) -> None:
+    assert there["verify ours Ed25519Signature2020 VC 1.1"] == {"verified": True, "errors": []}
+    refused = there["verify ours Ed25519Signature2020 VC 1.1 tampered"]
+    assert refused["verified"] is False
+    assert "Invalid signature." in refused["errors"], refused
+
+
+@needs_vc_v1
+def test_both_write_the_same_vc_1_1_ed25519_signature_2020_proof(there: dict[str, dict[str, Any]]) -> None:
+    assert there["sign Ed25519Signature2020 VC 1.1"]["document"] == ours_ed2020(
+        credential_v1(ISSUER.controller)
+    )

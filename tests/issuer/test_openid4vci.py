@@ -18,7 +18,7 @@ from issuer.openid4vci.models import Offer
 from nansen.did.resolver import Resolver
 from nansen.did.web import did_to_url
 from nansen.openid4vc import proof
-from nansen.openid4vc.names import LDP_VC, PRE_AUTHORIZED_GRANT, SD_JWT
+from nansen.openid4vc.names import LDP_VC, LEGACY_LDP_VC, PRE_AUTHORIZED_GRANT, SD_JWT
 from nansen.openid4vc.offer import CredentialOffer, parse_offer_uri
 from nansen.sdjwt import ed25519_jwk, jose, present, read
 from nansen.sdjwt.encoding import b64encode, json_bytes
@@ -377,3 +377,22 @@ def test_a_forged_host_never_changes_the_credential_issuer(
     assert metadata["credential_issuer"] == issuer
     assert oauth["token_endpoint"] == issuer + "/token"
     assert "evil.example" not in json.dumps([metadata, oauth])
+
+
+def test_the_legacy_configuration_is_unknown_while_the_profile_is_off(
+    live_server: LiveServer, http: httpx.Client
+) -> None:
+    """NANSEN_ISSUER_LEGACY_LDP_VC off (the default): a valid token and proof still get no VC 1.1
+    credential, and the token is not spent by asking."""
+    assert not live_server.settings.legacy_ldp_vc
+    partner = add_partner(live_server.settings, "Harbour Legal Aid")
+    offer, pin = offered(http, live_server, partner)
+    bearer = access(http, live_server, offer, pin)
+    asked = ask(
+        http, live_server, offer, bearer, LEGACY_LDP_VC, holder_proof(offer, nonce(http, live_server, offer))
+    )
+    refused(asked, 400, "unknown_credential_configuration", "no such credential configuration")
+    given = ask(
+        http, live_server, offer, bearer, LDP_VC, holder_proof(offer, nonce(http, live_server, offer))
+    )
+    assert given.status_code == 200, given.text

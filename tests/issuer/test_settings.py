@@ -72,6 +72,7 @@ def test_values_from_environment() -> None:
         ("NANSEN_ISSUER_STATUS_LIST_LENGTH", "131073"),
         ("NANSEN_ISSUER_MAX_SCAN_BYTES", "0"),
         ("NANSEN_ISSUER_MAX_SCAN_BYTES", "50MB"),
+        ("NANSEN_ISSUER_LEGACY_LDP_VC", "maybe"),
     ],
 )
 def test_bad_values_are_named(name: str, value: str) -> None:
@@ -112,3 +113,9 @@ def test_sealed_seed_opens_only_in_its_place() -> None:
         vault.open_sealed(sealed, "partner-b#key-1")
     with pytest.raises(VaultError):
         Vault(b"\x03" * 32).open_sealed(sealed, "partner-a#key-1")
+
+
+def test_the_legacy_profile_is_off_unless_set() -> None:
+    assert Settings.from_env({}).legacy_ldp_vc is False
+    assert Settings.from_env({"NANSEN_ISSUER_LEGACY_LDP_VC": "0"}).legacy_ldp_vc is False
+    assert Settings.from_env({"NANSEN_ISSUER_LEGACY_LDP_VC": "1"}).legacy_ldp_vc is True

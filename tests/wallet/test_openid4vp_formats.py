@@ -60,3 +60,40 @@ def test_a_credential_whose_own_proof_the_verifier_does_not_list_is_not_sent() -
 def test_malformed_lists_are_refused(values: Any) -> None:
     with pytest.raises(RequestError, match="lists its proof types wrongly"):
         presentation_suite(request({"proof_type_values": values}), CREDENTIAL)
+
+
+LEGACY = {"type": "Ed25519Signature2020", "proofValue": "z1"}
+LEGACY_CREDENTIAL: dict[str, Any] = {"type": ["VerifiableCredential"], "proof": LEGACY}
+CREDO = {"proof_type_values": ["Ed25519Signature2018", "Ed25519Signature2020"]}
+
+
+def test_a_verifier_listing_only_legacy_types_gets_an_ed25519_signature_2020_presentation() -> None:
+    assert presentation_suite(request(CREDO), LEGACY_CREDENTIAL) == "Ed25519Signature2020"
+
+
+@pytest.mark.parametrize(
+    "ldp",
+    [
+        {},  # nothing listed: takes everything, so the modern suite
+        {"proof_type_values": ["DataIntegrityProof", "Ed25519Signature2020"]},
+        {
+            "proof_type_values": ["Ed25519Signature2020", "DataIntegrityProof"],
+            "cryptosuite_values": ["eddsa-rdfc-2022"],
+        },
+    ],
+)
+def test_modern_comes_first_whenever_the_verifier_takes_it(ldp: dict[str, Any]) -> None:
+    assert presentation_suite(request(ldp), LEGACY_CREDENTIAL) == "eddsa-rdfc-2022"
+
+
+def test_a_verifier_listing_only_ed25519_signature_2018_gets_nothing() -> None:
+    """The wallet never signs Ed25519Signature2018 (its detached JWS is verified only)."""
+    with pytest.raises(RequestError, match="Nothing was sent"):
+        presentation_suite(request({"proof_type_values": ["Ed25519Signature2018"]}), LEGACY_CREDENTIAL)
+
+
+def test_a_data_integrity_credential_still_is_not_sent_to_a_legacy_only_verifier() -> None:
+    """Signing the presentation the legacy way does not help when the credential's own proof is
+    one the verifier says it cannot check: it is shown whole, so it stays in the wallet."""
+    with pytest.raises(RequestError, match="Nothing was sent"):
+        presentation_suite(request(CREDO), CREDENTIAL)

@@ -72,7 +72,10 @@ serve({
       credential: W3cJsonLdVerifiableCredential.fromJson(credential),
       verifyCredentialStatus: false,
     })
-    return { isValid: result.isValid, error: result.error ? String(result.error.message ?? result.error) : null }
+    // jsonld-signatures gathers the reasons under `errors` ("Verification error(s)." on top).
+    const reasons = (result.error?.errors ?? []).map((e) => String(e.message ?? e))
+    const error = result.error ? [String(result.error.message ?? result.error), ...reasons].join(' ') : null
+    return { isValid: result.isValid, error }
   },
   async document({ url }) {
     return { document: (await offlineDocumentLoader(agent.context)(url)).document }
