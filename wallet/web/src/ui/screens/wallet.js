@@ -228,6 +228,7 @@ function present(credentialId) {
       dir: "ltr",
       autocomplete: "off",
       autocapitalize: "none",
+      inputmode: "url",
       spellcheck: "false",
       "aria-describedby": "challenge-domain-hint",
     });
@@ -262,6 +263,7 @@ function present(credentialId) {
       event.preventDefault();
       busy(submit, async () => {
         error.say("");
+        output.replaceChildren(); // never leave an earlier code on screen beside a refusal
         let options = {};
         try {
           if (challenge.value.trim()) options = parseChallenge(challenge.value, domain.value);
