@@ -40,6 +40,7 @@ def paste(running: Service, code: str) -> str:
 
 def test_the_page_gives_a_fresh_stored_code_each_time(database_url: str, tmp_path: Path) -> None:
     with service(database_url, tmp_path, **trust_settings(tmp_path)) as running:
+        assert 'action="/challenge?lang=en"' in running.client.get(f"{running.url}/?lang=en").text
         codes = {give(running) for _ in range(5)}
         assert len(codes) == 5
         engine = create_db_engine(database_url)
@@ -76,3 +77,4 @@ def test_a_one_way_verifier_gives_no_challenge(tmp_path: Path) -> None:
         assert response.status_code == 404
         assert "ne donne pas de défi" in response.text
         assert "challenge-code" not in response.text
+        assert 'action="/challenge' not in running.client.get(f"{running.url}/").text  # not offered
