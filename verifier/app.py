@@ -22,7 +22,7 @@ from verifier.api.scan import SCAN_PATH
 from verifier.db import create_db_engine
 from verifier.migrate import upgrade
 from verifier.openid4vp import api as openid4vp
-from verifier.pages import ask, routes
+from verifier.pages import ask, challenge, routes
 from verifier.services import build_services
 from verifier.settings import Settings
 
@@ -90,6 +90,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(scan.router)
     app.include_router(routes.router)
     app.include_router(ask.router)
+    app.include_router(challenge.router)
     app.include_router(theme_router(settings.theme))
     readiness.install(app, engine, settings)  # /healthz, /readyz, /metrics
     app.include_router(openid4vp.router)

@@ -49,9 +49,12 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def issue_challenge(session: Session, moment: datetime, ttl: timedelta) -> tuple[str, datetime]:
-    """A fresh nonce and when it expires; only its digest is stored."""
-    nonce = secrets.token_urlsafe(NONCE_BYTES)
+def issue_challenge(
+    session: Session, moment: datetime, ttl: timedelta, nonce: str | None = None
+) -> tuple[str, datetime]:
+    """A nonce (``nonce``, or a fresh one of `NONCE_BYTES`) and when it expires; only its digest is
+    stored. The scan page gives a short code a person can type (`nansen.qr.challenge`)."""
+    nonce = nonce if nonce is not None else secrets.token_urlsafe(NONCE_BYTES)
     expires = moment + ttl
     session.add(Challenge(digest=digest(nonce), issued_at=moment, expires_at=expires))
     session.commit()

@@ -23,6 +23,7 @@ with the services' routers, so a new page cannot be left out unnoticed):
 from __future__ import annotations
 
 import json
+import re
 import ssl
 from collections.abc import Iterator
 from dataclasses import replace
@@ -61,6 +62,7 @@ from tests.verifier.support import FakeClock, service, sqlite_url
 from verifier.api.scan import router as scan_router
 from verifier.dependencies import get_store
 from verifier.pages.ask import router as ask_router
+from verifier.pages.challenge import router as challenge_router
 from verifier.pages.routes import router as verifier_router
 
 pytest_plugins = ["tests.httpsserver"]
@@ -78,6 +80,7 @@ ROUTES = {
         "POST /document": {"verifier-original", "verifier-original-refused"},
         "POST /ask": {"verifier-ask"},
         "POST /ask/verdict": {"verifier-ask-waiting", "verifier-ask-gone"},
+        "POST /challenge": {"verifier-challenge"},
     },
     "console": {
         "GET /console/sign-in": {"console-sign-in"},
@@ -252,7 +255,7 @@ def test_the_matrix_knows_every_route_that_renders_a_page() -> None:
     """Each route of the verifier's pages and scan, and of the console, is a page the tests below
     visit or is named as no page; a new route fails here until it is added to one or the other."""
     routers = {
-        "verifier": routes_of(verifier_router, scan_router, ask_router),
+        "verifier": routes_of(verifier_router, scan_router, ask_router, challenge_router),
         "console": routes_of(console_router),
     }
     for role, routes in routers.items():
@@ -348,6 +351,12 @@ def test_verifier_pages(
             )
         page.wait_for_selector("p.error[role=alert]")
         check_page(page, lang, theme, "verifier-ask-gone", visited)
+        page.goto(f"{running.url}/?lang={lang}")
+        with page.expect_navigation():
+            page.click("#give-challenge-button")
+        page.wait_for_selector("#challenge-qr")
+        assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", page.inner_text("#challenge-code"))
+        check_page(page, lang, theme, "verifier-challenge", visited)
         page.context.close()
     assert visited == shown("verifier")
 

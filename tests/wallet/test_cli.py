@@ -110,6 +110,26 @@ def test_present_as_a_qr_code_that_verifies(wallet_dir: Path, tmp_path: Path, st
     assert Verifier().verify_presentation(vp, challenge="n-1", domain="shelter.example").verified
 
 
+def test_present_answers_the_nc1_text_of_a_verifier_pages_qr_code(
+    wallet_dir: Path, tmp_path: Path, store: EmbeddedStore
+) -> None:
+    """``--challenge NC1:…`` (the text of the challenge a verifier's page shows) gives the challenge
+    and the domain; a --domain that differs from it is refused."""
+    ident = _receive(tmp_path, store)
+    scanned = "NC1:7KQ2M9XD4RTB:shelter.example"
+    result = run("present", ident, "--challenge", scanned, "--json", passphrase=PASSPHRASE)
+    assert result.exit_code == 0, result.output
+    vp = json.loads(result.stdout)
+    assert Verifier().verify_presentation(vp, challenge="7KQ2M9XD4RTB", domain="shelter.example").verified
+    other = run(
+        "present", ident, "--challenge", scanned, "--domain", "elsewhere.example", passphrase=PASSPHRASE
+    )
+    assert other.exit_code == 1
+    assert other.stderr == "Error: --domain differs from the domain in the challenge's QR code.\n"
+    damaged = run("present", ident, "--challenge", "NC1:7KQ2M9XD4RT:shelter.example", passphrase=PASSPHRASE)
+    assert damaged.stderr == "Error: This is not a verifier's challenge.\n"
+
+
 def test_present_warns_about_a_verifier_that_cannot_be_checked(
     wallet_dir: Path, tmp_path: Path, store: EmbeddedStore
 ) -> None:

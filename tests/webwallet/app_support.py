@@ -9,6 +9,7 @@ Screenshots go to ``$NANSEN_TEST_ARTIFACTS`` (or ``<tmp>/nansen-test-artifacts``
 from __future__ import annotations
 
 import contextlib
+import io
 import re
 import subprocess
 from collections.abc import Callable, Iterator
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import Any, Final
 
 import httpx
+import segno
+from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, Request
 
 from nansen.demo.roles import environment, free_port, serving
@@ -154,3 +157,20 @@ def axe_violations(page: Page) -> list[Any]:
         "async () => (await axe.run(document)).violations.map(v => [v.id, v.impact, v.nodes.map(n => n.target.join(' ')).join(', ')])"
     )
     return [v for v in found if v[1] in ("serious", "critical")]
+
+
+def camera_video(text: str, path: Path) -> Path:
+    """A Y4M video (what Chromium's fake camera plays) of a white frame showing ``text`` as a QR code."""
+    drawn = io.BytesIO()
+    segno.make_qr(text, error="m", mode="byte").save(drawn, kind="png", scale=6, border=4)
+    symbol = Image.open(drawn).convert("L")
+    frame = Image.new("L", (640, 480), 255)
+    frame.paste(symbol, ((640 - symbol.width) // 2, (480 - symbol.height) // 2))
+    ycbcr = frame.convert("YCbCr")
+    luma = ycbcr.getchannel("Y").tobytes()
+    chroma = bytes([128]) * (320 * 240)
+    with path.open("wb") as video:
+        video.write(b"YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n")
+        for _ in range(10):
+            video.write(b"FRAME\n" + luma + chroma + chroma)
+    return path

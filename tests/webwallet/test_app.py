@@ -7,14 +7,11 @@ request to any origin but the host's."""
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import segno
-from PIL import Image
 from playwright.sync_api import Browser, Page, Playwright, expect
 
 from nansen.qr import decode_image
@@ -26,6 +23,7 @@ from tests.webwallet.app_support import (
     Phone,
     WalletHost,
     axe_violations,
+    camera_video,
     new_phone,
     shots_for,
     wallet_host,
@@ -441,23 +439,6 @@ def test_the_wallet_locks_after_the_idle_time_and_when_hidden(browser: Browser, 
             page.wait_for_selector("#unlock-passphrase", timeout=2_000)
         finally:
             phone.context.close()
-
-
-def camera_video(text: str, path: Path) -> Path:
-    """A Y4M video (what Chromium's fake camera plays) of a white frame showing ``text`` as a QR code."""
-    drawn = io.BytesIO()
-    segno.make_qr(text, error="m", mode="byte").save(drawn, kind="png", scale=6, border=4)
-    symbol = Image.open(drawn).convert("L")
-    frame = Image.new("L", (640, 480), 255)
-    frame.paste(symbol, ((640 - symbol.width) // 2, (480 - symbol.height) // 2))
-    ycbcr = frame.convert("YCbCr")
-    luma = ycbcr.getchannel("Y").tobytes()
-    chroma = bytes([128]) * (320 * 240)
-    with path.open("wb") as video:
-        video.write(b"YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n")
-        for _ in range(10):
-            video.write(b"FRAME\n" + luma + chroma + chroma)
-    return path
 
 
 def test_the_camera_reads_a_qr_code_in_the_page(

@@ -27,7 +27,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright
+from playwright.sync_api import Browser, Page, Playwright, expect
+from sqlalchemy import create_engine, update
+from sqlalchemy.orm import Session
 
 from nansen import qr, trust
 from nansen.demo.cast import Cast
@@ -35,9 +37,21 @@ from nansen.demo.roles import free_port
 from nansen.demo.sample_scan import sample_scan
 from nansen.did import key as did_key
 from nansen.keys import Ed25519KeyPair
+from nansen.qr.challenge import new_code
 from nansen.qr.sdjwt import decode_sd_jwt, is_sd_jwt
+from nansen.timeutil import now
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.webwallet.app_support import Phone, WalletHost, new_phone, shots_for, wallet_host
+from tests.webwallet.app_support import (
+    Phone,
+    WalletHost,
+    axe_violations,
+    camera_video,
+    new_phone,
+    shots_for,
+    wallet_host,
+)
+from verifier import replay
+from verifier.models import Challenge
 
 PARTNER = "Harbour Legal Aid"
 FACTS = {
@@ -326,3 +340,134 @@ def test_receive_through_the_offer_then_present_back_up_and_recover_on_a_new_pho
         assert new.origins() == {world.host.url}
     finally:
         new.context.close()
+
+
+def shelter_page(browser: Browser, world: World) -> Page:
+    """The shelter's scan page in a browser of its own (CSP bypassed for axe only)."""
+    context = browser.new_context(
+        base_url=str(world.cast.shelter.base_url), viewport={"width": 412, "height": 915}, bypass_csp=True
+    )
+    return context.new_page()
+
+
+def give_challenge(shelter: Page, picture: Path) -> tuple[str, str, str]:
+    """The shelter's page gives a challenge: its QR code's text (read from the screen), short code, domain."""
+    shelter.goto("/?lang=en")
+    with shelter.expect_navigation():
+        shelter.click("#give-challenge-button")
+    shelter.wait_for_selector("#challenge-qr")
+    picture.write_bytes(shelter.locator("#challenge-qr").screenshot())
+    return (
+        qr.decode_image(picture),
+        shelter.inner_text("#challenge-code"),
+        shelter.inner_text("#challenge-domain"),
+    )
+
+
+def sign_for(page: Page, challenge: str, domain: str, picture: Path) -> str:
+    """On the present screen of the first card: the challenge (and domain) typed in, the NV1 text shown."""
+    page.click("#go-home")
+    page.click("article.card button.present")
+    page.fill("#challenge", challenge)
+    page.fill("#challenge-domain", domain)
+    page.click("#sign")
+    page.wait_for_selector(f"#presentation-qr, {REFUSED}", timeout=SLOW)
+    assert page.locator(REFUSED).count() == 0, page.inner_text(REFUSED)
+    picture.write_bytes(page.locator("#presentation-qr").screenshot())
+    return qr.decode_image(picture)
+
+
+def page_verdict(shelter: Page, text: str) -> tuple[str, str]:
+    """The NV1 text pasted into the shelter's scan page: its verdict and the concerns it names."""
+    shelter.goto("/?lang=en")
+    shelter.fill("#text", text)
+    with shelter.expect_navigation():
+        shelter.click("form[action^='/verify-page'] button[type=submit]")
+    verdict = shelter.get_attribute("[data-verdict]", "data-verdict")
+    assert verdict is not None
+    concerns = shelter.locator("ul.concerns")
+    return verdict, concerns.inner_text() if concerns.count() else ""
+
+
+def expire(world: World, code: str) -> None:
+    """Time passes for one challenge: its row in the shelter's database expires (as after the TTL)."""
+    engine = create_engine(f"sqlite:///{world.cast.data / 'verifier.sqlite3'}")
+    try:
+        with Session(engine) as session:
+            ended = update(Challenge).where(Challenge.digest == replay.digest(code))
+            assert session.execute(ended.values(expires_at=now() - timedelta(seconds=1))).rowcount == 1  # type: ignore[attr-defined]
+            session.commit()
+    finally:
+        engine.dispose()
+
+
+def test_the_shelter_pages_challenge_scanned_or_typed_then_spent_expired_or_unknown(
+    playwright: Playwright, browser: Browser, world: World, tmp_path: Path
+) -> None:
+    """The two-way flow from the pages: the shelter's page gives a challenge (QR code and short
+    code); the wallet's camera reads the QR code (Chromium's fake camera films the code read from
+    the shelter's page), or the person types the short code and domain; the shelter's page says
+    VALID once, then NOT VALID for the same code, an expired code and a code it never gave, each
+    with its reason."""
+    shoot = shots_for("story-challenge")
+    shelter = shelter_page(browser, world)
+    scanned, code, domain = give_challenge(shelter, tmp_path / "challenge.png")
+    shoot(shelter, "shelter-challenge")
+    assert scanned == f"NC1:{code.replace('-', '')}:{domain}"
+    assert axe_violations(shelter) == []
+    video = camera_video(scanned, tmp_path / "camera.y4m")
+    camera = [
+        *CHROMIUM_ARGS,
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+    ]
+    filming = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=camera)
+    try:
+        phone = new_phone(filming, world.host, bypass_csp=True)  # for axe; the other stories keep the CSP
+        phone.context.grant_permissions(["camera"], origin=world.host.url)
+        page = phone.page
+        import_cli_wallet(page, world)
+        page.click("article.card button.present")
+        page.click("#scan-challenge")
+        expect(page.locator("#challenge")).to_have_value(scanned, timeout=SLOW)
+        page.click("#sign")
+        page.wait_for_selector(f"#presentation-qr, {REFUSED}", timeout=SLOW)
+        assert page.locator(REFUSED).count() == 0, page.inner_text(REFUSED)
+        shoot(page, "presentation")
+        picture = tmp_path / "vp.png"
+        picture.write_bytes(page.locator("#presentation-qr").screenshot())
+        assert page_verdict(shelter, qr.decode_image(picture))[0] == "VALID"
+        shoot(shelter, "shelter-valid")
+
+        again = sign_for(page, code.lower(), domain, tmp_path / "again.png")  # the same code, typed
+        verdict, concerns = page_verdict(shelter, again)
+        assert (verdict, "already been used" in concerns) == ("NOT VALID", True), concerns
+
+        _, typed, domain = give_challenge(shelter, tmp_path / "typed.png")
+        text = sign_for(page, typed, domain, tmp_path / "typed-vp.png")
+        assert page_verdict(shelter, text)[0] == "VALID"
+
+        _, late, domain = give_challenge(shelter, tmp_path / "late.png")
+        text = sign_for(page, late, domain, tmp_path / "late-vp.png")
+        expire(world, late.replace("-", ""))
+        verdict, concerns = page_verdict(shelter, text)
+        assert (verdict, "has expired" in concerns) == ("NOT VALID", True), concerns
+
+        text = sign_for(page, new_code(), domain, tmp_path / "unknown-vp.png")
+        verdict, concerns = page_verdict(shelter, text)
+        assert (verdict, "not issued by this verifier" in concerns) == ("NOT VALID", True), concerns
+        shoot(shelter, "shelter-unknown")
+
+        page.fill("#challenge", "7KQ2-M9XD-4RTB")  # a typed code without the domain: refused, nothing signed
+        page.fill("#challenge-domain", "")
+        page.click("#sign")
+        page.wait_for_selector(REFUSED)
+        assert "domain" in page.inner_text(REFUSED)
+        assert page.locator("#presentation-qr").count() == 0  # the earlier code is not left on screen
+        shoot(page, "typed-without-domain")
+        assert axe_violations(page) == []
+        assert phone.origins() == {world.host.url}, phone.origins()
+    finally:
+        shelter.context.close()
+        filming.close()

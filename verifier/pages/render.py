@@ -24,7 +24,7 @@ from verifier import replay
 from verifier.dependencies import PartnerNames
 from verifier.originals import OriginalUnavailable, shared_documents
 from verifier.pages.verdict import ResultView
-from verifier.settings import Settings
+from verifier.settings import Mode, Settings
 
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
 
@@ -60,7 +60,10 @@ def wants_html(request: Request) -> bool:
 def page(
     request: Request, t: Translator, name: str, status: int = 200, csp: str = PAGE_CSP, **context: Any
 ) -> HTMLResponse:
-    shared = page_context(CATALOGUES, t, _settings(request).theme)
+    settings = _settings(request)
+    shared = page_context(CATALOGUES, t, settings.theme)
+    # The scan page offers a challenge only where there are challenges (a one-way verifier has none).
+    shared["gives_challenges"] = settings.mode is not Mode.ONE_WAY
     response = templates.TemplateResponse(request, name, {**shared, **context}, status_code=status)
     response.headers.update(language_headers(t))
     response.headers["Content-Security-Policy"] = csp

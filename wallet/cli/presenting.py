@@ -13,6 +13,7 @@ from nansen.crypto import Recipient
 from nansen.errors import NansenError
 from nansen.proofs import DEFAULT_SUITE, SUITES
 from nansen.qr import encode_presentation, qr_png
+from nansen.qr.challenge import CHALLENGE_PREFIX, decode_challenge
 from nansen.qr.sdjwt import encode_sd_jwt
 from wallet import atomic
 from wallet.cli.common import WalletOption, opened, refuse, resolver, scratch, trust_source
@@ -25,7 +26,11 @@ def present(
         str, typer.Argument(metavar="ID", help="The credential's id, as `nansen wallet list` prints it.")
     ],
     challenge: Annotated[
-        str | None, typer.Option("--challenge", help="The verifier's one-time challenge, if it gave one.")
+        str | None,
+        typer.Option(
+            "--challenge",
+            help="The verifier's one-time challenge, if it gave one (its QR code's NC1: text carries the domain too).",
+        ),
     ] = None,
     domain: Annotated[
         str | None, typer.Option("--domain", help="The verifier's domain, with its challenge.")
@@ -68,6 +73,7 @@ def present(
     JWT: the challenge is its nonce and the domain (or the verifier's DID) its audience."""
     if suite not in SUITES:
         fail("The cryptosuite must be eddsa-rdfc-2022 or eddsa-jcs-2022.")
+    challenge, domain = _scanned_challenge(challenge, domain)
     if openid4vp is not None:
         with opened(wallet) as held:
             try:
@@ -113,6 +119,20 @@ def present(
             suite=suite,
         )
     _emit(vp, encode_presentation, qr, as_json)
+
+
+def _scanned_challenge(challenge: str | None, domain: str | None) -> tuple[str | None, str | None]:
+    """The challenge and domain, read from the ``NC1:`` text of a verifier page's QR code when
+    ``--challenge`` is one (`nansen.qr.challenge`); any other challenge is used as given."""
+    if challenge is None or not challenge.startswith(CHALLENGE_PREFIX):
+        return challenge, domain
+    try:
+        scanned = decode_challenge(challenge)
+    except NansenError as error:
+        refuse(error)
+    if domain is not None and domain != scanned.domain:
+        fail("--domain differs from the domain in the challenge's QR code.")
+    return scanned.challenge, scanned.domain
 
 
 def _announce(verifier: str) -> None:

@@ -4,6 +4,7 @@
 import * as core from "../src/core/index.js";
 import { CONTEXTS } from "../src/core/contexts.js";
 import { SD_JWT_ZDICT_TAIL, TERMS, ZDICT_BASE64 } from "../src/core/nv1/vocabulary.js";
+import { parseChallenge } from "../src/ui/challenge.js";
 
 const fromB64 = (text) => new Uint8Array(Buffer.from(text, "base64"));
 const toB64 = (bytes) => Buffer.from(bytes).toString("base64");
@@ -42,6 +43,16 @@ const operations = {
   },
   async nv1Decode({ text }) {
     return { presentation: core.nv1Decode(text) };
+  },
+  async readChallenges({ typed }) {
+    const read = ([text, domain]) => {
+      try {
+        return parseChallenge(text, domain);
+      } catch {
+        return null;
+      }
+    };
+    return { results: typed.map(read) };
   },
   async nv1EncodeMany({ presentations }) {
     return { texts: presentations.map((presentation) => core.nv1Encode(presentation)) };

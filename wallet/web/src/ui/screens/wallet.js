@@ -6,6 +6,7 @@ import { hooks, screen } from "../frame.js";
 import * as host from "../host.js";
 import { date, t } from "../i18n.js";
 import { qrCanvas } from "../qr.js";
+import { parseChallenge } from "../challenge.js";
 import { scanInto } from "../scan.js";
 import * as session from "../session.js";
 import { errorBox, field, passphraseField, problemText } from "./parts.js";
@@ -212,13 +213,6 @@ function receive() {
   });
 }
 
-/** The verifier's challenge: its JSON (what `POST /challenges` answers, pasted or scanned). */
-function parseChallenge(text) {
-  const value = JSON.parse(text);
-  if (typeof value?.challenge !== "string" || !value.challenge) throw new SyntaxError("challenge");
-  return { challenge: value.challenge, domain: typeof value.domain === "string" ? value.domain : undefined };
-}
-
 /** Present: bound to the verifier's challenge if there is one (one way otherwise, e.g. offline);
  * for an SD-JWT credential, only the facts the person chooses. The NV1 QR code is drawn in the page. */
 function present(credentialId) {
@@ -228,6 +222,16 @@ function present(credentialId) {
     if (!card) return home();
     const error = errorBox();
     const challenge = h("textarea", { id: "challenge", "aria-describedby": "challenge-hint", spellcheck: "false" });
+    const domain = h("input", {
+      id: "challenge-domain",
+      type: "text",
+      dir: "ltr",
+      autocomplete: "off",
+      autocapitalize: "none",
+      inputmode: "url",
+      spellcheck: "false",
+      "aria-describedby": "challenge-domain-hint",
+    });
     const choices =
       card.format === "ldp_vc"
         ? null
@@ -248,6 +252,9 @@ function present(credentialId) {
       h("p", { class: "hint", id: "challenge-hint" }, t("present.challenge_hint")),
       challenge,
       scanButton(challenge, "scan-challenge"),
+      h("label", { for: "challenge-domain" }, t("present.domain")),
+      h("p", { class: "hint", id: "challenge-domain-hint" }, t("present.domain_hint")),
+      domain,
       choices,
       error.box,
       submit,
@@ -256,9 +263,10 @@ function present(credentialId) {
       event.preventDefault();
       busy(submit, async () => {
         error.say("");
+        output.replaceChildren(); // never leave an earlier code on screen beside a refusal
         let options = {};
         try {
-          if (challenge.value.trim()) options = parseChallenge(challenge.value.trim());
+          if (challenge.value.trim()) options = parseChallenge(challenge.value, domain.value);
         } catch {
           return error.say(t("present.bad_challenge"));
         }
