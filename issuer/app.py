@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from issuer import console, readiness
+from issuer import console, partners, readiness
 from issuer.api import credentials, documents, public
 from issuer.api.middleware import AccessLog
 from issuer.console.pages import UPLOAD_PATH
@@ -18,6 +18,7 @@ from issuer.vault import Vault
 from nansen import apidocs
 from service import dbfaults, problems
 from service.bodies import BodyLimit
+from service.groupcommit import GroupCommit
 
 #: The routes that take a scan, and so have the larger body limit.
 UPLOAD_PATHS = ("/documents", UPLOAD_PATH)
@@ -44,6 +45,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.vault = Vault.open(settings)
     app.state.sessions = session_factory(engine)
+    app.state.commits = GroupCommit(app.state.sessions, lock=partners.lock_all)
     problems.install(app, invalid_parameters=422)
     dbfaults.install(app, engine)
     app.include_router(credentials.router)

@@ -125,6 +125,14 @@ def locked(session: Session, partner_id: str) -> Partner | None:
     )
 
 
+def lock_all(session: Session, partner_ids: list[str]) -> None:
+    """Lock the partners' rows in the order of their ids (a group commit's batch, `service.groupcommit`:
+    every transaction that locks several takes them in this order, so none waits for another)."""
+    session.execute(
+        select(Partner.id).where(Partner.id.in_(partner_ids)).order_by(Partner.id).with_for_update()
+    ).all()
+
+
 def locked_or_gone(session: Session, partner_id: str) -> Partner:
     """The caller's row, locked; a 401 Problem if the partner no longer exists."""
     partner = locked(session, partner_id)
@@ -133,12 +141,27 @@ def locked_or_gone(session: Session, partner_id: str) -> Partner:
     return partner
 
 
-def authenticate(session: Session, api_key: str) -> Partner | None:
-    """The partner whose API key this is (its row locked), or None."""
+def _parts(api_key: str) -> tuple[str, str] | None:
+    """An API key's partner id and secret, or None when it is not of the form ``nansen_<id>_<secret>``."""
     prefix, _, rest = api_key.partition("_")
     partner_id, _, secret = rest.partition("_")
     if prefix != API_KEY_PREFIX or not partner_id or not secret or len(api_key) > 200:
         return None
+    return partner_id, secret
+
+
+def partner_id_of(api_key: str) -> str | None:
+    """The partner id an API key names (not yet checked), or None when it is not an API key."""
+    parts = _parts(api_key)
+    return None if parts is None else parts[0]
+
+
+def authenticate(session: Session, api_key: str) -> Partner | None:
+    """The partner whose API key this is (its row locked), or None."""
+    parts = _parts(api_key)
+    if parts is None:
+        return None
+    partner_id, secret = parts
     partner = locked(session, partner_id)
     if partner is None or not hmac.compare_digest(_hash_secret(secret), partner.api_key_hash):
         return None
