@@ -82,7 +82,15 @@ class GroupCommit:
                 if not batch:
                     self._writing = False
                     return
-            self._commit(batch)
+            try:
+                self._commit(batch)
+            except BaseException as error:  # not an Exception (those fail the batch in _commit)
+                for piece in batch:
+                    if not piece.answer.done():
+                        piece.answer.set_exception(error)
+                with self._guard:
+                    self._writing = False  # the next piece submitted starts a writer for the rest
+                raise
 
     def _commit(self, batch: list[_Piece[Any]]) -> None:
         results: list[tuple[_Piece[Any], Any]] = []

@@ -85,6 +85,9 @@ def get_caller(
             401, "The request needs an API key: 'Authorization: Bearer KEY'.", headers=_UNAUTHORISED
         )
     api_key = credentials.credentials
+    partner_id = partners.partner_id_of(api_key)
+    if partner_id is None:  # not even of the form of a key: refused without queueing for the database
+        raise Problem(401, "The API key is missing or not valid.", headers=_UNAUTHORISED)
 
     def admitted(session: Session) -> Partner:
         partner = partners.authenticate(session, api_key)
@@ -93,7 +96,7 @@ def get_caller(
         admit(partner, settings)
         return partner
 
-    return commits.submit(admitted, key=partners.partner_id_of(api_key))
+    return commits.submit(admitted, key=partner_id)
 
 
 CallerDep = Annotated[Partner, Depends(get_caller)]
