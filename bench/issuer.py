@@ -127,15 +127,15 @@ def measure(args: argparse.Namespace, directory: Path, database_url: str) -> dic
     with issuer_service(directory, database_url, args.workers) as (process, url, key):
         for kind in [args.only] if args.only else KINDS:
             where, body = target(kind, url, key, args.scan_bytes)
-            count = int(500 * (args.seconds + args.warmup))  # more than can be sent
             figures[kind] = run_load(
                 where,
-                [body] * count,
+                [body],
                 directory / f"{kind}.pool",
                 process.pid,
                 seconds=args.seconds,
                 warmup=args.warmup,
                 concurrency=args.concurrency,
+                total=int(500 * (args.seconds + args.warmup)),  # more than can be sent
             )
     return figures
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import pickle
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +36,13 @@ class Target:
 
 
 async def _drive(
-    target: Target, bodies: list[bytes], seconds: float, warmup: float, concurrency: int, rate: float | None
+    target: Target,
+    bodies: list[bytes],
+    total: int,
+    seconds: float,
+    warmup: float,
+    concurrency: int,
+    rate: float | None,
 ) -> dict[str, Any]:
     """Closed loop (each connection sends again when answered) or, with ``rate``, open loop: a
     request every 1/rate seconds, its latency counted from when it was due (so time spent waiting
@@ -66,16 +73,16 @@ async def _drive(
 
         async def connection() -> None:
             nonlocal sent
-            while (due := time.perf_counter()) < stop_at and sent < len(bodies):
+            while (due := time.perf_counter()) < stop_at and sent < total:
                 sent += 1
-                await send(bodies[sent - 1], due)
+                await send(bodies[(sent - 1) % len(bodies)], due)
 
         async def scheduler(rate: float) -> None:
             nonlocal sent
             pending = []
-            while sent < len(bodies) and (due := start + sent / rate) < stop_at:
+            while sent < total and (due := start + sent / rate) < stop_at:
                 await asyncio.sleep(max(0.0, due - time.perf_counter()))
-                pending.append(asyncio.create_task(send(bodies[sent], due)))
+                pending.append(asyncio.create_task(send(bodies[sent % len(bodies)], due)))
                 sent += 1
             await asyncio.gather(*pending)
 
@@ -89,17 +96,24 @@ async def _drive(
         "latencies": latencies,
         "errors": errors,
         "elapsed": elapsed,
-        "exhausted": sent >= len(bodies),
+        "exhausted": sent >= total,
         "cpu": time.process_time() - cpu,
         "warmup_requests": warmup_requests,
     }
 
 
 def _generator(
-    target: Target, pool: str, seconds: float, warmup: float, concurrency: int, rate: float | None, out: Any
+    target: Target,
+    pool: str,
+    total: int,
+    seconds: float,
+    warmup: float,
+    concurrency: int,
+    rate: float | None,
+    out: Any,
 ) -> None:
-    bodies = Path(pool).read_bytes().split(b"\n")
-    out.send(asyncio.run(_drive(target, bodies, seconds, warmup, concurrency, rate)))
+    bodies = pickle.loads(Path(pool).read_bytes())
+    out.send(asyncio.run(_drive(target, bodies, total, seconds, warmup, concurrency, rate)))
 
 
 def _children(pid: int) -> list[int]:
@@ -130,14 +144,16 @@ def run_load(
     warmup: float,
     concurrency: int,
     rate: float | None = None,
+    total: int | None = None,
 ) -> dict[str, Any]:
-    """Send ``bodies`` (one each, in order) to ``target``; requests per second, latency, errors, and
-    the CPU milliseconds per request of the server's processes and of the load generator."""
-    pool_file.write_bytes(b"\n".join(bodies))
+    """Send ``bodies`` to ``target`` in order, ``total`` requests at most (default: each body once;
+    more goes round the bodies again); requests per second, latency, errors, and the CPU
+    milliseconds per request of the server's processes and of the load generator."""
+    pool_file.write_bytes(pickle.dumps(bodies))
     receiving, sending = multiprocessing.Pipe(duplex=False)
     generator = multiprocessing.get_context("spawn").Process(
         target=_generator,
-        args=(target, str(pool_file), seconds, warmup, concurrency, rate, sending),
+        args=(target, str(pool_file), total or len(bodies), seconds, warmup, concurrency, rate, sending),
     )
     load = os.getloadavg()[0]
     server_cpu = cpu_seconds(server_pid)
