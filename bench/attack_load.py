@@ -63,7 +63,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import HOLDER, ISSUER, MB, identity_credential, summary
+from common import HOLDER, ISSUER, MB, REPO, api_key, identity_credential, nansen, summary
 
 from nansen import vcdm
 from nansen.config import Limits
@@ -75,7 +75,6 @@ from tests.attacks.test_verifier import BOMBS
 from tests.issuer.payloads import issue_request
 from tests.servers import loopback_socket
 
-REPO = Path(__file__).resolve().parent.parent
 SAMPLE_SECONDS = 0.5
 #: The memory during the attack is shown as the peak of each 5 s (10 samples).
 TIMELINE_SAMPLES = 10
@@ -113,21 +112,6 @@ class Service:
 
 
 # -- the services, started as an operator would
-
-
-def nansen(*arguments: str, env: dict[str, str]) -> str:
-    """Run a ``nansen`` command to its end; its standard output."""
-    done = subprocess.run(
-        [sys.executable, "-m", "nansen", *arguments], env=env, cwd=REPO, capture_output=True, check=False
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"nansen {' '.join(arguments)} failed: {done.stderr.decode()}")
-    return done.stdout.decode()
-
-
-def api_key(env: dict[str, str], name: str) -> str:
-    printed = nansen("issuer", "partner", "add", name, env=env)
-    return next(line.split(":", 1)[1].strip() for line in printed.splitlines() if line.startswith("API key:"))
 
 
 @contextlib.contextmanager

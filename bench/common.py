@@ -6,22 +6,28 @@ Run a benchmark as ``.venv/bin/python bench/NAME.py``; its folder is then on the
 from __future__ import annotations
 
 import os
+import secrets
 import statistics
+import subprocess
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from sqlalchemy import create_engine, make_url, text
+
 from nansen import vcdm
 from nansen.did import key as did_key
 from nansen.keys import Ed25519KeyPair
 
 MB = 1_000_000
+REPO = Path(__file__).resolve().parent.parent
 ISSUER = did_key.signing_key(Ed25519KeyPair.from_seed(b"\x11" * 32))
 HOLDER = did_key.signing_key(Ed25519KeyPair.from_seed(b"\x22" * 32))
 CREATED = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
@@ -96,3 +102,35 @@ def peak_bytes(action: Callable[[], object]) -> int:
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+
+
+@contextmanager
+def postgres_schema(url: str) -> Iterator[str]:
+    """A URL whose connections use a fresh schema, dropped afterwards."""
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    schema = f"nansen_bench_{secrets.token_hex(4)}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield scoped.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def nansen(*arguments: str, env: dict[str, str]) -> str:
+    """Run a ``nansen`` command to its end; its standard output."""
+    done = subprocess.run(
+        [sys.executable, "-m", "nansen", *arguments], env=env, cwd=REPO, capture_output=True, check=False
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"nansen {' '.join(arguments)} failed: {done.stderr.decode()}")
+    return done.stdout.decode()
+
+
+def api_key(env: dict[str, str], name: str) -> str:
+    """A new partner's API key (``nansen issuer partner add``)."""
+    printed = nansen("issuer", "partner", "add", name, env=env)
+    return next(line.split(":", 1)[1].strip() for line in printed.splitlines() if line.startswith("API key:"))

@@ -35,10 +35,8 @@ tests never assert them.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import json
-import multiprocessing
 import os
 import re
 import socket
@@ -59,7 +57,8 @@ import trustme
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import HOLDER, ISSUER, identity_credential, summary
+from common import HOLDER, ISSUER, identity_credential, postgres_schema, summary
+from load import Target, run_load
 
 from nansen import status, trust, vcdm
 from nansen.did import key as did_key
@@ -145,7 +144,7 @@ def free_port() -> int:
 
 
 def start_server(
-    directory: Path, mode: str, database_url: str | None, ca_file: Path
+    directory: Path, mode: str, database_url: str | None, ca_file: Path, workers: int = 1
 ) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {
@@ -162,7 +161,7 @@ def start_server(
         env["NANSEN_VERIFIER_DATABASE_URL"] = database_url
     log = (directory / "server.log").open("wb")
     server = subprocess.Popen(
-        [sys.executable, "-m", "verifier", "serve", "--port", str(port)],
+        [sys.executable, "-m", "verifier", "serve", "--port", str(port), "--workers", str(workers)],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -225,81 +224,6 @@ def measure_scans(url: str, pictures: list[tuple[str, bytes]]) -> dict[str, Any]
     }
 
 
-async def _drive(
-    url: str, bodies: list[bytes], seconds: float, warmup: float, concurrency: int, rate: float | None
-) -> dict[str, Any]:
-    """Closed loop (each connection sends again when answered) or, with ``rate``, open loop: a
-    request every 1/rate seconds, its latency counted from when it was due (so time spent waiting
-    for a free connection counts too)."""
-    latencies: list[float] = []
-    errors = 0
-    sent = 0
-    warmup_requests = 0
-    headers = {"Content-Type": "application/json"}
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
-        start = time.perf_counter()
-        measure_from, stop_at = start + warmup, start + warmup + seconds
-        connections = asyncio.Semaphore(concurrency)
-
-        async def send(body: bytes, due: float) -> None:
-            nonlocal errors, warmup_requests
-            async with connections:
-                try:
-                    response = await client.post("/presentations/verify", content=body, headers=headers)
-                    failed = response.status_code != 200
-                except httpx.HTTPError:
-                    failed = True
-            if due >= measure_from:
-                latencies.append(time.perf_counter() - due)
-                errors += failed
-            else:
-                warmup_requests += 1
-
-        async def connection() -> None:
-            nonlocal sent
-            while (due := time.perf_counter()) < stop_at and sent < len(bodies):
-                sent += 1
-                await send(bodies[sent - 1], due)
-
-        async def scheduler(rate: float) -> None:
-            nonlocal sent
-            pending = []
-            while sent < len(bodies) and (due := start + sent / rate) < stop_at:
-                await asyncio.sleep(max(0.0, due - time.perf_counter()))
-                pending.append(asyncio.create_task(send(bodies[sent], due)))
-                sent += 1
-            await asyncio.gather(*pending)
-
-        cpu = time.process_time()
-        if rate:
-            await scheduler(rate)
-        else:
-            await asyncio.gather(*(connection() for _ in range(concurrency)))
-        elapsed = min(time.perf_counter(), stop_at) - measure_from
-    return {
-        "latencies": latencies,
-        "errors": errors,
-        "elapsed": elapsed,
-        "exhausted": sent >= len(bodies),
-        "cpu": time.process_time() - cpu,
-        "warmup_requests": warmup_requests,
-    }
-
-
-def load_generator(
-    url: str, pool: str, seconds: float, warmup: float, concurrency: int, rate: float | None, out: Any
-) -> None:
-    bodies = Path(pool).read_bytes().split(b"\n")
-    out.send(asyncio.run(_drive(url, bodies, seconds, warmup, concurrency, rate)))
-
-
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of a process, from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def load_test(
     args: argparse.Namespace,
     directory: Path,
@@ -310,37 +234,18 @@ def load_test(
     began = time.perf_counter()
     bodies = build_pool(url, args.mode, args.suite, args.pool, status_base)
     pool_seconds = time.perf_counter() - began
-    pool = directory / "pool.jsonl"
-    pool.write_bytes(b"\n".join(bodies))
-    receiving, sending = multiprocessing.Pipe(duplex=False)
-    generator = multiprocessing.get_context("spawn").Process(
-        target=load_generator,
-        args=(url, str(pool), args.seconds, args.warmup, args.concurrency, args.rate, sending),
+    figures = run_load(
+        Target(url, "/presentations/verify", 200),
+        bodies,
+        directory / "pool.jsonl",
+        server.pid,
+        seconds=args.seconds,
+        warmup=args.warmup,
+        concurrency=args.concurrency,
+        rate=args.rate,
     )
-    server_cpu = cpu_seconds(server.pid)
-    generator.start()
-    outcome = receiving.recv()
-    generator.join()
-    server_cpu = cpu_seconds(server.pid) - server_cpu
-    count = len(outcome["latencies"])
-    if count < 100:
-        raise SystemExit("Too few requests were measured; lengthen --seconds or enlarge --pool.")
-    return {
-        "concurrency": args.concurrency,
-        "rate": args.rate,
-        "seconds": round(outcome["elapsed"], 2),
-        "requests": count,
-        "requests_per_second": round(count / outcome["elapsed"], 1),
-        "latency_ms": summary(outcome["latencies"]),
-        "errors": outcome["errors"],
-        "pool_exhausted": outcome["exhausted"],
-        "pool": {"presentations": args.pool, "build_seconds": round(pool_seconds, 1)},
-        "cpu_ms_per_request": {
-            # both processes' CPU includes the warm-up, so it is divided by every request sent
-            "server": round(server_cpu * 1000 / (count + outcome["warmup_requests"]), 3),
-            "load_generator": round(outcome["cpu"] * 1000 / (count + outcome["warmup_requests"]), 3),
-        },
-    }
+    figures["pool"] = {"presentations": args.pool, "build_seconds": round(pool_seconds, 1)}
+    return figures
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -348,13 +253,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "suite": args.suite,
         "mode": args.mode,
         "database": "postgresql" if args.database_url else "sqlite",
+        "workers": args.workers,
     }
     with (
         tempfile.TemporaryDirectory(prefix="nansen-bench-") as tmp,
         status_list_server(Path(tmp)) as (status_base, ca_file),
+        postgres_schema(args.database_url) if args.database_url else contextlib.nullcontext() as database,
     ):
         directory = Path(tmp)
-        server, url = start_server(directory, args.mode, args.database_url, ca_file)
+        server, url = start_server(directory, args.mode, database, ca_file, args.workers)
         try:
             if args.seconds > 0:
                 figures["issued"] = load_test(args, directory, server, url, status_base)
@@ -375,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         "--warmup", type=float, default=3, help="seconds of warm-up, not measured (default 3)"
     )
     parser.add_argument("--concurrency", type=int, default=8, help="connections in flight (default 8)")
+    parser.add_argument("--workers", type=int, default=1, help="the service's worker processes (default 1)")
     parser.add_argument("--rate", type=float, help="open loop: requests per second (default: closed loop)")
     parser.add_argument("--mode", choices=["one-way", "challenge"], default="one-way")
     parser.add_argument("--suite", choices=sorted(SUITES), default="eddsa-rdfc-2022")
@@ -420,13 +328,15 @@ def print_load(figures: dict[str, Any], kind: str, load: dict[str, Any], args: a
     latency = load["latency_ms"]
     print(
         f"{kind}: {figures['suite']}, {figures['mode']}, {figures['database']}, "
-        f"{load['concurrency']} connections, "
+        f"{figures['workers']} worker(s), {load['concurrency']} connections, "
         f"{f'{args.rate:g} requests/s offered' if args.rate else 'closed loop'}, {load['seconds']} s measured:\n"
         f"  {load['requests_per_second']} presentations/s ({load['requests']} requests, "
         f"{load['errors']} errors{', pool exhausted' if load['pool_exhausted'] else ''})\n"
         f"  latency p50 {latency['p50']} ms, p99 {latency['p99']} ms, max {latency['max']} ms\n"
         f"  CPU per request: server {load['cpu_ms_per_request']['server']} ms, "
-        f"load generator {load['cpu_ms_per_request']['load_generator']} ms"
+        f"load generator {load['cpu_ms_per_request']['load_generator']} ms\n"
+        f"  load average before / after: {load['load_average']['before']} / {load['load_average']['after']} "
+        f"({os.cpu_count()} cores, shared)"
     )
 
 

@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from issuer import console, readiness
+from issuer import console, partners, readiness
 from issuer.api import credentials, documents, public
 from issuer.console.pages import UPLOAD_PATH
 from issuer.db import make_engine, session_factory
@@ -18,6 +18,7 @@ from nansen import apidocs
 from service import cors, dbfaults, problems
 from service.access import AccessLog
 from service.bodies import BodyLimit
+from service.groupcommit import GroupCommit
 
 #: What a browser wallet calls (docs/openid4vc.md): the metadata (both forms), the token, nonce and
 #: credential endpoints, and the partners' did:web documents (the web wallet checks the issuer's
@@ -53,6 +54,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.vault = Vault.open(settings)
     app.state.sessions = session_factory(engine)
+    app.state.commits = GroupCommit(app.state.sessions, lock=partners.lock_all)
     problems.install(app, invalid_parameters=422)
     dbfaults.install(app, engine)
     app.include_router(credentials.router)

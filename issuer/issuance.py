@@ -53,6 +53,7 @@ from nansen.jsonutil import check_strings
 from nansen.keys import SigningKey
 from nansen.proofs import DEFAULT_SUITE, SUITES, ProofOptions, add_proof
 from nansen.timeutil import format_datetime
+from service.groupcommit import GroupCommit
 from service.problems import Problem
 
 _OPTIONS = ("cryptosuite", "statusPurposes")
@@ -303,14 +304,18 @@ def sign_again(
 
 
 def issue(
-    session: Session,
+    commits: GroupCommit,
     vault: Vault,
     settings: Settings,
     caller: Partner,
     request: IssueRequest,
     idempotency_key: str | None = None,
 ) -> Issued:
-    """Issue the credential as the partner, or replay the one issued for the same Idempotency-Key."""
+    """Issue the credential as the partner, or replay the one issued for the same Idempotency-Key.
+
+    The checks are made here, in the caller's thread; what must hold the partner's lock (allocating
+    the status indexes, signing, recording) goes to the group commit (`service.groupcommit`), so the
+    answer comes once the credential is on disk."""
     key_mac = idempotency_mac(vault, idempotency_key)
     digest = vault.mac("idempotent-request", request.canonical)
     credential_id = request.credential.get("id") or f"urn:uuid:{uuid.uuid4()}"
@@ -320,7 +325,8 @@ def issue(
         _assemble(request, caller.did, credential_id, issued_at, preview_entries(settings, request.purposes)),
         request.profile,
     )
-    with session.begin():
+
+    def locked_work(session: Session) -> Issued:
         partner = partners.locked_or_gone(session, caller.id)
         if key_mac is not None:
             record = session.scalar(
@@ -352,4 +358,6 @@ def issue(
         credential, _ = record_and_sign(
             session, vault, settings, partner, new, key_mac, digest if key_mac is not None else None
         )
-    return Issued(credential, replayed=False)
+        return Issued(credential, replayed=False)
+
+    return commits.submit(locked_work, key=caller.id)

@@ -125,6 +125,14 @@ def locked(session: Session, partner_id: str) -> Partner | None:
     )
 
 
+def lock_all(session: Session, partner_ids: list[str]) -> None:
+    """Lock the partners' rows in the order of their ids (a group commit's batch, `service.groupcommit`:
+    every transaction that locks several takes them in this order, so none waits for another)."""
+    session.execute(
+        select(Partner.id).where(Partner.id.in_(partner_ids)).order_by(Partner.id).with_for_update()
+    ).all()
+
+
 def locked_or_gone(session: Session, partner_id: str) -> Partner:
     """The caller's row, locked; a 401 Problem if the partner no longer exists."""
     partner = locked(session, partner_id)
@@ -133,12 +141,27 @@ def locked_or_gone(session: Session, partner_id: str) -> Partner:
     return partner
 
 
-def authenticate(session: Session, api_key: str) -> Partner | None:
-    """The partner whose API key this is (its row locked), or None."""
+def _parts(api_key: str) -> tuple[str, str] | None:
+    """An API key's partner id and secret, or None when it is not of the form ``nansen_<id>_<secret>``."""
     prefix, _, rest = api_key.partition("_")
     partner_id, _, secret = rest.partition("_")
     if prefix != API_KEY_PREFIX or not partner_id or not secret or len(api_key) > 200:
         return None
+    return partner_id, secret
+
+
+def partner_id_of(api_key: str) -> str | None:
+    """The partner id an API key names (not yet checked), or None when it is not an API key."""
+    parts = _parts(api_key)
+    return None if parts is None else parts[0]
+
+
+def authenticate(session: Session, api_key: str) -> Partner | None:
+    """The partner whose API key this is (its row locked), or None."""
+    parts = _parts(api_key)
+    if parts is None:
+        return None
+    partner_id, secret = parts
     partner = locked(session, partner_id)
     if partner is None or not hmac.compare_digest(_hash_secret(secret), partner.api_key_hash):
         return None
@@ -150,19 +173,38 @@ def document(partner: Partner) -> dict[str, Any]:
     return loaded
 
 
+#: Signers opened before, by vault, partner, DID document and fragment (see `signer`).
+_opened: dict[tuple[Vault, str, str, str], Signer] = {}
+#: A bound on `_opened` (a service signs for its partners' current keys: a few per partner).
+_MAX_OPENED = 1024
+
+
 def signer(session: Session, vault: Vault, partner: Partner, fragment: str | None = None) -> Signer:
-    """The partner's current signing key (or the one with ``fragment``, if it is still held)."""
+    """The partner's current signing key (or the one with ``fragment``, if it is still held).
+
+    A key is opened once per DID document: a key is retired (its sealed seed removed) only in the
+    transaction that changes the partner's DID document (`issuer.keyring`), so a signer opened
+    under a document may sign for as long as the partner's row holds that very document. The
+    profile of issuance under load put a tenth of the locked work here (a query and a decryption)."""
     method = did_key.signing_method(partner.did) if is_did_key(partner) else current_key(document(partner))
     wanted = fragment or (method.split("#", 1)[1] if method else None)
     if wanted is None:
         raise Problem(409, "The partner has no current signing key; an operator must rotate its key.")
+    known = (vault, partner.id, partner.document, wanted)
+    opened = _opened.get(known)
+    if opened is not None:
+        return opened
     row = session.scalar(
         select(SigningKey).where(SigningKey.partner_id == partner.id, SigningKey.fragment == wanted)
     )
     if row is None or row.sealed_seed is None:
         raise Problem(409, "That signing key has been retired and can no longer sign.")
     seed = vault.open_sealed(row.sealed_seed, seal_context(partner.id, wanted))
-    return Signer(Ed25519KeyPair.from_seed(seed), f"{partner.did}#{wanted}")
+    opened = Signer(Ed25519KeyPair.from_seed(seed), f"{partner.did}#{wanted}")
+    if len(_opened) >= _MAX_OPENED:
+        _opened.clear()
+    _opened[known] = opened
+    return opened
 
 
 def _now() -> datetime:

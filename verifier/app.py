@@ -61,6 +61,8 @@ def create_app(settings: Settings) -> FastAPI:
         if settings.migrate_on_start:
             await to_thread.run_sync(upgrade, engine)
         purging = asyncio.create_task(_purge_forever(services.sessions))
+        # Sync routes and to_thread calls share this event loop's limiter (anyio's default: 40).
+        to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
         try:
             yield
         finally:

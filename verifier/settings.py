@@ -103,6 +103,10 @@ class Settings:
     max_image_pixels: int = 16_777_216
     #: How many pictures are decoded at once; more scans meanwhile are refused (503, Retry-After).
     max_concurrent_scans: int = 2
+    #: How many requests' work runs on threads at once in one worker process; more wait their turn.
+    #: Forty (the framework's default) competing for the interpreter lock cost a fifth more CPU per
+    #: verification than four did, for no more done (issue 15, README "Speed").
+    request_threads: int = 8
     #: How long after a scan the original document may be opened, once.
     document_ttl_seconds: int = 300
     #: The largest original document that is decrypted and shown.
@@ -153,6 +157,7 @@ class Settings:
             max_image_bytes=whole_number(env, "NANSEN_VERIFIER_MAX_IMAGE_BYTES", 10_000_000),
             max_image_pixels=whole_number(env, "NANSEN_VERIFIER_MAX_IMAGE_PIXELS", 16_777_216),
             max_concurrent_scans=whole_number(env, "NANSEN_VERIFIER_MAX_CONCURRENT_SCANS", 2),
+            request_threads=whole_number(env, "NANSEN_VERIFIER_REQUEST_THREADS", 8),
             document_ttl_seconds=whole_number(env, "NANSEN_VERIFIER_DOCUMENT_TTL_SECONDS", 300),
             max_original_bytes=whole_number(env, "NANSEN_VERIFIER_MAX_ORIGINAL_BYTES", 20_000_000),
             status_ttl_seconds=whole_number(env, "NANSEN_VERIFIER_STATUS_TTL_SECONDS", 300),

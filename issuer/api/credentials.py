@@ -13,7 +13,7 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import JSONResponse
 
 from issuer import issuance, records, statuslists
-from issuer.api.deps import BodyDep, CallerDep, SessionDep, SettingsDep, VaultDep
+from issuer.api.deps import BodyDep, CallerDep, CommitsDep, SessionDep, SettingsDep, VaultDep
 from nansen.proofs import SUITES
 
 router = APIRouter(tags=["credentials"])
@@ -70,7 +70,7 @@ _STATUS_BODY = _json_body(
 def issue(
     caller: CallerDep,
     body: BodyDep,
-    session: SessionDep,
+    commits: CommitsDep,
     vault: VaultDep,
     settings: SettingsDep,
     idempotency_key: Annotated[str | None, Header()] = None,
@@ -82,7 +82,7 @@ def issue(
     A retried request with the same ``Idempotency-Key`` gets the same credential, issued once.
     """
     request = issuance.parse_request(body, settings.profile)
-    issued = issuance.issue(session, vault, settings, caller, request, idempotency_key)
+    issued = issuance.issue(commits, vault, settings, caller, request, idempotency_key)
     log.info("credential %s by partner %s", "replayed" if issued.replayed else "issued", caller.id)
     headers = {"Idempotent-Replayed": "true"} if issued.replayed else {}
     return JSONResponse(issued.credential, status_code=201, headers=headers)

@@ -24,6 +24,7 @@ from issuer.vault import Vault
 from nansen.ipfs import Store
 from nansen.ipfs.settings import configured_store
 from service.bodies import parse_body
+from service.groupcommit import GroupCommit
 from service.problems import Problem
 
 _bearer = HTTPBearer(auto_error=False, description="The partner's API key.")
@@ -40,6 +41,11 @@ def get_vault(request: Request) -> Vault:
     return vault
 
 
+def get_commits(request: Request) -> GroupCommit:
+    commits: GroupCommit = request.app.state.commits
+    return commits
+
+
 def get_session(request: Request) -> Iterator[Session]:
     with request.app.state.sessions() as session:
         yield session
@@ -54,6 +60,7 @@ def get_store() -> Store:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 VaultDep = Annotated[Vault, Depends(get_vault)]
 SessionDep = Annotated[Session, Depends(get_session)]
+CommitsDep = Annotated[GroupCommit, Depends(get_commits)]
 StoreDep = Annotated[Store, Depends(get_store)]
 
 
@@ -67,21 +74,29 @@ def admit(partner: Partner, settings: Settings) -> None:
 
 
 def get_caller(
-    session: SessionDep,
+    commits: CommitsDep,
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Partner:
-    """The partner whose API key the request carries, after taking a token from its bucket."""
+    """The partner whose API key the request carries, after taking a token from its bucket (in the
+    group commit, `service.groupcommit`, as the bucket lives in the partner's row)."""
     if credentials is None:
         raise Problem(
             401, "The request needs an API key: 'Authorization: Bearer KEY'.", headers=_UNAUTHORISED
         )
-    with session.begin():
-        partner = partners.authenticate(session, credentials.credentials)
+    api_key = credentials.credentials
+    partner_id = partners.partner_id_of(api_key)
+    if partner_id is None:  # not even of the form of a key: refused without queueing for the database
+        raise Problem(401, "The API key is missing or not valid.", headers=_UNAUTHORISED)
+
+    def admitted(session: Session) -> Partner:
+        partner = partners.authenticate(session, api_key)
         if partner is None:
             raise Problem(401, "The API key is missing or not valid.", headers=_UNAUTHORISED)
         admit(partner, settings)
-    return partner
+        return partner
+
+    return commits.submit(admitted, key=partner_id)
 
 
 CallerDep = Annotated[Partner, Depends(get_caller)]

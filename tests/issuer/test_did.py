@@ -105,6 +105,24 @@ def test_rotation_keeps_old_credentials_valid(
     assert verdict(client, partner, new) == "VALID"
 
 
+def test_a_retired_key_never_signs_again_though_it_signed_just_before(
+    client: TestClient, settings: Settings, engine: Engine, partner: PartnerInfo
+) -> None:
+    """The signer of a key is kept open between requests (issuer.partners.signer): a rotation must
+    end that, so a replay that would need the retired key is refused, not signed from memory."""
+    retried = {**partner.headers, "Idempotency-Key": "before-rotation"}
+    first = client.post("/credentials/issue", json=issue_request(), headers=retried)
+    again = client.post("/credentials/issue", json=issue_request(), headers=retried)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json()  # signed again by the key held open, byte for byte
+    rotate(settings, engine, partner)
+    refused = client.post("/credentials/issue", json=issue_request(), headers=retried)
+    assert refused.status_code == 409
+    assert "retired" in refused.json()["detail"]
+    fresh = client.post("/credentials/issue", json=issue_request(), headers=partner.headers)
+    assert fresh.json()["proof"]["verificationMethod"].endswith("#key-2")
+
+
 def test_rotation_destroys_the_retired_seed(settings: Settings, engine: Engine, partner: PartnerInfo) -> None:
     rotate(settings, engine, partner)
     with engine.connect() as connection:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
 
 from tests.helpers import ISSUED, presentation, signed_credential
-from tests.verifier.support import Service, one_way, service
+from tests.verifier.support import FakeClock, Service, one_way, service, sqlite_url
 from verifier import replay
 from verifier.db import create_db_engine, session_factory
 from verifier.migrate import upgrade
@@ -43,6 +45,34 @@ def test_concurrent_one_way_replays_are_accepted_once(database_url: str, tmp_pat
     with service(database_url, tmp_path) as running:
         codes = race(running, {"verifiablePresentation": one_way(signed_credential())})
     assert sorted(codes) == [200] + [400] * (RACERS - 1)
+
+
+@dataclass
+class CountingClock(FakeClock):
+    """A clock that takes a while to read and counts how many threads read it at once."""
+
+    inside: int = 0
+    most: int = 0
+    guard: threading.Lock = field(default_factory=threading.Lock)
+
+    def __call__(self) -> datetime:
+        with self.guard:
+            self.inside += 1
+            self.most = max(self.most, self.inside)
+        time.sleep(0.05)
+        with self.guard:
+            self.inside -= 1
+        return self.moment
+
+
+def test_requests_share_a_bounded_number_of_threads(tmp_path: Path) -> None:
+    """NANSEN_VERIFIER_REQUEST_THREADS bounds the verifications running at once (each reads the
+    clock on its request thread): sixteen sent together are all answered, never more than two at once."""
+    clock = CountingClock()
+    with service(sqlite_url(tmp_path), tmp_path, clock=clock, request_threads=2) as running:
+        codes = race(running, {"verifiablePresentation": one_way(signed_credential())})
+    assert sorted(codes) == [200] + [400] * (RACERS - 1)
+    assert clock.most == 2
 
 
 def test_concurrent_spends_in_the_store(database_url: str) -> None:

@@ -37,6 +37,7 @@ def test_settings_defaults(tmp_path: Path) -> None:
     assert (settings.max_image_bytes, settings.document_ttl_seconds) == (10_000_000, 300)
     assert settings.max_original_bytes == 20_000_000
     assert settings.status_ttl_seconds == 300
+    assert settings.request_threads == 8
 
 
 def test_settings_from_the_environment(tmp_path: Path) -> None:
@@ -55,6 +56,7 @@ def test_settings_from_the_environment(tmp_path: Path) -> None:
             "NANSEN_VERIFIER_DOCUMENT_TTL_SECONDS": "90",
             "NANSEN_VERIFIER_MAX_ORIGINAL_BYTES": "5000000",
             "NANSEN_VERIFIER_STATUS_TTL_SECONDS": "2",
+            "NANSEN_VERIFIER_REQUEST_THREADS": "3",
         }
     )
     assert settings.database_url == "postgresql+psycopg://db/verifier"
@@ -67,6 +69,7 @@ def test_settings_from_the_environment(tmp_path: Path) -> None:
     assert (settings.max_image_bytes, settings.document_ttl_seconds) == (2_000_000, 90)
     assert settings.max_original_bytes == 5_000_000
     assert settings.status_ttl_seconds == 2
+    assert settings.request_threads == 3
 
 
 @pytest.mark.parametrize(
@@ -81,6 +84,7 @@ def test_settings_from_the_environment(tmp_path: Path) -> None:
         ("NANSEN_VERIFIER_DOCUMENT_TTL_SECONDS", "0", "must be positive"),
         ("NANSEN_VERIFIER_MAX_ORIGINAL_BYTES", "-1", "must be positive"),
         ("NANSEN_VERIFIER_STATUS_TTL_SECONDS", "0", "must be positive"),
+        ("NANSEN_VERIFIER_REQUEST_THREADS", "0", "must be positive"),
     ],
 )
 def test_bad_settings_are_refused_in_one_sentence(name: str, value: str, message: str) -> None:

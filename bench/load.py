@@ -1,0 +1,183 @@
+"""The benchmarks' load generator: HTTP requests from a process of its own, closed or open loop, and
+the CPU time the server's processes spent per request.
+
+``run_load`` starts the generator (asyncio and httpx with a fixed number of connections) in a
+spawned process, so that it shares no interpreter lock with the benchmark or the server; each
+connection sends its next body as soon as the previous answer arrives (closed loop: the most the
+service can do) or, with a rate, a request is due every 1/rate seconds whatever the answers (open
+loop: the latency at that load, counted from when each request was due). Answers other than the
+expected status count as errors. The server's CPU time is read from /proc for its process and every
+descendant (``serve --workers N`` runs N worker processes under a supervisor).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import pickle
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from common import summary
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where the requests go and what a good answer is."""
+
+    url: str
+    path: str
+    expected: int
+    headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "application/json"})
+
+
+async def _drive(
+    target: Target,
+    bodies: list[bytes],
+    total: int,
+    seconds: float,
+    warmup: float,
+    concurrency: int,
+    rate: float | None,
+) -> dict[str, Any]:
+    """Closed loop (each connection sends again when answered) or, with ``rate``, open loop: a
+    request every 1/rate seconds, its latency counted from when it was due (so time spent waiting
+    for a free connection counts too)."""
+    latencies: list[float] = []
+    errors = 0
+    sent = 0
+    warmup_requests = 0
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=target.url, limits=limits, timeout=60) as client:
+        start = time.perf_counter()
+        measure_from, stop_at = start + warmup, start + warmup + seconds
+        connections = asyncio.Semaphore(concurrency)
+
+        async def send(body: bytes, due: float) -> None:
+            nonlocal errors, warmup_requests
+            async with connections:
+                try:
+                    response = await client.post(target.path, content=body, headers=target.headers)
+                    failed = response.status_code != target.expected
+                except httpx.HTTPError:
+                    failed = True
+            if due >= measure_from:
+                latencies.append(time.perf_counter() - due)
+                errors += failed
+            else:
+                warmup_requests += 1
+
+        async def connection() -> None:
+            nonlocal sent
+            while (due := time.perf_counter()) < stop_at and sent < total:
+                sent += 1
+                await send(bodies[(sent - 1) % len(bodies)], due)
+
+        async def scheduler(rate: float) -> None:
+            nonlocal sent
+            pending = []
+            while sent < total and (due := start + sent / rate) < stop_at:
+                await asyncio.sleep(max(0.0, due - time.perf_counter()))
+                pending.append(asyncio.create_task(send(bodies[sent % len(bodies)], due)))
+                sent += 1
+            await asyncio.gather(*pending)
+
+        cpu = time.process_time()
+        if rate:
+            await scheduler(rate)
+        else:
+            await asyncio.gather(*(connection() for _ in range(concurrency)))
+        elapsed = min(time.perf_counter(), stop_at) - measure_from
+    return {
+        "latencies": latencies,
+        "errors": errors,
+        "elapsed": elapsed,
+        "exhausted": sent >= total,
+        "cpu": time.process_time() - cpu,
+        "warmup_requests": warmup_requests,
+    }
+
+
+def _generator(
+    target: Target,
+    pool: str,
+    total: int,
+    seconds: float,
+    warmup: float,
+    concurrency: int,
+    rate: float | None,
+    out: Any,
+) -> None:
+    bodies = pickle.loads(Path(pool).read_bytes())
+    out.send(asyncio.run(_drive(target, bodies, total, seconds, warmup, concurrency, rate)))
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        listed = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(child) for child in listed]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process and of its live descendants, from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(cpu_seconds(child) for child in _children(pid))
+
+
+def run_load(
+    target: Target,
+    bodies: list[bytes],
+    pool_file: Path,
+    server_pid: int,
+    *,
+    seconds: float,
+    warmup: float,
+    concurrency: int,
+    rate: float | None = None,
+    total: int | None = None,
+) -> dict[str, Any]:
+    """Send ``bodies`` to ``target`` in order, ``total`` requests at most (default: each body once;
+    more goes round the bodies again); requests per second, latency, errors, and the CPU
+    milliseconds per request of the server's processes and of the load generator."""
+    pool_file.write_bytes(pickle.dumps(bodies))
+    receiving, sending = multiprocessing.Pipe(duplex=False)
+    generator = multiprocessing.get_context("spawn").Process(
+        target=_generator,
+        args=(target, str(pool_file), total or len(bodies), seconds, warmup, concurrency, rate, sending),
+    )
+    load = os.getloadavg()[0]
+    server_cpu = cpu_seconds(server_pid)
+    generator.start()
+    outcome = receiving.recv()
+    generator.join()
+    server_cpu = cpu_seconds(server_pid) - server_cpu
+    count = len(outcome["latencies"])
+    if count < 100:
+        raise SystemExit("Too few requests were measured; lengthen --seconds or enlarge --pool.")
+    # both processes' CPU includes the warm-up, so it is divided by every request sent
+    sent = count + outcome["warmup_requests"]
+    return {
+        "concurrency": concurrency,
+        "rate": rate,
+        "seconds": round(outcome["elapsed"], 2),
+        "requests": count,
+        "requests_per_second": round(count / outcome["elapsed"], 1),
+        "latency_ms": summary(outcome["latencies"]),
+        "errors": outcome["errors"],
+        "pool_exhausted": outcome["exhausted"],
+        "cpu_ms_per_request": {
+            "server": round(server_cpu * 1000 / sent, 3),
+            "load_generator": round(outcome["cpu"] * 1000 / sent, 3),
+        },
+        "load_average": {"before": round(load, 2), "after": round(os.getloadavg()[0], 2)},
+    }

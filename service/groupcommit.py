@@ -1,0 +1,118 @@
+"""Group commit: the writes of concurrent requests made by one thread, in one transaction, with one
+commit that reaches the disk for all of them.
+
+Why (issue 15, "find where the time goes"): an issuance must hold the partner's lock (and the audit
+chain's head) from allocating its status indexes to its commit, so a partner's issuances run one at
+a time. Each then paid a commit that waits for the disk (about 3 ms here, on SQLite and
+PostgreSQL alike), and each handed the lock to the next of up to forty request threads that all
+competed for the interpreter lock in between; with 50 clients these waits, not the work, set the
+pace. Here the request threads only queue their work: one writer thread takes everything queued,
+runs each piece in a savepoint of its own (a piece that fails is rolled back alone and its caller
+gets its error), commits once, and only then answers every caller. An answer still means the
+write is on disk; a commit that fails fails every piece it carried, and none is answered as done.
+
+Deadlocks (PostgreSQL, several workers): the pieces of one transaction lock several rows, and
+another worker's transaction may lock the same rows. ``lock`` is given the keys of every piece of
+the batch first, to lock them in one order (sorted) before any piece runs; every other transaction
+that takes such locks takes one of them only, so no two transactions wait for each other.
+
+The writer thread runs only while there is work: it is started by the first piece queued when none
+runs, and ends when the queue is empty (a service at rest, or a test's many applications, keep no
+idle thread).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any, Final, Generic, TypeVar
+
+from sqlalchemy.orm import Session, sessionmaker
+
+T = TypeVar("T")
+
+#: The most pieces of work one transaction carries: more shortens nothing, and holds the locks longer.
+MAX_BATCH: Final = 16
+
+#: Locks, in the batch's transaction, the rows named by the keys of its pieces (see the module).
+Lock = Callable[[Session, list[str]], None]
+
+
+@dataclass
+class _Piece(Generic[T]):
+    work: Callable[[Session], T]
+    key: str | None
+    answer: Future[T] = field(default_factory=Future)
+
+
+class GroupCommit:
+    """Runs pieces of work (``submit``) in shared transactions, on one thread of its own."""
+
+    def __init__(self, sessions: sessionmaker[Session], lock: Lock | None = None) -> None:
+        self._sessions = sessions
+        self._lock = lock
+        self._guard = threading.Lock()
+        self._queue: list[_Piece[Any]] = []
+        self._writing = False
+
+    @property
+    def queued(self) -> int:
+        """How many pieces wait for the next transaction."""
+        with self._guard:
+            return len(self._queue)
+
+    def submit(self, work: Callable[[Session], T], key: str | None = None) -> T:
+        """Run ``work(session)`` in a savepoint of the next transaction and wait for its commit; its
+        result, or what it (or the commit) raised. ``key`` names the row it locks first (see `Lock`)."""
+        piece: _Piece[T] = _Piece(work, key)
+        with self._guard:
+            self._queue.append(piece)
+            start = not self._writing
+            self._writing = True
+        if start:
+            threading.Thread(target=self._write, name="nansen-group-commit", daemon=True).start()
+        return piece.answer.result()
+
+    def _write(self) -> None:
+        while True:
+            with self._guard:
+                batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
+                if not batch:
+                    self._writing = False
+                    return
+            try:
+                self._commit(batch)
+            except BaseException as error:  # not an Exception (those fail the batch in _commit)
+                for piece in batch:
+                    if not piece.answer.done():
+                        piece.answer.set_exception(error)
+                with self._guard:
+                    self._writing = False  # the next piece submitted starts a writer for the rest
+                raise
+
+    def _commit(self, batch: list[_Piece[Any]]) -> None:
+        results: list[tuple[_Piece[Any], Any]] = []
+        try:
+            with self._sessions() as session, session.begin():
+                keys = sorted({p.key for p in batch if p.key is not None})
+                if self._lock is not None and len(keys) > 1:  # one key: its piece locks it first
+                    self._lock(session, keys)
+                for piece in batch:
+                    try:
+                        with session.begin_nested():
+                            result = piece.work(session)
+                    except Exception as error:  # the piece's caller gets it, whatever it is
+                        if not session.in_transaction():
+                            raise  # the transaction itself is gone: every piece fails, below
+                        piece.answer.set_exception(error)
+                    else:
+                        results.append((piece, result))
+        except Exception as error:  # the transaction failed, so did every piece in it
+            for piece in batch:
+                if not piece.answer.done():
+                    piece.answer.set_exception(error)
+            return
+        for piece, result in results:
+            piece.answer.set_result(result)

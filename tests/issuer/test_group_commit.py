@@ -1,0 +1,181 @@
+"""The issuer's group commit (`service.groupcommit`), on SQLite and PostgreSQL: the pieces queued
+while a transaction runs share the next one and its one commit; a piece that fails is rolled back
+alone and its caller alone gets the error; a commit that fails fails every piece, none answered as
+done; partners of one batch are locked in one order."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event, func, select
+from sqlalchemy.orm import Session
+
+from issuer import partners
+from issuer.db import make_engine, session_factory
+from issuer.models import Partner
+from issuer.settings import Settings
+from issuer.vault import Vault
+from service.groupcommit import MAX_BATCH, GroupCommit
+from service.problems import Problem
+
+
+@pytest.fixture
+def engine(settings: Settings) -> Iterator[Engine]:
+    engine = make_engine(settings.database_url)
+    yield engine
+    engine.dispose()
+
+
+def commits_counted(engine: Engine) -> list[int]:
+    """A list that grows by one at each COMMIT of a transaction on the engine."""
+    counted: list[int] = []
+    event.listen(engine, "commit", lambda _connection: counted.append(1))
+    return counted
+
+
+def make_partner(settings: Settings, name: str) -> Callable[[Session], str]:
+    def work(session: Session) -> str:
+        return partners.create(session, Vault.open(settings), settings, name).partner.id
+
+    return work
+
+
+def failing_after(work: Callable[[Session], str]) -> Callable[[Session], str]:
+    def fail(session: Session) -> str:
+        work(session)
+        session.flush()  # its rows are written, then the piece fails
+        raise Problem(422, "This piece fails after writing.")
+
+    return fail
+
+
+def names(engine: Engine) -> set[str]:
+    with Session(engine) as session:
+        return set(session.scalars(select(Partner.name)))
+
+
+def held(commits: GroupCommit, pool: ThreadPoolExecutor) -> tuple[threading.Event, Future[Any]]:
+    """A piece that keeps the writer busy until the returned event is set (so that what is submitted
+    meanwhile queues for the next transaction)."""
+    started, release = threading.Event(), threading.Event()
+
+    def hold(_session: Session) -> None:
+        started.set()
+        assert release.wait(30)
+
+    blocker = pool.submit(commits.submit, hold)
+    assert started.wait(30)
+    return release, blocker
+
+
+def wait_queued(commits: GroupCommit, count: int) -> None:
+    deadline = time.monotonic() + 30
+    while commits.queued < count:
+        assert time.monotonic() < deadline, "the pieces did not queue"
+        time.sleep(0.01)
+
+
+def test_pieces_queued_meanwhile_share_one_commit(settings: Settings, engine: Engine) -> None:
+    commits = GroupCommit(session_factory(engine), lock=partners.lock_all)
+    counted = commits_counted(engine)
+    with ThreadPoolExecutor(12) as pool:
+        release, blocker = held(commits, pool)
+        answers = [pool.submit(commits.submit, make_partner(settings, f"Partner {i}")) for i in range(8)]
+        wait_queued(commits, 8)
+        release.set()
+        blocker.result(timeout=30)
+        ids = [answer.result(timeout=30) for answer in answers]
+    assert len(set(ids)) == 8
+    assert names(engine) == {f"Partner {i}" for i in range(8)}
+    assert (
+        len(counted) == 1
+    )  # one for all eight (the blocker's wrote nothing: no commit reached the database)
+
+
+def test_a_batch_holds_at_most_max_batch_pieces(settings: Settings, engine: Engine) -> None:
+    commits = GroupCommit(session_factory(engine))
+    counted = commits_counted(engine)
+    count = MAX_BATCH + 3
+    with ThreadPoolExecutor(count + 1) as pool:
+        release, blocker = held(commits, pool)
+        answers = [pool.submit(commits.submit, make_partner(settings, f"P{i}")) for i in range(count)]
+        wait_queued(commits, count)
+        release.set()
+        blocker.result(timeout=30)
+        for answer in answers:
+            answer.result(timeout=30)
+    assert len(names(engine)) == count
+    assert len(counted) == 2  # a full batch, then the rest (the blocker wrote nothing)
+
+
+def test_a_failing_piece_is_rolled_back_alone(settings: Settings, engine: Engine) -> None:
+    commits = GroupCommit(session_factory(engine), lock=partners.lock_all)
+    with ThreadPoolExecutor(4) as pool:
+        release, blocker = held(commits, pool)
+        first = pool.submit(commits.submit, make_partner(settings, "First"))
+        failing = pool.submit(commits.submit, failing_after(make_partner(settings, "Failing")))
+        last = pool.submit(commits.submit, make_partner(settings, "Last"))
+        wait_queued(commits, 3)
+        release.set()
+        blocker.result(timeout=30)
+        assert first.result(timeout=30)
+        assert last.result(timeout=30)
+        with pytest.raises(Problem) as refused:
+            failing.result(timeout=30)
+    assert refused.value.status == 422
+    assert names(engine) == {"First", "Last"}
+
+
+def test_a_failed_commit_fails_every_piece_and_keeps_nothing(settings: Settings, engine: Engine) -> None:
+    sessions = session_factory(engine)
+
+    class CommitRefused(Exception):
+        pass
+
+    def refuse(_session: Session) -> None:
+        raise CommitRefused
+
+    event.listen(sessions, "before_commit", refuse)
+    commits = GroupCommit(sessions)
+    with ThreadPoolExecutor(4) as pool:
+        release, blocker = held(commits, pool)
+        answers = [pool.submit(commits.submit, make_partner(settings, f"P{i}")) for i in range(3)]
+        wait_queued(commits, 3)
+        release.set()
+        for answer in [blocker, *answers]:
+            with pytest.raises(CommitRefused):
+                answer.result(timeout=30)
+    assert names(engine) == set()
+    # The writer ended with its batch: the next piece starts another, and is answered.
+    event.remove(sessions, "before_commit", refuse)
+    assert commits.submit(make_partner(settings, "After"))
+    assert names(engine) == {"After"}
+
+
+def test_the_partners_of_a_batch_are_locked_in_order_of_id(settings: Settings, engine: Engine) -> None:
+    locked: list[list[str]] = []
+
+    def lock(session: Session, keys: list[str]) -> None:
+        locked.append(keys)
+        partners.lock_all(session, keys)
+
+    commits = GroupCommit(session_factory(engine), lock=lock)
+    with ThreadPoolExecutor(5) as pool:
+        release, blocker = held(commits, pool)
+        answers = [
+            pool.submit(commits.submit, make_partner(settings, name), key)
+            for name, key in (("C", "c"), ("A", "a"), ("B", "b"), ("A again", "a"))
+        ]
+        wait_queued(commits, 4)
+        release.set()
+        blocker.result(timeout=30)
+        for answer in answers:
+            answer.result(timeout=30)
+    assert locked == [["a", "b", "c"]]
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Partner)) == 4
