@@ -218,7 +218,12 @@ def test_ed2020_signature_as_data_integrity_proof_is_refused() -> None:
 def test_ed2020_bad_encoding_is_refused(encode: Any, reason: str) -> None:
     signed = ed2020_signed()
     signature = multibase.decode(signed["proof"]["proofValue"])
-    signed["proof"]["proofValue"] = encode(signature)
+    value = encode(signature)
+    signed["proof"]["proofValue"] = value
+    if value.startswith("z") and reason.startswith("The proof value is missing"):
+        # Base64 text that happens to begin with "z" (1 time in 64: the credential's id is random)
+        # reads as a base58btc multibase value holding characters base58 lacks.
+        reason = "The proof value or key is malformed."
     assert reason in refused(signed)
 
 
