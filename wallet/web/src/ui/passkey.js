@@ -46,7 +46,8 @@ async function prfOutput(credentialId, salt) {
 export class PasskeyError extends Error {}
 
 /** Registers a passkey for the open slot and keeps its wrapped slot key on this device. A PasskeyError
- * (code "no-prf") when the authenticator has no PRF; the DOMException of WebAuthn when refused. */
+ * ("no-prf") when the authenticator has no PRF, ("locked") when the wallet locked meanwhile; the
+ * DOMException of WebAuthn when refused. */
 export async function setUp() {
   const { file, opened } = session.current;
   const salt = random(SALT_SIZE);
@@ -74,6 +75,8 @@ export async function setUp() {
   if (!output) throw new PasskeyError("no-prf");
   const engine = await session.engine();
   try {
+    // Locked while the phone asked (the page hidden, the idle time): the key has left memory.
+    if (session.current?.opened?.key !== opened.key) throw new PasskeyError("locked");
     const wrapped = engine.wrapSlotKey(output, opened.key, file.header());
     await device.savePasskey({ credentialId, salt, wrapped });
   } finally {

@@ -9,7 +9,7 @@ import { errorBox, problemText } from "./parts.js";
 
 /** Why WebAuthn failed, in the page's language: refused or cancelled, no PRF, or anything else. */
 function failureText(failure) {
-  if (failure instanceof passkey.PasskeyError) return t("passkey.no_prf");
+  if (failure instanceof passkey.PasskeyError) return failure.message === "locked" ? t("passkey.failed") : t("passkey.no_prf");
   if (failure?.name === "NotAllowedError" || failure?.name === "AbortError") return t("passkey.refused");
   if (failure instanceof DOMException) return t("passkey.failed");
   return problemText(failure);
