@@ -232,7 +232,13 @@ def test_a_passkey_unlocks_the_slot_it_was_set_up_from_and_never_reaches_the_hos
         page.wait_for_selector("#no-credentials", timeout=SLOW)
         assert page.locator("article.card").count() == 0
 
-        # Forgetting everything removes the record with the wallet.
+        # Settings removes it; set up again, forgetting everything removes it with the wallet.
+        page.click("#go-settings")
+        page.click("#passkey-remove", timeout=SLOW)
+        page.wait_for_selector("text=The passkey no longer opens the wallet.")
+        assert record(page) is None
+        set_up_passkey(page)
+        assert record(page) is not None
         page.click("#go-settings")
         page.click("#forget-all")
         page.click("#forget-all")
