@@ -112,15 +112,18 @@ def wallet_with_a_passport(directory: Path) -> str:
         return held.did
 
 
-def import_wallet(page: Page, directory: Path) -> None:
+def import_wallet(page: Page, directory: Path) -> str:
+    """Imports the command line's wallet file; the account code the host gave."""
     page.goto("/")
     page.click("#go-import")
     page.set_input_files("#wallet-file", directory / "wallet")
     page.fill("#import-passphrase", PASSPHRASE)
     page.click("#import")
     page.wait_for_selector("#account-code", timeout=SLOW)
+    code = page.inner_text("#account-code")
     page.click("#continue")
     page.wait_for_selector("article.card", timeout=SLOW)
+    return code
 
 
 def set_up_passkey(page: Page) -> None:
@@ -275,3 +278,40 @@ def test_the_passkey_parts_of_the_screens_have_no_serious_axe_violation(
             shoot(page, f"{locale}-unlock")
         finally:
             phone.context.close()
+
+
+def test_a_passkey_unlock_takes_the_newer_copy_another_phone_made(
+    browser: Browser, host: WalletHost, tmp_path: Path
+) -> None:
+    """Phone B unlocks with its passkey after phone A changed the wallet (a duress passphrase): the
+    unwrapped slot key signs in and opens the host's newer copy, as the passphrase would."""
+    wallet_with_a_passport(tmp_path / "cli-wallet")
+    first = new_phone(browser, host)
+    second = new_phone(browser, host)
+    authenticator(second.page)
+    try:
+        code = import_wallet(first.page, tmp_path / "cli-wallet")
+        second.page.goto("/")
+        second.page.click("#go-sign-in")
+        second.page.fill("#account", code)
+        second.page.fill("#sign-in-passphrase", PASSPHRASE)
+        second.page.click("#sign-in")
+        second.page.wait_for_selector("article.card", timeout=SLOW)
+        set_up_passkey(second.page)
+        second.page.click("#lock")
+
+        first.page.click("#go-settings")
+        first.page.fill("#new-duress", DURESS)
+        first.page.click("#add-duress")
+        first.page.wait_for_selector("text=The duress passphrase is set.", timeout=SLOW)
+
+        unlock_with_passkey(second.page)
+        second.page.wait_for_selector(f"text={ENGLISH['unlock.updated']}", timeout=SLOW)
+        assert "N0123456" in second.page.inner_text("article.card")
+        second.page.click("#lock")
+        second.page.fill("#unlock-passphrase", DURESS)
+        second.page.click("#unlock")
+        second.page.wait_for_selector("#no-credentials", timeout=SLOW)
+    finally:
+        first.context.close()
+        second.context.close()
