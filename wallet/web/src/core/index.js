@@ -8,6 +8,7 @@ export { WalletError } from "./errors.js";
 export { holderDid, partnerDid } from "./identity.js";
 export { LEVELS, loginKey, verifierOf } from "./kdf.js";
 export { nv1Decode, nv1Encode } from "./nv1/codec.js";
+export { unwrapSlotKey, wrapSlotKey } from "./passkey.js";
 export { QRCodeError } from "./nv1/errors.js";
 export { receiveOffer } from "./openid4vci.js";
 export { present } from "./present.js";

@@ -1,10 +1,12 @@
 // What this device keeps (IndexedDB): the encrypted container, and the host account it belongs to
 // with the version last synchronised (ETag), so that the wallet opens and presents with no network.
-// Never a passphrase, a key or a decrypted state.
+// Never a passphrase, a key or a decrypted state. Beside it, when a passkey was set up here, the
+// slot key wrapped under the passkey's PRF output (useless without the authenticator).
 
 const DATABASE = "nansen-wallet";
 const STORE = "wallet";
 const KEY = "current";
+const PASSKEY = "passkey";
 
 function database() {
   return new Promise((resolve, reject) => {
@@ -38,7 +40,21 @@ export function save(kept) {
   return transact("readwrite", (store) => store.put(kept, KEY));
 }
 
-/** Deletes the local copy (forget the whole wallet). */
-export function erase() {
+/** Deletes the local copy and any passkey record (forget the whole wallet). */
+export async function erase() {
+  await forgetPasskey();
   return transact("readwrite", (store) => store.delete(KEY));
+}
+
+/** {credentialId, salt, wrapped} (Uint8Arrays) or undefined: this device's passkey unlock. */
+export function loadPasskey() {
+  return transact("readonly", (store) => store.get(PASSKEY));
+}
+
+export function savePasskey(record) {
+  return transact("readwrite", (store) => store.put(record, PASSKEY));
+}
+
+export function forgetPasskey() {
+  return transact("readwrite", (store) => store.delete(PASSKEY));
 }

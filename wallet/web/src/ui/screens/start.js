@@ -7,6 +7,7 @@ import * as host from "../host.js";
 import { t } from "../i18n.js";
 import * as session from "../session.js";
 import { errorBox, field, passphraseField, problemText } from "./parts.js";
+import { unlockButton } from "./passkey.js";
 import { home, tell } from "./wallet.js";
 
 /** At least this many characters, as `nansen wallet init` asks. */
@@ -123,14 +124,26 @@ function create() {
   });
 }
 
-/** Unlock: the passphrase opens a slot (the real wallet, or the decoy for the duress passphrase);
- * online, the host's copy is fetched and the newer of the two kept (a conflict is shown, not resolved). */
+/** Unlock: the passphrase opens a slot (the real wallet, or the decoy for the duress passphrase), or
+ * the passkey set up on this device does (the slot it was set up from); online, the host's copy is
+ * fetched and the newer of the two kept (a conflict is shown, not resolved). */
 function unlock(kept) {
   screen(() => {
     const error = errorBox();
     const passphrase = passphraseField("unlock-passphrase", t("unlock.passphrase"), null, "current-password");
     const submit = h("button", { type: "submit", id: "unlock" }, t("unlock.submit"));
     const form = h("form", {}, passphrase.label, error.box, submit);
+    const opened = async (file, slot) => {
+      const engine = await session.engine();
+      session.open({ file, opened: slot, account: kept.account, etag: kept.etag, token: null });
+      passphrase.input.value = "";
+      home();
+      // The host's copy is checked after the cards are shown: unlocking never waits for the network.
+      const current = session.current;
+      reconcile(engine, kept).then((notice) => {
+        if (notice && session.current === current) tell(notice);
+      });
+    };
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       busy(submit, async () => {
@@ -139,16 +152,9 @@ function unlock(kept) {
         try {
           const engine = await session.engine();
           const file = engine.WalletFile.parse(kept.container);
-          const opened = await file.open(words);
-          if (!opened) return error.say(t("unlock.wrong"));
-          session.open({ file, opened, account: kept.account, etag: kept.etag, token: null });
-          passphrase.input.value = "";
-          home();
-          // The host's copy is checked after the cards are shown: unlocking never waits for the network.
-          const current = session.current;
-          reconcile(engine, kept, words).then((notice) => {
-            if (notice && session.current === current) tell(notice);
-          });
+          const slot = await file.open(words);
+          if (!slot) return error.say(t("unlock.wrong"));
+          await opened(file, slot);
         } catch (failure) {
           error.say(problemText(failure));
         }
@@ -156,12 +162,14 @@ function unlock(kept) {
     });
     // No way from here to make another wallet: it would replace this one on the device.
     show(h("h1", {}, t("unlock.title")), form);
+    unlockButton(kept, error, opened).then((button) => button && form.after(h("p", {}, button)));
   });
 }
 
 /** Signs in to the host (when there is an account and a network) and brings both copies in line:
- * the host's newer copy is taken, the device's unsent changes sent; both changed → a conflict notice. */
-async function reconcile(engine, kept, words) {
+ * the host's newer copy is taken (opened with the same slot key: the header, hence the key, never
+ * changes), the device's unsent changes sent; both changed → a conflict notice. */
+async function reconcile(engine, kept) {
   const current = session.current;
   if (!current.account) return null;
   try {
@@ -174,7 +182,8 @@ async function reconcile(engine, kept, words) {
     }
     if (kept.pending) return t("error.conflict");
     const file = engine.WalletFile.parse(stored.bytes);
-    const opened = await file.open(words);
+    if (session.current !== current) return null;
+    const opened = file.openWithKey(current.opened.key);
     if (!opened) return null;
     Object.assign(current, { file, opened, etag: stored.etag });
     await device.save({ container: stored.bytes, account: current.account, etag: stored.etag, pending: false });

@@ -10,6 +10,7 @@ import { parseChallenge } from "../challenge.js";
 import { scanInto } from "../scan.js";
 import * as session from "../session.js";
 import { errorBox, field, passphraseField, problemText } from "./parts.js";
+import { settingsSection } from "./passkey.js";
 
 /** What this session learnt of each credential's validity: id → {verified, at} (memory only). */
 const checked = new Map();
@@ -346,7 +347,7 @@ function backup() {
   });
 }
 
-/** Settings: a duress passphrase (opens a decoy wallet), and forgetting everything. */
+/** Settings: a duress passphrase (opens a decoy wallet), a passkey, and forgetting everything. */
 function settingsScreen() {
   screen(() => {
     const error = errorBox();
@@ -369,6 +370,8 @@ function settingsScreen() {
           if (!(await session.persist(opened.state))) return error.say(t("error.sign_in"));
           const keys = [engine.loginKey(opened.key), engine.loginKey(decoyKey)];
           current.etag = await host.replaceVerifiers(current.token, engine.verifiers(keys), current.etag);
+          // The wallets behind the passphrases changed: a passkey set up before is set up again.
+          await device.forgetPasskey();
           duress.input.value = "";
           error.say(t("settings.duress_done"), "notice");
         } catch (failure) {
@@ -401,6 +404,7 @@ function settingsScreen() {
       h("h2", {}, t("settings.duress_title")),
       h("p", {}, t("settings.duress_intro")),
       duressForm,
+      settingsSection(),
       h("h2", {}, t("settings.forget_title")),
       h("p", {}, t("settings.forget_intro")),
       erase,
