@@ -82,14 +82,14 @@ export async function openBackup(bytes, passphrase, { cost = "moderate" } = {}) 
 
 /** The portable state a backup holds, opened by the master secret that K guardian shares recover
  * (wallet.backup.open_with_master); WalletError "shares" for a wrong, mixed or too small set,
- * "locked" for the shares of another wallet, "damaged" for an altered backup. */
+ * "other-wallet" for another wallet's shares, "damaged" for an altered backup. */
 export async function openBackupWithShares(bytes, shares) {
   const { context } = layout(bytes);
   const master = await recoverMaster(shares);
   const wrapped = bytes.subarray(context.length + WRAP_SIZE, context.length + 2 * WRAP_SIZE);
   const key = aead.unseal(backupKeyOf(master), wrapped, concat(context, BY_MASTER));
   if (key === null) {
-    throw new WalletError(NOT_THIS_BACKUP, "locked");
+    throw new WalletError(NOT_THIS_BACKUP, "other-wallet");
   }
   return body(bytes, context, key);
 }
