@@ -257,7 +257,7 @@ function recover() {
 function shareField(engine, number) {
   const id = `share-${number}`;
   const status = h("p", { class: "hint", id: `${id}-status`, "aria-live": "polite" }, t("guardians.count", { count: 0, total: engine.SHARE_WORDS }));
-  const input = h("textarea", { id, name: id, rows: "3", autocomplete: "off", spellcheck: "false", autocapitalize: "none", "aria-describedby": `${id}-status` });
+  const input = h("textarea", { id, name: id, rows: "3", dir: "ltr", autocomplete: "off", spellcheck: "false", autocapitalize: "none", "aria-describedby": `${id}-status` });
   input.addEventListener("input", async () => {
     const { count, unknown } = await engine.checkShareWords(input.value);
     const wrong = unknown.find(({ position }) => position < count || /\s$/.test(input.value));
