@@ -2,8 +2,9 @@
 // passphrase, a 16-byte master secret, as Trezor's `shamir-mnemonic` makes them for the command
 // line. SLIP-39 itself is the npm `slip39` package (checked against SLIP-0039's official vectors in
 // tests/webwallet/test_core_guardians.py); in the browser its use of Node's `crypto` and `Buffer` is
-// mapped to @noble/hashes by build.mjs (src/core/node-crypto.js). It is loaded only when shares are
-// combined, because it adds helper methods to Array.prototype and String.prototype.
+// mapped to @noble/hashes by build.mjs (src/core/node-crypto.js). It is loaded only when a share is
+// checked or combined (the guardian screen), because it adds methods to Array.prototype and
+// String.prototype.
 import { WalletError } from "./errors.js";
 
 /** Words in one share of a 16-byte master secret (SLIP-0039, "Format of the share mnemonic"). */
