@@ -18,6 +18,23 @@ const dist = join(here, "dist");
 const STATIC = ["manifest.webmanifest", "icon.svg"];
 const WASM = "node_modules/zxing-wasm/dist/reader/zxing_reader.wasm";
 
+// The npm `slip39` package (guardian shares) is written for Node: it requires `crypto` and uses the
+// global `Buffer`. In the bundle, its `crypto` is src/core/node-crypto.js (@noble/hashes) and its
+// `Buffer.from(array)` is `Uint8Array.from`; nothing else in the bundle is touched.
+const SLIP39 = /[\\/]node_modules[\\/]slip39[\\/]/;
+const slip39ForBrowsers = {
+  name: "slip39-for-browsers",
+  setup(build) {
+    build.onResolve({ filter: /^crypto$/ }, (args) =>
+      SLIP39.test(args.importer) ? { path: join(here, "src", "core", "node-crypto.js") } : undefined,
+    );
+    build.onLoad({ filter: /[\\/]slip39[\\/]src[\\/]slip39_helper\.js$/ }, async (args) => ({
+      contents: `const Buffer = { from: (bytes) => Uint8Array.from(bytes) };\n${await readFile(args.path, "utf8")}`,
+      loader: "js",
+    }));
+  },
+};
+
 async function files(directory) {
   const found = [];
   for (const entry of await readdir(directory, { withFileTypes: true })) {
@@ -50,6 +67,7 @@ async function build() {
     // libsodium's Node-only branches (never taken in a browser).
     external: ["crypto", "fs", "path", "module", "worker_threads"],
     logLevel: "warning",
+    plugins: [slip39ForBrowsers],
   });
   const outputs = Object.keys(result.metafile.outputs).map((path) => relative(dist, join(here, path)));
   const script = outputs.find((path) => /^app-.*\.js$/.test(path));

@@ -3,6 +3,7 @@
 // bundles (NV1's vocabulary, the JSON-LD contexts) to check against Python's.
 import * as core from "../src/core/index.js";
 import { CONTEXTS } from "../src/core/contexts.js";
+import { combineShares } from "../src/core/guardians.js";
 import { SD_JWT_ZDICT_TAIL, TERMS, ZDICT_BASE64 } from "../src/core/nv1/vocabulary.js";
 import { parseChallenge } from "../src/ui/challenge.js";
 
@@ -78,6 +79,19 @@ const operations = {
   },
   async openBackup({ backup, passphrase, cost }) {
     return { state: await core.openBackup(fromB64(backup), passphrase, { cost }) };
+  },
+  async openBackupWithShares({ backup, shares }) {
+    return { state: await core.openBackupWithShares(fromB64(backup), shares) };
+  },
+  async combineShares({ shares, passphrase }) {
+    return { secret: toB64(await combineShares(shares, { passphrase })) };
+  },
+  async checkShareWords({ text }) {
+    return core.checkShareWords(text);
+  },
+  async slip39Words() {
+    const { default: helper } = await import("slip39/src/slip39_helper.js");
+    return { words: helper.WORD_LIST };
   },
   async receiveOffer({ state, offer, pin }) {
     return core.receiveOffer(state, offer, pin, { fetch: globalThis.fetch });

@@ -7,7 +7,8 @@ import * as aead from "./aead.js";
 import { concat, randomBytes, utf8 } from "./bytes.js";
 import { WalletError } from "./errors.js";
 import * as header from "./header.js";
-import { backupKey } from "./identity.js";
+import { backupKey, backupKeyOf } from "./identity.js";
+import { recoverMaster } from "./guardians.js";
 import { KEY_SIZE, LEVELS, passphraseKey, SALT_SIZE } from "./kdf.js";
 import * as payload from "./payload.js";
 import { portableState } from "./state.js";
@@ -25,6 +26,7 @@ const BODY = utf8("b");
 const DAMAGED = "The backup is damaged or was altered, or it is not a Nansen wallet backup.";
 const LOCKED =
   "The backup does not open with this passphrase (a backup made at a higher cost opens once that cost is chosen).";
+const NOT_THIS_BACKUP = "These guardian shares are not the ones of this backup's wallet.";
 
 function costOf(level) {
   const cost = LEVELS[level];
@@ -72,12 +74,30 @@ export async function openBackup(bytes, passphrase, { cost = "moderate" } = {}) 
   for (const candidate of costs) {
     const key = aead.unseal(passphraseKey(passphrase, salt, candidate), wrapped, concat(context, BY_PASSPHRASE));
     if (key !== null) {
-      const body = aead.unseal(key, bytes.subarray(context.length + 2 * WRAP_SIZE), concat(context, BODY));
-      if (body === null) {
-        throw new WalletError(DAMAGED, "damaged");
-      }
-      return portableState(payload.unpack(body.subarray(0, payload.CAPACITY)));
+      return body(bytes, context, key);
     }
   }
   throw new WalletError(LOCKED, "locked");
+}
+
+/** The portable state a backup holds, opened by the master secret that K guardian shares recover
+ * (wallet.backup.open_with_master); WalletError "shares" for a wrong, mixed or too small set,
+ * "other-wallet" for another wallet's shares, "damaged" for an altered backup. */
+export async function openBackupWithShares(bytes, shares) {
+  const { context } = layout(bytes);
+  const master = await recoverMaster(shares);
+  const wrapped = bytes.subarray(context.length + WRAP_SIZE, context.length + 2 * WRAP_SIZE);
+  const key = aead.unseal(backupKeyOf(master), wrapped, concat(context, BY_MASTER));
+  if (key === null) {
+    throw new WalletError(NOT_THIS_BACKUP, "other-wallet");
+  }
+  return body(bytes, context, key);
+}
+
+function body(bytes, context, key) {
+  const opened = aead.unseal(key, bytes.subarray(context.length + 2 * WRAP_SIZE), concat(context, BODY));
+  if (opened === null) {
+    throw new WalletError(DAMAGED, "damaged");
+  }
+  return portableState(payload.unpack(opened.subarray(0, payload.CAPACITY)));
 }

@@ -63,7 +63,12 @@ export function holderDid(state) {
 }
 
 export function backupKey(state) {
-  return derive(masterOf(state), "nsbackup", 0);
+  return backupKeyOf(masterOf(state));
+}
+
+/** The backup key of a master secret (wallet.identity.backup_key). */
+export function backupKeyOf(master) {
+  return derive(master, "nsbackup", 0);
 }
 
 /** {state, did}: the DID kept for one partner (unlinkable to the holder's and the others'), made

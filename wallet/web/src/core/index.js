@@ -2,9 +2,10 @@
 import { randomBelow, randomBytes } from "./bytes.js";
 import { loginKey, verifierOf } from "./kdf.js";
 
-export { openBackup, sealBackup, SIZE as BACKUP_SIZE } from "./backup.js";
+export { openBackup, openBackupWithShares, sealBackup, SIZE as BACKUP_SIZE } from "./backup.js";
 export { WalletFile, FILE_SIZE, checkNewPassphrase } from "./container.js";
 export { WalletError } from "./errors.js";
+export { checkShareWords, SHARE_WORDS } from "./guardians.js";
 export { holderDid, partnerDid } from "./identity.js";
 export { LEVELS, loginKey, verifierOf } from "./kdf.js";
 export { nv1Decode, nv1Encode } from "./nv1/codec.js";

@@ -256,7 +256,68 @@ function recover() {
         }
       });
     });
-    show(h("h1", {}, t("recover.title")), h("p", {}, t("recover.intro")), form, back());
+    const guardians = h("button", { type: "button", id: "go-guardians", class: "secondary", onclick: recoverFromGuardians }, t("recover.guardians"));
+    show(h("h1", {}, t("recover.title")), h("p", {}, t("recover.intro")), form, h("p", {}, guardians), back());
+  });
+}
+
+/** One guardian share typed in: its words are checked against SLIP-39's list as they come, and the
+ * line under it says how many there are or which one is not a guardian word. */
+function shareField(engine, number) {
+  const id = `share-${number}`;
+  const status = h("p", { class: "hint", id: `${id}-status`, "aria-live": "polite" }, t("guardians.count", { count: 0, total: engine.SHARE_WORDS }));
+  const input = h("textarea", { id, name: id, rows: "3", dir: "ltr", autocomplete: "off", spellcheck: "false", autocapitalize: "none", "aria-describedby": `${id}-status` });
+  input.addEventListener("input", async () => {
+    const { count, unknown } = await engine.checkShareWords(input.value);
+    const wrong = unknown.find(({ position }) => position < count || /\s$/.test(input.value));
+    input.setAttribute("aria-invalid", wrong ? "true" : "false");
+    status.textContent = wrong
+      ? t("guardians.unknown", { position: wrong.position, word: wrong.word })
+      : t("guardians.count", { count, total: engine.SHARE_WORDS });
+  });
+  return { input, label: h("div", { class: "field" }, h("label", { for: id }, t("guardians.share", { number })), status, input) };
+}
+
+/** Recover: a backup's CID and enough guardians' shares (SLIP-39 words); the recovered wallet gets a
+ * new passphrase, a new file and a new account, as `nansen wallet recover --guardians` does. */
+function recoverFromGuardians() {
+  screen(async () => {
+    const engine = await session.engine();
+    const error = errorBox();
+    const cid = field("backup-cid", t("recover.cid"), t("recover.cid_hint"));
+    const shares = [shareField(engine, 1), shareField(engine, 2)];
+    const list = h("div", { id: "shares" }, shares.map((share) => share.label));
+    const add = h("button", { type: "button", id: "add-share", class: "secondary" }, t("guardians.add"));
+    add.addEventListener("click", () => {
+      const share = shareField(engine, shares.length + 1);
+      shares.push(share);
+      list.append(share.label);
+      share.input.focus();
+    });
+    const passphrase = passphraseField("new-passphrase", t("guardians.new_passphrase"), t("create.passphrase_hint"), "new-password");
+    const again = passphraseField("new-passphrase-again", t("create.again"), null, "new-password");
+    const submit = h("button", { type: "submit", id: "recover-guardians" }, t("recover.submit"));
+    const form = h("form", {}, cid.label, list, h("p", {}, add), passphrase.label, again.label, error.box, submit);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      busy(submit, async () => {
+        const words = passphrase.input.value.normalize("NFC");
+        if (words.length < MINIMUM_PASSPHRASE) return error.say(t("create.too_short", { count: MINIMUM_PASSPHRASE }));
+        if (words !== again.input.value.normalize("NFC")) return error.say(t("create.mismatch"));
+        error.say(t("recover.working"), "notice");
+        try {
+          const bytes = await host.fetchBackup(cid.input.value.trim());
+          const state = await engine.openBackupWithShares(bytes, shares.map((share) => share.input.value));
+          const { file, opened } = await newWallet(engine, words, state);
+          const account = await keep(engine, file, opened, [opened.key]);
+          for (const field of [...shares, passphrase, again]) field.input.value = "";
+          accountCode(account);
+        } catch (failure) {
+          error.say(failure?.status === 404 ? t("recover.not_found") : problemText(failure));
+        }
+      });
+    });
+    show(h("h1", {}, t("guardians.title")), h("p", {}, t("guardians.intro")), form, back());
   });
 }
 
