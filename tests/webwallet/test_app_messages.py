@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from nansen.facts import FACT_TERMS
 from tests.webwallet.app_support import WEB
 from wallet.webapp import CATALOGUES
 
@@ -38,3 +39,12 @@ def test_the_screens_hold_no_text_of_their_own() -> None:
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"textContent\s*=\s*\"[A-Za-z]", text), path
         assert not re.search(r"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML", text), path
+
+
+def test_every_fact_a_credential_can_carry_has_a_label_in_every_language() -> None:
+    """A card and the present screen's choice of facts show each fact by its label, never by its
+    term: the identity document's facts (nansen.facts.FACT_TERMS) and the SD-JWT VC's
+    ``documentType`` (nansen.sdjwt.identity)."""
+    names = {*FACT_TERMS, "documentType"}
+    for language, entries in CATALOGUES.entries.items():
+        assert {name for name in names if f"fact.{name}" not in entries} == set(), language
