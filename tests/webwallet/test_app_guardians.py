@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, Playwright
+from playwright.sync_api import Browser, Page, Playwright, expect
 
 from nansen.proofs import ProofOptions, add_proof
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
@@ -107,14 +107,15 @@ def test_two_of_three_cli_shares_recover_the_cli_backup_on_a_new_phone(
         # A word not in the list, named as soon as it is finished; the count otherwise.
         words = shares[0].split()
         page.locator("#share-1").press_sequentially(" ".join([*words[:2], "zebrra", words[3]]))
-        assert (
-            page.inner_text("#share-1-status")
-            == "Word 3 (“zebrra”) is not a guardian word: check its spelling."
+        # The word list is a chunk of its own, loaded at the first word typed: wait for the line.
+        status = page.locator("#share-1-status")
+        expect(status).to_have_text(
+            "Word 3 (“zebrra”) is not a guardian word: check its spelling.", timeout=SLOW
         )
-        assert page.get_attribute("#share-1", "aria-invalid") == "true"
+        expect(page.locator("#share-1")).to_have_attribute("aria-invalid", "true")
         shoot(page, "wrong-word")
         type_share(page, 1, " ".join(words[:12]))
-        assert page.inner_text("#share-1-status") == "Words typed: 12 of 20"
+        expect(status).to_have_text("Words typed: 12 of 20", timeout=SLOW)
         found = axe_violations(page)
         assert found == [], found
 
