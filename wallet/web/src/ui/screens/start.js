@@ -267,9 +267,13 @@ function shareField(engine, number) {
   const id = `share-${number}`;
   const status = h("p", { class: "hint", id: `${id}-status`, "aria-live": "polite" }, t("guardians.count", { count: 0, total: engine.SHARE_WORDS }));
   const input = h("textarea", { id, name: id, rows: "3", dir: "ltr", autocomplete: "off", spellcheck: "false", autocapitalize: "none", "aria-describedby": `${id}-status` });
+  let latest = 0;
   input.addEventListener("input", async () => {
-    const { count, unknown } = await engine.checkShareWords(input.value);
-    const wrong = unknown.find(({ position }) => position < count || /\s$/.test(input.value));
+    const call = ++latest;
+    const value = input.value;
+    const { count, unknown } = await engine.checkShareWords(value);
+    if (call !== latest) return; // a later keystroke's check speaks for the field (the first waits for the word list)
+    const wrong = unknown.find(({ position }) => position < count || /\s$/.test(value));
     input.setAttribute("aria-invalid", wrong ? "true" : "false");
     status.textContent = wrong
       ? t("guardians.unknown", { position: wrong.position, word: wrong.word })
