@@ -222,6 +222,8 @@ def check_page(page: Page, lang: str, theme: Theme | None, name: str, visited: s
     if theme is not None:
         assert background == "rgb(255, 253, 247)"
         assert "Harbour Legal Aid" in page.inner_text("header")
+        # Loaded (complete), then drawn: a broken logo completes with no width.
+        page.wait_for_function("document.querySelector('header img').complete", timeout=30_000)
         assert page.evaluate("document.querySelector('header img').naturalWidth") > 0
     else:
         assert background == "rgb(255, 255, 255)"
