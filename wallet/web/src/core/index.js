@@ -12,6 +12,7 @@ export { nv1Decode, nv1Encode } from "./nv1/codec.js";
 export { unwrapSlotKey, wrapSlotKey } from "./passkey.js";
 export { QRCodeError } from "./nv1/errors.js";
 export { receiveOffer } from "./openid4vci.js";
+export { answerRequest, readRequest } from "./openid4vp.js";
 export { present } from "./present.js";
 export { ready } from "./sodium.js";
 export { credentials, forget, newState } from "./state.js";
