@@ -44,3 +44,10 @@ export function problemText(error) {
   }
   return t("error.unexpected");
 }
+
+/** A fact's label in the page's language (the identity document's terms), else its own name. */
+export function factLabel(name) {
+  const key = `fact.${name}`;
+  const label = t(key);
+  return label === key ? name : label;
+}

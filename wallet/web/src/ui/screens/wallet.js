@@ -9,7 +9,8 @@ import { qrCanvas } from "../qr.js";
 import { parseChallenge } from "../challenge.js";
 import { scanInto } from "../scan.js";
 import * as session from "../session.js";
-import { errorBox, field, passphraseField, problemText } from "./parts.js";
+import { answerPanel, isRequestLink } from "./ask.js";
+import { errorBox, factLabel, field, passphraseField, problemText } from "./parts.js";
 import { settingsSection } from "./passkey.js";
 
 /** What this session learnt of each credential's validity: id → {verified, at} (memory only). */
@@ -56,13 +57,6 @@ const FACT_ORDER = [
 function factRank([name]) {
   const rank = FACT_ORDER.indexOf(name);
   return rank === -1 ? FACT_ORDER.length : rank;
-}
-
-/** A fact's label in the page's language (the identity document's terms), else its own name. */
-function factLabel(name) {
-  const key = `fact.${name}`;
-  const label = t(key);
-  return label === key ? name : label;
 }
 
 function kindOf(card) {
@@ -215,7 +209,8 @@ function receive() {
 }
 
 /** Present: bound to the verifier's challenge if there is one (one way otherwise, e.g. offline);
- * for an SD-JWT credential, only the facts the person chooses. The NV1 QR code is drawn in the page. */
+ * for an SD-JWT credential, only the facts the person chooses. The NV1 QR code is drawn in the page.
+ * A verifier's OpenID4VP link in the same field is answered over the network instead (ask.js). */
 function present(credentialId) {
   screen(async () => {
     const engine = await session.engine();
@@ -260,11 +255,23 @@ function present(credentialId) {
       error.box,
       submit,
     );
+    // A verifier's OpenID4VP link discloses what it asks for: the facts to show are then its own.
+    challenge.addEventListener("input", () => {
+      if (choices) choices.hidden = isRequestLink(challenge.value);
+    });
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       busy(submit, async () => {
         error.say("");
         output.replaceChildren(); // never leave an earlier code on screen beside a refusal
+        if (isRequestLink(challenge.value)) {
+          const oneWay = () => {
+            challenge.value = "";
+            challenge.dispatchEvent(new Event("input"));
+            form.requestSubmit();
+          };
+          return answerPanel({ engine, wallet, card, link: challenge.value, output, error, oneWay });
+        }
         let options = {};
         try {
           if (challenge.value.trim()) options = parseChallenge(challenge.value, domain.value);
