@@ -226,7 +226,7 @@ def test_present_to_the_verifier_online_then_offline(browser: Browser, world: Wo
         phone.context.close()
 
 
-def issue_offer(world: World, holder: str) -> tuple[str, str, dict[str, Any]]:
+def issue_offer(cast: Cast, holder: str) -> tuple[str, str, dict[str, Any]]:
     """The partner issues a credential to ``holder`` and offers it (OpenID4VCI): link, PIN, credential."""
     form = {
         "holder": holder,
@@ -236,8 +236,8 @@ def issue_offer(world: World, holder: str) -> tuple[str, str, dict[str, Any]]:
         "documentPresence": "Physical",
         "subjectPresence": "Physical",
     }
-    issued = world.cast.issue_document(form, ("passport.png", sample_scan("PASSPORT", FACTS), "image/png"))
-    answer = world.cast.partner.post("/openid4vci/offers", json={"credential": issued["credential"]})
+    issued = cast.issue_document(form, ("passport.png", sample_scan("PASSPORT", FACTS), "image/png"))
+    answer = cast.partner.post("/openid4vci/offers", json={"credential": issued["credential"]})
     assert answer.status_code == 201, answer.text
     return answer.json()["credentialOffer"], answer.json()["txCode"], issued["credential"]
 
@@ -258,7 +258,7 @@ def test_receive_through_the_offer_then_present_back_up_and_recover_on_a_new_pho
         page.click("#continue")
         page.click("#go-did")
         holder = page.inner_text("#holder-did")
-        link, pin, credential = issue_offer(world, holder)
+        link, pin, credential = issue_offer(world.cast, holder)
 
         page.click("#go-receive")
         page.fill("#offer", link)
@@ -269,7 +269,7 @@ def test_receive_through_the_offer_then_present_back_up_and_recover_on_a_new_pho
         shoot(page, "wrong-pin")
         assert page.locator("article.card").count() == 0
 
-        link, pin, credential = issue_offer(world, holder)
+        link, pin, credential = issue_offer(world.cast, holder)
         page.fill("#offer", link)
         page.fill("#pin", pin)
         shoot(page, "receive")
