@@ -228,6 +228,7 @@ def test_the_scan_page_asks_and_the_web_wallet_answers(
         page.locator("article.card button.present").first.click()
         page.click("#scan-challenge")
         expect(page.locator("#challenge")).to_have_value(uri, timeout=SLOW)
+        assert page.inner_text("#sign") == "Read the verifier's request"  # reading signs nothing
         page.click("#sign")
         page.wait_for_selector(f"#ask, {REFUSED}", timeout=SLOW)
         assert page.locator(REFUSED).count() == 0, page.inner_text(REFUSED)
@@ -278,12 +279,18 @@ def test_the_scan_page_asks_and_the_web_wallet_answers(
         assert FACTS["birthPlace"].encode() not in answer
         shoot(shelter, "shelter-valid-sd-jwt")
 
-        # Declining sends nothing.
+        # In Arabic, right to left; declining sends nothing.
         uri, ident = ask(shelter, tmp_path / "ask-declined.png")
+        page.select_option("#language", "ar")
         open_request(page, 0, uri)
+        assert page.get_attribute("html", "dir") == "rtl"
+        assert "جهة تحقق تطلب معلومات" in page.inner_text("#ask")
+        shoot(page, "consent-ar")
+        assert axe_violations(page) == []
         page.click("#ask-decline")
-        expect(page.locator("#ask-result")).to_contain_text("Nothing was sent")
+        expect(page.locator("#ask-result")).to_contain_text("لم يُرسل شيء")
         assert f"{world.verifier}/openid4vp/responses/{ident}" not in posts(phone, world.verifier)
+        page.select_option("#language", "en")
 
         # Offline: a request needs the network; the one-way QR code is offered instead.
         phone.context.set_offline(True)
@@ -299,7 +306,6 @@ def test_the_scan_page_asks_and_the_web_wallet_answers(
 
         issuer = f"https://localhost:{world.cast.issuer_port}"
         assert phone.origins() == {world.host.url, issuer, world.verifier}, phone.origins()
-        assert not [line for line in phone.console if "Content Security Policy" in line], phone.console
     finally:
         shelter.context.close()
         filming.close()
@@ -398,6 +404,8 @@ def test_the_web_wallet_refuses_each_attack_and_sends_nothing(
         ]
         assert posts(phone, world.impostor.url("").rstrip("/")) == []
         assert posts(phone, world.verifier) == []
+        # Under the host's own Content-Security-Policy: the verifiers' origins are allowed to connect.
+        assert not [line for line in phone.console if "Content Security Policy" in line], phone.console
     finally:
         shelter.context.close()
         phone.context.close()

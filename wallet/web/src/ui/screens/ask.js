@@ -51,7 +51,8 @@ export async function answerPanel({ engine, wallet, card, link, output, error, o
     h(
       "ul",
       { id: "ask-facts" },
-      choice.claims.map((name) => h("li", {}, factLabel(name), ": ", String(card.facts[name] ?? ""))),
+      // Each value isolated (<bdi>): a date or a Latin name stays in its own order in Arabic.
+      choice.claims.map((name) => h("li", {}, factLabel(name), ": ", h("bdi", {}, String(card.facts[name] ?? "")))),
     ),
     choice.format === "ldp_vc" ? h("p", { class: "notice", id: "ask-whole" }, t("ask.whole")) : null,
     h("p", { class: "hint" }, t("ask.consent")),

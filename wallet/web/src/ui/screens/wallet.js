@@ -255,9 +255,12 @@ function present(credentialId) {
       error.box,
       submit,
     );
-    // A verifier's OpenID4VP link discloses what it asks for: the facts to show are then its own.
+    // A verifier's OpenID4VP link discloses what it asks for: the facts to show are then its own,
+    // and the button reads the request (nothing is signed before the person's Send).
     challenge.addEventListener("input", () => {
-      if (choices) choices.hidden = isRequestLink(challenge.value);
+      const link = isRequestLink(challenge.value);
+      if (choices) choices.hidden = link;
+      submit.textContent = link ? t("ask.read") : t("present.submit");
     });
     form.addEventListener("submit", (event) => {
       event.preventDefault();
