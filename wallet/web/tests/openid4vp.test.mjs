@@ -6,10 +6,14 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 
+import { SDJwtInstance } from "@sd-jwt/core";
+
 import * as core from "../src/core/index.js";
 import { parseRequestUri, readRequestObject } from "../src/core/openid4vp.js";
 import { didOf, holderSigner } from "../src/core/identity.js";
+import { b64u, fromB64u, fromUtf8, randomBytes, utf8 } from "../src/core/bytes.js";
 import { signJwt } from "../src/core/jws.js";
+import { sha256 } from "../src/core/present.js";
 import { verifyJcsProof } from "../src/core/proofs.js";
 import { sodium } from "../src/core/sodium.js";
 
@@ -234,5 +238,65 @@ describe("openid4vp answer", () => {
 
   it("checks a request object as a unit: the same claims pass readRequestObject", () => {
     assert.equal(readRequestObject(signed(), { clientId: clientId(), requestUri: REQUEST_URI }).nonce, "nonce-1234567890");
+  });
+});
+
+describe("openid4vp with an SD-JWT VC", () => {
+  const VCT = "https://w3id.org/nansen/vct/identity-document";
+  let sdState;
+
+  before(async () => {
+    const issuer = new SDJwtInstance({
+      hasher: sha256,
+      hashAlg: "sha-256",
+      signer: (input) => b64u(intruder.sign(utf8(input))),
+      signAlg: "EdDSA",
+      saltGenerator: (size) => b64u(randomBytes(size)),
+    });
+    const payload = {
+      iss: intruder.did,
+      iat: Math.floor(Date.now() / 1000),
+      vct: VCT,
+      cnf: { jwk: holderSigner(state).jwk },
+      givenName: "Amina",
+      familyName: "Haddad",
+      birthPlace: "Aleppo",
+    };
+    const token = await issuer.issue(payload, { _sd: ["givenName", "familyName", "birthPlace"] });
+    sdState = { ...state, credentials: [], sdJwts: [{ sdJwt: token, received: "2026-12-07T05:00:00Z" }] };
+  });
+
+  const disclosed = (presentation) =>
+    presentation
+      .split("~")
+      .slice(1, -1)
+      .map((part) => JSON.parse(fromUtf8(fromB64u(part)))[1]);
+
+  it("discloses exactly the claims asked, bound to the nonce and the client id", async () => {
+    const { fetch, seen } = verifierFetch(signed());
+    const read = await core.readRequest(sdState, link(), { fetch });
+    assert.deepEqual(read.choices.map((c) => [c.format, c.queryId, c.claims]), [["dc+sd-jwt", "identity_sd_jwt", ["givenName"]]]);
+    assert.deepEqual(await core.answerRequest(sdState, read, read.choices[0].credentialId, { fetch }), { disclosed: ["givenName"] });
+    const [shown] = JSON.parse(new URLSearchParams(seen.at(-1).body).get("vp_token")).identity_sd_jwt;
+    assert.deepEqual(disclosed(shown), ["givenName"]);
+    const kb = JSON.parse(fromUtf8(fromB64u(shown.split("~").at(-1).split(".")[1])));
+    assert.equal(kb.nonce, "nonce-1234567890");
+    assert.equal(kb.aud, clientId());
+  });
+
+  it("refuses another vct, a claim it does not hold, a request for no claim and a verifier that takes no EdDSA key binding", async () => {
+    const ask = (query, extra = {}) => signed(claims({ dcql_query: { credentials: [{ id: "q", format: "dc+sd-jwt", ...query }] }, ...extra }));
+    const attempts = [
+      [ask({ meta: { vct_values: ["https://example.org/driving-licence"] }, claims: [{ path: ["givenName"] }] }), "vp-not-held"],
+      [ask({ claims: [{ path: ["passportNumber"] }] }), "vp-not-held"],
+      [ask({ claims: [{ path: ["address", "street"] }] }), "vp-not-held"],
+      [ask({ claims: [] }), "vp-empty"],
+      [ask({ claims: [{ path: ["givenName"] }] }, { client_metadata: { vp_formats_supported: { "dc+sd-jwt": { "kb-jwt_alg_values": ["ES256"] } } } }), "vp-format"],
+    ];
+    for (const [token, code] of attempts) {
+      const { fetch, seen } = verifierFetch(token);
+      await assert.rejects(core.readRequest(sdState, link(), { fetch }), (error) => error.code === code);
+      assert.ok(seen.every((request) => request.method === "GET"));
+    }
   });
 });
