@@ -35,6 +35,7 @@ from nansen.proofs.cryptosuites import suite_label
 from nansen.proofs.dataintegrity import proofs_of, signature_identity
 from nansen.sdjwt.verification import KeyBinding
 from nansen.timeutil import format_datetime, now
+from nansen.verified_lists import VerifiedLists
 
 
 class Outcome(StrEnum):
@@ -195,6 +196,8 @@ class Verifier:
     clock: Callable[[], datetime] = now
     #: Status List Tokens for SD-JWT VCs (IETF Token Status List; `nansen.verify_sdjwt`).
     status_tokens: StatusTokenSource | None = None
+    #: Status lists whose proof already verified (`nansen.verified_lists`); None checks each every time.
+    verified_lists: VerifiedLists | None = None
 
     @property
     def skew(self) -> timedelta:
@@ -438,13 +441,7 @@ class Verifier:
     def _entry_status(
         self, entry: dict[str, Any], list_credential: dict[str, Any], issuer: str, moment: datetime
     ) -> tuple[Outcome, str]:
-        # The list is the issuer's, judged by its proof and key; trust concerns the credential.
-        list_result = dataclasses.replace(self, trust=None).verify_credential(
-            list_credential, check_status=False
-        )
-        if not all(
-            _passed(list_result, name) for name in ("format", "proof", "issuer key", "validity period")
-        ):
+        if not self._list_verifies(list_credential, moment):
             return Outcome.UNKNOWN, "The status list did not verify, so the status cannot be confirmed."
         try:
             found = status.check_entry(entry, list_credential, issuer, moment, self.skew)
@@ -456,6 +453,29 @@ class Verifier:
         if found.status == "clear":
             return Outcome.PASSED, f"The credential is not {word}."
         return Outcome.UNKNOWN, found.reason
+
+    def _list_verifies(self, list_credential: dict[str, Any], moment: datetime) -> bool:
+        """Whether the status list is its issuer's and in force: format, proof and issuer key (taken
+        from `verified_lists` when this list and its issuer's document passed them before), and
+        always the validity period, which ages."""
+        memory = self.verified_lists
+        key = None if memory is None else memory.key(list_credential, self.resolver)
+        if memory is not None and key is not None and memory.verified(key):
+            return vcdm.validity_problem(list_credential, moment, self.skew) is None
+        # The list is the issuer's, judged by its proof and key; trust concerns the credential.
+        list_result = dataclasses.replace(self, trust=None).verify_credential(
+            list_credential, check_status=False
+        )
+        signed = all(_passed(list_result, name) for name in ("format", "proof", "issuer key"))
+        # Kept only if the issuer's document did not change while it was checked (a refresh between).
+        if (
+            signed
+            and memory is not None
+            and key is not None
+            and key == memory.key(list_credential, self.resolver)
+        ):
+            memory.remember(key)
+        return signed and _passed(list_result, "validity period")
 
 
 # --- What a report names: the data model and the proofs' suites (issue 11) ---------------------

@@ -79,6 +79,7 @@ async def get_verifier(
     status_tokens: Annotated[StatusTokenSource, Depends(get_status_tokens)],
     trust: Annotated[TrustPolicy | None, Depends(get_trust)],
     clock: Annotated[Clock, Depends(get_clock)],
+    services: Annotated[Services, Depends(get_services)],
 ) -> Verifier:
     return Verifier(
         resolver=resolver,
@@ -87,6 +88,7 @@ async def get_verifier(
         trust=trust,
         limits=settings.limits,
         clock=clock,
+        verified_lists=services.verified_lists,
     )
 
 

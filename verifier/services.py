@@ -19,6 +19,7 @@ from nansen.ipfs import Store, configured_store
 from nansen.status_source import CachedStatusLists
 from nansen.status_token_source import FetchedStatusTokens
 from nansen.trust import TrustListSource
+from nansen.verified_lists import VerifiedLists
 from nansen.verify import StatusListSource, StatusTokenSource, TrustPolicy, Verifier
 from verifier.db import session_factory
 from verifier.settings import Settings
@@ -36,6 +37,8 @@ class Services:
     status_tokens: StatusTokenSource
     #: The governance's trust list, when one is configured.
     trust_list: TrustListSource | None = field(default=None)
+    #: Status lists whose proof verified, so each is checked once per content and issuer document.
+    verified_lists: VerifiedLists = field(default_factory=VerifiedLists)
     #: How many pictures ``POST /scan`` may decode at once.
     scan_slots: ScanSlots = field(init=False)
 
@@ -54,6 +57,7 @@ class Services:
             status_tokens=self.status_tokens,
             trust=self.trust,
             limits=self.settings.limits,
+            verified_lists=self.verified_lists,
         )
 
     def partner_name(self, did: str) -> str | None:

@@ -143,6 +143,22 @@ def test_schema_problem_names_place_not_value(client: TestClient, partner: Partn
     assert "1990-99-99" not in detail
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("issuingCountry", "SY\n"), ("birthDate", "1990-01-01\n"), ("issuingCountry", "SYR\n")],
+)
+def test_a_final_newline_does_not_slip_past_a_pattern(
+    client: TestClient, partner: PartnerInfo, field: str, value: str
+) -> None:
+    """JSON Schema patterns are ECMA-262: ``$`` ends the text. Python's ``re`` lets ``$`` match before
+    a final newline, so the issuer once signed ``"SY\\n"`` as a country (issuer/schemas.py)."""
+    credential = identity_credential()
+    credential["credentialSubject"]["identityDocument"][field] = value
+    detail = problem(issue(client, partner, issue_request(credential)), 422)
+    assert f"/credentialSubject/identityDocument/{field}" in detail
+    assert value.strip() not in detail
+
+
 def test_passport_needs_document_number(client: TestClient, partner: PartnerInfo) -> None:
     credential = identity_credential()
     del credential["credentialSubject"]["identityDocument"]["documentNumber"]
