@@ -25,7 +25,7 @@ PRIVATE_UMASK: Final = 0o077
 FILE_MODE: Final = 0o600
 DIRECTORY_MODE: Final = 0o700
 #: The files SQLite keeps beside a database.
-_SQLITE_COMPANIONS: Final = ("", "-wal", "-shm", "-journal")
+_SQLITE_COMPANIONS: Final = ("", "-wal", "-shm", "-journal", "-writer")
 
 
 def keep_private() -> None:
