@@ -40,9 +40,10 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Scope
 
 from service.dbfaults import problem
+from service.observing import Observer, route_of
 
 TOKEN_VARIABLE: Final = "NANSEN_METRICS_TOKEN"  # noqa: S105 (the variable's name)
 MULTIPROCESS_VARIABLE: Final = "PROMETHEUS_MULTIPROC_DIR"
@@ -78,32 +79,17 @@ def status_class(status: int) -> str:
     return f"{status // 100}xx" if 100 <= status <= 599 else "none"
 
 
-class RequestMetrics:
+class RequestMetrics(Observer):
     """ASGI middleware counting each request by the route template that served it."""
 
     def __init__(self, app: ASGIApp, service: str) -> None:
-        self.app = app
+        super().__init__(app)
         self.service = service
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        start = time.perf_counter()
-        status = 0
-
-        async def record(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, record)
-        finally:
-            route = getattr(scope.get("route"), "path", None) or "(no route)"
-            REQUESTS.labels(self.service, scope["method"], route, status_class(status)).inc()
-            DURATION.labels(self.service, route).observe(time.perf_counter() - start)
+    def observe(self, scope: Scope, status: int, seconds: float) -> None:
+        route = route_of(scope)
+        REQUESTS.labels(self.service, scope["method"], route, status_class(status)).inc()
+        DURATION.labels(self.service, route).observe(seconds)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from service.observing import StatusCapture
 
 log = logging.getLogger(__name__)
 
@@ -93,19 +95,12 @@ class CatchAll:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        capture = StatusCapture(send)
         try:
-            await self.app(scope, receive, tracking_send)
+            await self.app(scope, receive, capture)
         except Exception as error:
             log.error("A request failed unexpectedly (%s).", type(error).__name__)
-            if started:
+            if capture.status:
                 return  # the server closes the unfinished response
             response = problem_response(500, "The service failed unexpectedly; please try again.")
             await response(scope, receive, send)
