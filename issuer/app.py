@@ -56,7 +56,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.sessions = session_factory(engine)
     app.state.commits = GroupCommit(app.state.sessions, lock=partners.lock_all)
     problems.install(app, invalid_parameters=422)
-    dbfaults.install(app, engine)
+    dbfaults.install(app)
     app.include_router(credentials.router)
     app.include_router(documents.router)
     app.include_router(public.router)

@@ -42,8 +42,8 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Scope
 
-from service.dbfaults import problem
 from service.observing import Observer, route_of
+from service.problems import NO_STORE, problem_response
 
 TOKEN_VARIABLE: Final = "NANSEN_METRICS_TOKEN"  # noqa: S105 (the variable's name)
 MULTIPROCESS_VARIABLE: Final = "PROMETHEUS_MULTIPROC_DIR"
@@ -186,11 +186,13 @@ def install(
     @app.get(METRICS_PATH, include_in_schema=False)
     async def metrics(request: Request) -> Response:
         if not token:
-            return problem(404, "There is nothing at this address.")
+            return problem_response(404, "There is nothing at this address.", headers=NO_STORE)
         given = request.headers.get("authorization", "").encode()
         if not hmac.compare_digest(given, expected):
-            return problem(
-                401, "Reading the metrics needs the metrics token.", {"WWW-Authenticate": "Bearer"}
+            return problem_response(
+                401,
+                "Reading the metrics needs the metrics token.",
+                headers={"WWW-Authenticate": "Bearer", **NO_STORE},
             )
         body = generate_latest(_counted()) + generate_latest(gauges)
         return Response(body, media_type=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"})

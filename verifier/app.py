@@ -83,7 +83,7 @@ def create_app(settings: Settings) -> FastAPI:
     services = build_services(settings, engine)
     app.state.services = services
     problems.install(app)
-    dbfaults.install(app, engine)
+    dbfaults.install(app)
     app.add_middleware(
         BodyLimit, limit=settings.limits.max_document_bytes, larger={SCAN_PATH: settings.max_image_bytes}
     )

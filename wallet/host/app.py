@@ -80,7 +80,7 @@ def create_app(settings: Settings, store: Callable[[], Store] | None = None) -> 
     app.state.host = host
     apidocs.install(app)
     problems.install(app, invalid_parameters=422)
-    dbfaults.install(app, engine)
+    dbfaults.install(app)
     app.include_router(accounts.router)
     app.include_router(container.router)
     app.include_router(backups.router)
