@@ -11,5 +11,7 @@ the pages' security headers and theme routes (:mod:`service.pages`), their langu
 (:mod:`service.i18n`; ``nansen i18n check`` in :mod:`service.i18n_check`), the organisation's
 look (:mod:`service.theme`), liveness and readiness (:mod:`service.health`), Prometheus metrics (:mod:`service.metrics`), a
 lost database answered with 503 (:mod:`service.dbfaults`) and running several worker processes
-(:mod:`service.workers`), and an access log without identifiers (:mod:`service.access`).
+(:mod:`service.workers`), an access log without identifiers (:mod:`service.access`) and the
+request status and timing it and the metrics share (:mod:`service.observing`), and the application
+every service starts from (:mod:`service.application`).
 """

@@ -23,13 +23,22 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+def protect(engine: Engine) -> Engine:
+    """Keep SQL parameters out of the engine's error texts and logs (``hide_parameters``: they may be
+    personal data or secrets' hashes). Set on the engine, as ``create_engine(hide_parameters=True)``
+    does, for the role's own SQLite engines as for PostgreSQL's."""
+    engine.hide_parameters = True
+    return engine
+
+
 def engine_for(url: str, sqlite_engine: Callable[[str], Engine], **pool: int) -> Engine:
     """An engine for a SQLite file (made by the role's ``sqlite_engine``, once the file is private)
-    or for PostgreSQL (``postgresql+psycopg://…``, with the role's ``pool`` sizes)."""
+    or for PostgreSQL (``postgresql+psycopg://…``, with the role's ``pool`` sizes); every engine of
+    the services and their commands (serve, migrate, sweep…) is made here, so all hide parameters."""
     if is_sqlite(url):
         private_sqlite(url)
-        return sqlite_engine(url)
-    return create_engine(url, pool_pre_ping=True, **pool)
+        return protect(sqlite_engine(url))
+    return protect(create_engine(url, pool_pre_ping=True, **pool))
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

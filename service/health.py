@@ -25,7 +25,8 @@ from sqlalchemy import Engine, text
 
 from nansen.ipfs import EmbeddedStore
 from nansen.ipfs.replication import ReplicatedStore
-from service.dbfaults import RETRY_AFTER_SECONDS, problem
+from service.dbfaults import RETRY_AFTER_SECONDS
+from service.problems import NO_STORE, problem_response
 
 #: Seconds a probe may take before its part counts as not ready.
 PROBE_TIMEOUT: Final = 5.0
@@ -69,7 +70,9 @@ def install(app: FastAPI, probes: Sequence[Probe]) -> None:
             parts = {probe.part: "ready" for probe in probes}
             return JSONResponse({"status": "ready", "parts": parts}, headers={"Cache-Control": "no-store"})
         detail = f"The service is not ready: the {', the '.join(down)} cannot be reached; try again shortly."
-        return problem(503, detail, {"Retry-After": str(RETRY_AFTER_SECONDS)}, notReady=down)
+        return problem_response(
+            503, detail, headers={"Retry-After": str(RETRY_AFTER_SECONDS), **NO_STORE}, notReady=down
+        )
 
     app.include_router(router)
 

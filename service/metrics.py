@@ -40,9 +40,10 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Scope
 
-from service.dbfaults import problem
+from service.observing import Observer, route_of
+from service.problems import NO_STORE, problem_response
 
 TOKEN_VARIABLE: Final = "NANSEN_METRICS_TOKEN"  # noqa: S105 (the variable's name)
 MULTIPROCESS_VARIABLE: Final = "PROMETHEUS_MULTIPROC_DIR"
@@ -78,32 +79,17 @@ def status_class(status: int) -> str:
     return f"{status // 100}xx" if 100 <= status <= 599 else "none"
 
 
-class RequestMetrics:
+class RequestMetrics(Observer):
     """ASGI middleware counting each request by the route template that served it."""
 
     def __init__(self, app: ASGIApp, service: str) -> None:
-        self.app = app
+        super().__init__(app)
         self.service = service
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        start = time.perf_counter()
-        status = 0
-
-        async def record(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, record)
-        finally:
-            route = getattr(scope.get("route"), "path", None) or "(no route)"
-            REQUESTS.labels(self.service, scope["method"], route, status_class(status)).inc()
-            DURATION.labels(self.service, route).observe(time.perf_counter() - start)
+    def observe(self, scope: Scope, status: int, seconds: float) -> None:
+        route = route_of(scope)
+        REQUESTS.labels(self.service, scope["method"], route, status_class(status)).inc()
+        DURATION.labels(self.service, route).observe(seconds)
 
 
 @dataclass(frozen=True)
@@ -200,11 +186,13 @@ def install(
     @app.get(METRICS_PATH, include_in_schema=False)
     async def metrics(request: Request) -> Response:
         if not token:
-            return problem(404, "There is nothing at this address.")
+            return problem_response(404, "There is nothing at this address.", headers=NO_STORE)
         given = request.headers.get("authorization", "").encode()
         if not hmac.compare_digest(given, expected):
-            return problem(
-                401, "Reading the metrics needs the metrics token.", {"WWW-Authenticate": "Bearer"}
+            return problem_response(
+                401,
+                "Reading the metrics needs the metrics token.",
+                headers={"WWW-Authenticate": "Bearer", **NO_STORE},
             )
         body = generate_latest(_counted()) + generate_latest(gauges)
         return Response(body, media_type=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"})

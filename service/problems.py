@@ -11,16 +11,21 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from http import HTTPStatus
+from typing import Any, Final
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from service.observing import StatusCapture
 
 log = logging.getLogger(__name__)
 
 MEDIA_TYPE = "application/problem+json"
+#: What an answer that must not be kept anywhere carries (a lost database, readiness, metrics).
+NO_STORE: Final = {"Cache-Control": "no-store"}
 #: Where the types of problems a client may tell apart are named (``#no-qr-code`` and so on).
 TYPES = "https://w3id.org/nansen/problems#"
 
@@ -41,15 +46,21 @@ class Problem(Exception):
 
 
 def problem_response(
-    status: int, detail: str, kind: str | None = None, headers: Mapping[str, str] | None = None
+    status: int,
+    detail: str,
+    kind: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    **members: Any,
 ) -> JSONResponse:
     """``type`` is ``about:blank`` unless a ``kind`` is given; ``title`` is the HTTP status phrase
-    (RFC 9457 §4.2.1; each kind always comes with the same status)."""
+    (RFC 9457 §4.2.1; each kind always comes with the same status); ``members`` are extension
+    members (§3.2), such as readiness's ``notReady``."""
     body = {
         "type": "about:blank" if kind is None else TYPES + kind,
         "title": HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
+        **members,
     }
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=dict(headers or {}))
 
@@ -93,19 +104,12 @@ class CatchAll:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        capture = StatusCapture(send)
         try:
-            await self.app(scope, receive, tracking_send)
+            await self.app(scope, receive, capture)
         except Exception as error:
             log.error("A request failed unexpectedly (%s).", type(error).__name__)
-            if started:
+            if capture.status:
                 return  # the server closes the unfinished response
             response = problem_response(500, "The service failed unexpectedly; please try again.")
             await response(scope, receive, send)

@@ -4,13 +4,17 @@ sessions, each role's own SQLite engine kept (issuer/db.py locks, verifier/db.py
 from __future__ import annotations
 
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import QueuePool, text
+import pytest
+from sqlalchemy import Engine, QueuePool, text
+from sqlalchemy.exc import DBAPIError
 
 from issuer.db import make_engine
 from service.database import is_sqlite, session_factory
 from verifier.db import create_db_engine
+from wallet.host.db import make_engine as make_host_engine
 
 POSTGRES = "postgresql+psycopg://root@127.0.0.1:5432/test"
 
@@ -65,3 +69,26 @@ def test_each_role_keeps_its_postgresql_pool() -> None:
     finally:
         issuer.dispose()
         verifier.dispose()
+
+
+#: A value that must never reach an error's text or a log.
+SECRET = "amina-haddad-N0123456"
+
+
+@pytest.mark.parametrize("make", [make_engine, create_db_engine, make_host_engine])
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_every_engine_the_roles_and_their_commands_make_hides_parameters(
+    make: Callable[[str], Engine], backend: str, tmp_path: Path
+) -> None:
+    """The engine functions the services and their commands (migrate, sweep…) use, as ``nansen issuer
+    migrate`` makes its engine: a failing statement's error does not quote its parameters."""
+    url = f"sqlite:///{tmp_path / 'db' / 'x.db'}" if backend == "sqlite" else POSTGRES
+    engine = make(url)
+    try:
+        assert engine.hide_parameters
+        with pytest.raises(DBAPIError) as failed, engine.connect() as connection:
+            connection.execute(text("INSERT INTO no_such_table VALUES (:value)"), {"value": SECRET})
+        assert SECRET not in str(failed.value)
+        assert "hide_parameters" in str(failed.value)
+    finally:
+        engine.dispose()

@@ -14,7 +14,9 @@ from typing import Any
 import pytest
 
 from nansen.did import Resolver
-from nansen.proofs.cryptosuites import SUITES
+from nansen.did.document import VerificationMethod
+from nansen.errors import ProofError
+from nansen.proofs.cryptosuites import LEGACY_PROOF_TYPES, SUITES
 from nansen.proofs.dataintegrity import signature_identity
 from nansen.sdjwt.encoding import b64decode, b64encode, json_bytes
 from nansen.verify import Outcome, Verifier
@@ -135,6 +137,21 @@ def test_a_key_of_another_is_refused() -> None:
     document = sign_ed25519_signature_2018(credential(), STRANGER, ISSUED)
     document["proof"]["verificationMethod"] = PARTNER.verification_method
     assert "The signature does not match the document" in refused(document)
+
+
+def test_a_key_of_another_type_is_refused() -> None:
+    suite = LEGACY_PROOF_TYPES["Ed25519Signature2018"]
+    method = VerificationMethod(
+        id=PARTNER.verification_method,
+        type="EcdsaSecp256r1VerificationKey2019",
+        controller=PARTNER.controller,
+        public_key_multibase=PARTNER.key_pair.public_key.multibase,
+    )
+    with pytest.raises(ProofError) as refusal:
+        suite.public_key(method)
+    assert str(refusal.value) == (
+        "An Ed25519Signature2018 proof needs an Ed25519VerificationKey2020 or Multikey key."
+    )
 
 
 def test_the_wrong_purpose_is_refused() -> None:

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
+import functools
 import logging
-from collections.abc import AsyncIterator
 
 from anyio import to_thread
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
-from nansen import apidocs
 from nansen.timeutil import now
-from service import cors, dbfaults, problems
-from service.bodies import BodyLimit
+from service import cors
+from service.application import Periodic, service_app
 from service.pages import theme_router
 from verifier import readiness, replay
 from verifier.api import scan, vcapi
@@ -43,51 +40,33 @@ def _purge(sessions: sessionmaker[Session]) -> None:
         log.info("Removed %d expired challenges and presentations.", removed)
 
 
-async def _purge_forever(sessions: sessionmaker[Session]) -> None:
-    while True:
-        await asyncio.sleep(PURGE_INTERVAL_SECONDS)
-        try:
-            await to_thread.run_sync(_purge, sessions)
-        except Exception as error:
-            log.warning("Expired challenges could not be removed (%s).", type(error).__name__)
-
-
 def create_app(settings: Settings) -> FastAPI:
     """The service for these settings; migrations run at start unless turned off."""
     engine = create_db_engine(settings.database_url)
+    services = build_services(settings, engine)
 
-    @contextlib.asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def starting() -> None:
         if settings.migrate_on_start:
             await to_thread.run_sync(upgrade, engine)
-        purging = asyncio.create_task(_purge_forever(services.sessions))
         # Sync routes and to_thread calls share this event loop's limiter (anyio's default: 40).
         to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
-        try:
-            yield
-        finally:
-            purging.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await purging
-            engine.dispose()
 
-    app = FastAPI(
+    app = service_app(
         title="Nansen verifier",
         summary="Verifies credentials and presentations (W3C VC-API verifier endpoints).",
-        version="0.1.0",
-        docs_url=None,  # FastAPI's page loads Swagger UI from a CDN; apidocs serves it offline
-        redoc_url=None,
-        lifespan=lifespan,
+        engine=engine,
+        body_limit=settings.limits.max_document_bytes,
+        larger_bodies={SCAN_PATH: settings.max_image_bytes},
+        starting=starting,
+        periodic=[
+            Periodic(
+                functools.partial(_purge, services.sessions),
+                PURGE_INTERVAL_SECONDS,
+                "Expired challenges could not be removed",
+            )
+        ],
     )
-    apidocs.install(app)
-    services = build_services(settings, engine)
     app.state.services = services
-    problems.install(app)
-    dbfaults.install(app, engine)
-    app.add_middleware(
-        BodyLimit, limit=settings.limits.max_document_bytes, larger={SCAN_PATH: settings.max_image_bytes}
-    )
-    app.add_middleware(problems.CatchAll)
     app.include_router(vcapi.router)
     app.include_router(scan.router)
     app.include_router(routes.router)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from nansen.errors import DidResolutionError
 from nansen.keys import Ed25519PublicKey
@@ -25,6 +25,10 @@ RELATIONSHIPS = (
 )
 
 
+#: The verification method types whose ``publicKeyMultibase`` is an Ed25519 public key.
+ED25519_KEY_TYPES: Final = ("Ed25519VerificationKey2020", "Multikey")
+
+
 @dataclass(frozen=True)
 class VerificationMethod:
     id: str
@@ -35,7 +39,7 @@ class VerificationMethod:
     revoked: datetime | None = None
 
     def ed25519_public_key(self) -> Ed25519PublicKey:
-        if self.type not in ("Multikey", "Ed25519VerificationKey2020"):
+        if self.type not in ED25519_KEY_TYPES:
             raise DidResolutionError("The verification method is not an Ed25519 Multikey.")
         return Ed25519PublicKey.from_multibase(self.public_key_multibase)
 

@@ -15,7 +15,6 @@ list them; `LEGACY_SIGNING` holds Ed25519Signature2020 for the opt-in legacy pro
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -27,7 +26,8 @@ from nansen.did.document import VerificationMethod
 from nansen.errors import InvalidInput, ProofError
 from nansen.proofs.ecdsa_rdfc_2019 import EcdsaRdfc2019
 from nansen.proofs.ed25519_signature_2018 import Ed25519Signature2018
-from nansen.proofs.ed25519_signature_2020 import Ed25519Signature2020
+from nansen.proofs.ed25519_signature_2020 import ED25519_SIGNATURE_2020
+from nansen.proofs.rdfc_ed25519 import sha256_hash_data
 
 DATA_INTEGRITY_PROOF = "DataIntegrityProof"
 
@@ -61,15 +61,6 @@ class Cryptosuite(Protocol):
 
     def check_document(self, document: dict[str, Any]) -> None:
         """Refuse (`ProofError`) a document this suite's proofs cannot be made on."""
-
-
-def sha256_hash_data(
-    suite: Cryptosuite, proof_config: dict[str, Any], document: dict[str, Any], limits: Limits
-) -> bytes:
-    """vc-di-eddsa §3.2.4 / §3.3.4 Hashing: SHA-256(proofConfig) ‖ SHA-256(document)."""
-    proof_hash = hashlib.sha256(suite.canonicalize(proof_config, limits)).digest()
-    document_hash = hashlib.sha256(suite.canonicalize(document, limits)).digest()
-    return proof_hash + document_hash
 
 
 @dataclass(frozen=True)
@@ -116,7 +107,7 @@ DEFAULT_SUITE = "eddsa-rdfc-2022"
 VERIFY_ONLY_CRYPTOSUITES: dict[str, Cryptosuite] = {"ecdsa-rdfc-2019": EcdsaRdfc2019()}
 #: Legacy proof types (no ``cryptosuite``), verified but never signed with.
 LEGACY_PROOF_TYPES: dict[str, Cryptosuite] = {
-    suite.name: suite for suite in (Ed25519Signature2020(), Ed25519Signature2018())
+    suite.name: suite for suite in (ED25519_SIGNATURE_2020, Ed25519Signature2018())
 }
 
 _VERIFIABLE = ", ".join([*SUITES, *VERIFY_ONLY_CRYPTOSUITES])

@@ -20,12 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
-from nansen.canonical import canonical_nquads
 from nansen.config import Limits
-from nansen.did.document import VerificationMethod
 from nansen.errors import NansenError, ProofError
-from nansen.keys import Ed25519PublicKey
-from nansen.proofs.ed25519_signature_2020 import KEY_TYPES, Ed25519Signature2020
+from nansen.proofs.rdfc_ed25519 import RdfcEd25519
 from nansen.sdjwt.encoding import b64decode, parse_json
 
 NAME: Final = "Ed25519Signature2018"
@@ -64,20 +61,11 @@ def signature(proof: dict[str, Any]) -> bytes:
 
 
 @dataclass(frozen=True)
-class Ed25519Signature2018:
+class Ed25519Signature2018(RdfcEd25519):
+    """`RdfcEd25519` whose signature covers the detached JWS's signing input."""
+
     name: str = NAME
-    proof_type: str = NAME
-    proof_keeps_context: bool = False
-
-    def canonicalize(self, document: dict[str, Any], limits: Limits) -> bytes:
-        return canonical_nquads(document, limits).encode("utf-8")
-
-    def public_key(self, method: VerificationMethod) -> Ed25519PublicKey:
-        if method.type not in KEY_TYPES:
-            raise ProofError(
-                "An Ed25519Signature2018 proof needs an Ed25519 Multikey or Ed25519VerificationKey2020 key."
-            )
-        return Ed25519PublicKey.from_multibase(method.public_key_multibase)
+    contexts: tuple[str, ...] = CONTEXTS
 
     def hash_data(
         self, proof_config: dict[str, Any], document: dict[str, Any], limits: Limits, key: Any
@@ -85,14 +73,4 @@ class Ed25519Signature2018:
         """The JWS signing input: the encoded header, a dot, then hash(proof options) ‖ hash(document)."""
         encoded_header, _ = _parts(proof_config)
         options = {k: v for k, v in proof_config.items() if k != "jws"}
-        # The same hashing as Ed25519Signature2020's (SHA-256 of each RDFC-1.0 canonical form).
-        hashes = Ed25519Signature2020().hash_data(options, document, limits, key)
-        return (encoded_header + ".").encode("ascii") + hashes
-
-    def check_document(self, document: dict[str, Any]) -> None:
-        context = document.get("@context")
-        contexts = context if isinstance(context, list) else [context]
-        if not any(c in contexts for c in CONTEXTS):
-            raise ProofError(
-                f"A document with an Ed25519Signature2018 proof must use the context {CONTEXTS[0]}."
-            )
+        return (encoded_header + ".").encode("ascii") + super().hash_data(options, document, limits, key)

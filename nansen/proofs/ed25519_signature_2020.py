@@ -16,46 +16,11 @@ Its successor, eddsa-rdfc-2022, signs the same way under a DataIntegrityProof an
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
-from typing import Any
+from typing import Final
 
-from nansen.canonical import canonical_nquads
-from nansen.config import Limits
-from nansen.did.document import VerificationMethod
-from nansen.errors import ProofError
-from nansen.keys import Ed25519PublicKey
+from nansen.proofs.rdfc_ed25519 import RdfcEd25519
 
-NAME = "Ed25519Signature2020"
-CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1"
-KEY_TYPES = ("Ed25519VerificationKey2020", "Multikey")
-
-
-@dataclass(frozen=True)
-class Ed25519Signature2020:
-    name: str = NAME
-    proof_type: str = NAME
-    proof_keeps_context: bool = False
-
-    def canonicalize(self, document: dict[str, Any], limits: Limits) -> bytes:
-        return canonical_nquads(document, limits).encode("utf-8")
-
-    def public_key(self, method: VerificationMethod) -> Ed25519PublicKey:
-        if method.type not in KEY_TYPES:
-            raise ProofError(
-                "An Ed25519Signature2020 proof needs an Ed25519VerificationKey2020 or Multikey key."
-            )
-        return Ed25519PublicKey.from_multibase(method.public_key_multibase)
-
-    def hash_data(
-        self, proof_config: dict[str, Any], document: dict[str, Any], limits: Limits, key: Any
-    ) -> bytes:
-        proof_hash = hashlib.sha256(self.canonicalize(proof_config, limits)).digest()
-        document_hash = hashlib.sha256(self.canonicalize(document, limits)).digest()
-        return proof_hash + document_hash
-
-    def check_document(self, document: dict[str, Any]) -> None:
-        context = document.get("@context")
-        contexts = context if isinstance(context, list) else [context]
-        if CONTEXT not in contexts:
-            raise ProofError(f"A document with an Ed25519Signature2020 proof must use the context {CONTEXT}.")
+NAME: Final = "Ed25519Signature2020"
+CONTEXT: Final = "https://w3id.org/security/suites/ed25519-2020/v1"
+#: The suite: RDFC-1.0 and SHA-256 of proof options and document (§3.3), signed as they are.
+ED25519_SIGNATURE_2020: Final = RdfcEd25519(NAME, (CONTEXT,))

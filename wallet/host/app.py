@@ -4,20 +4,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import functools
-import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 
-from anyio import to_thread
 from fastapi import FastAPI
 
-from nansen import apidocs
 from nansen.ipfs import Store, configured_store
-from service import dbfaults, health, metrics, problems
-from service.access import AccessLog
-from service.bodies import BodyLimit
+from service import health, metrics
+from service.application import Periodic, service_app
 from wallet import backup
 from wallet.container import FILE_SIZE
 from wallet.host.accounts import Accounts
@@ -31,19 +25,8 @@ from wallet.host.secret import Keyed
 from wallet.host.settings import Settings
 from wallet.host.web import WebFiles, config_router
 
-log = logging.getLogger(__name__)
-
 #: How often expired sign-ins and ended attempt counters are removed.
 PURGE_INTERVAL_SECONDS = 60.0
-
-
-async def _purge_forever(host: Host) -> None:
-    while True:
-        await asyncio.sleep(PURGE_INTERVAL_SECONDS)
-        try:
-            await to_thread.run_sync(host.accounts.purge, moment())
-        except Exception as error:
-            log.warning("Expired sign-ins could not be removed (%s).", type(error).__name__)
 
 
 def create_app(settings: Settings, store: Callable[[], Store] | None = None) -> FastAPI:
@@ -58,42 +41,29 @@ def create_app(settings: Settings, store: Callable[[], Store] | None = None) -> 
     stores = store or functools.cache(configured_store)
     host = Host(settings, Accounts(sessions, settings, keyed), Backups(sessions, stores))
 
-    @contextlib.asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        purging = asyncio.create_task(_purge_forever(host))
-        try:
-            yield
-        finally:
-            purging.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await purging
-            engine.dispose()
-
-    app = FastAPI(
+    app = service_app(
         title="Nansen web wallet host",
         summary="Keeps survivors' encrypted wallet files and backups; never a key or a passphrase.",
-        version="0.1.0",
-        docs_url=None,  # FastAPI's page loads Swagger UI from a CDN; apidocs serves it offline
-        redoc_url=None,
-        lifespan=lifespan,
+        engine=engine,
+        body_limit=settings.max_json_bytes,
+        larger_bodies={"/api/container": FILE_SIZE, "/api/backups": backup.SIZE},
+        invalid_parameters=422,
+        access_log="wallet.host.access",
+        periodic=[
+            Periodic(
+                lambda: host.accounts.purge(moment()),
+                PURGE_INTERVAL_SECONDS,
+                "Expired sign-ins could not be removed",
+            )
+        ],
     )
     app.state.host = host
-    apidocs.install(app)
-    problems.install(app, invalid_parameters=422)
-    dbfaults.install(app, engine)
     app.include_router(accounts.router)
     app.include_router(container.router)
     app.include_router(backups.router)
     app.include_router(config_router(settings))
     health.install(app, [health.database_probe(engine), health.store_probe(stores)])
     metrics.install(app, "wallet-host")
-    app.add_middleware(
-        BodyLimit,
-        limit=settings.max_json_bytes,
-        larger={"/api/container": FILE_SIZE, "/api/backups": backup.SIZE},
-    )
-    app.add_middleware(problems.CatchAll)
-    app.add_middleware(AccessLog, name="wallet.host.access")
     app.add_middleware(SecurityHeaders, connect_origins=settings.connect_origins)
     app.mount("/", WebFiles(settings))  # last: every route above comes first
     return app
