@@ -38,6 +38,8 @@ PASSPHRASE: Final = "river stone lantern morning"
 DURESS: Final = "quiet decoy garden path"
 #: The Argon2id cost of the wallets made here by the command line (the app makes `interactive` ones).
 SOURCES: Final = ("src", "static", "messages", "build.mjs", "package-lock.json")
+#: What the build reads from the Python side: the identity document's facts in their order.
+PYTHON_SOURCES: Final = (REPO / "nansen" / "facts.py",)
 
 
 def build_if_needed() -> None:
@@ -50,6 +52,7 @@ def build_if_needed() -> None:
             for name in SOURCES
             for path in ([WEB / name] if (WEB / name).is_file() else (WEB / name).rglob("*"))
         )
+        newest = max(newest, *(path.stat().st_mtime for path in PYTHON_SOURCES))
         if newest <= built:
             return
     subprocess.run(["node", str(WEB / "build.mjs")], check=True, cwd=WEB, capture_output=True, timeout=300)

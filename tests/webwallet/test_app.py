@@ -8,7 +8,6 @@ request to any origin but the host's."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,19 +33,6 @@ from wallet.wallet import Wallet
 #: How long Argon2id (``interactive``, 64 MiB) in wasm may take on a busy shared machine.
 SLOW = 60_000
 pytestmark = pytest.mark.timeout(300)
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-    yield launched
-    launched.close()
-
-
-@pytest.fixture(scope="module")
-def host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WalletHost]:
-    with wallet_host(tmp_path_factory.mktemp("wallet-host")) as running:
-        yield running
 
 
 def keyboard_type(page: Page, text: str) -> None:
@@ -90,9 +76,9 @@ def unlock(page: Page, passphrase: str) -> None:
     page.keyboard.press("Enter")
 
 
-def test_create_by_keyboard_show_the_did_lock_and_unlock(browser: Browser, host: WalletHost) -> None:
+def test_create_by_keyboard_show_the_did_lock_and_unlock(browser: Browser, app_host: WalletHost) -> None:
     shoot = shots_for("create-unlock")
-    phone = new_phone(browser, host)
+    phone = new_phone(browser, app_host)
     page = phone.page
     try:
         code = create_by_keyboard(page, PASSPHRASE)
@@ -117,7 +103,7 @@ def test_create_by_keyboard_show_the_did_lock_and_unlock(browser: Browser, host:
         page.click("#go-did")
         page.wait_for_selector("#holder-did")
         assert page.inner_text("#holder-did") == holder
-        assert phone.origins() == {host.url}
+        assert phone.origins() == {app_host.url}
         assert not [line for line in phone.console if "Content Security Policy" in line], phone.console
     finally:
         phone.context.close()
@@ -129,9 +115,9 @@ def holder_did(page: Page) -> str:
     return page.inner_text("#holder-did")
 
 
-def test_the_duress_passphrase_opens_the_decoy(browser: Browser, host: WalletHost) -> None:
+def test_the_duress_passphrase_opens_the_decoy(browser: Browser, app_host: WalletHost) -> None:
     shoot = shots_for("duress")
-    phone = new_phone(browser, host)
+    phone = new_phone(browser, app_host)
     page = phone.page
     try:
         create_by_keyboard(page, PASSPHRASE, DURESS)
@@ -149,7 +135,7 @@ def test_the_duress_passphrase_opens_the_decoy(browser: Browser, host: WalletHos
         page.wait_for_selector("#go-did", timeout=SLOW)
         assert holder_did(page) == real
         # A second phone signs in to the same account with the duress passphrase: the decoy again.
-        other = new_phone(browser, host)
+        other = new_phone(browser, app_host)
         try:
             code = account_code_of(phone)
             sign_in_here(other.page, code, DURESS)
@@ -184,10 +170,10 @@ def sign_in_here(page: Page, code: str, passphrase: str) -> None:
     page.wait_for_selector("#go-did", timeout=SLOW)
 
 
-def test_a_new_phone_opens_the_wallet_from_the_account_code(browser: Browser, host: WalletHost) -> None:
+def test_a_new_phone_opens_the_wallet_from_the_account_code(browser: Browser, app_host: WalletHost) -> None:
     shoot = shots_for("new-phone")
-    first = new_phone(browser, host)
-    second = new_phone(browser, host)
+    first = new_phone(browser, app_host)
+    second = new_phone(browser, app_host)
     try:
         code = create_by_keyboard(first.page, PASSPHRASE)
         first.page.click("#continue")
@@ -209,20 +195,20 @@ def test_a_new_phone_opens_the_wallet_from_the_account_code(browser: Browser, ho
         page = second.page
         page.wait_for_selector("text=No network: you see the copy kept on this phone.", timeout=SLOW)
         assert holder_did(page) == holder
-        assert second.origins() == {host.url}
+        assert second.origins() == {app_host.url}
     finally:
         first.context.close()
         second.context.close()
 
 
 def test_a_wallet_made_by_the_command_line_is_imported(
-    browser: Browser, host: WalletHost, tmp_path: Path
+    browser: Browser, app_host: WalletHost, tmp_path: Path
 ) -> None:
     shoot = shots_for("import")
     made = made_wallet(tmp_path / "cli-wallet", PASSPHRASE)
     with Wallet.open(made.directory, PASSPHRASE) as held:
         expected = held.did
-    phone = new_phone(browser, host)
+    phone = new_phone(browser, app_host)
     page = phone.page
     try:
         page.goto("/")
@@ -239,8 +225,8 @@ def test_a_wallet_made_by_the_command_line_is_imported(
         phone.context.close()
 
 
-def test_quick_exit_leaves_no_history_entry_and_no_secret(browser: Browser, host: WalletHost) -> None:
-    phone = new_phone(browser, host)
+def test_quick_exit_leaves_no_history_entry_and_no_secret(browser: Browser, app_host: WalletHost) -> None:
+    phone = new_phone(browser, app_host)
     page = phone.page
     try:
         create_by_keyboard(page, PASSPHRASE)
@@ -293,13 +279,13 @@ def no_serious_violation(page: Page, screen: str) -> None:
 
 
 def test_arabic_is_right_to_left_and_axe_finds_nothing_serious_on_any_screen(
-    browser: Browser, host: WalletHost
+    browser: Browser, app_host: WalletHost
 ) -> None:
     """Every screen in Arabic (chosen from the browser's language), then switched to French on the
     page; axe-core on each, and text at 200% (the context bypasses the CSP only so that axe-core can
     be injected)."""
     shoot = shots_for("arabic-axe")
-    phone = new_phone(browser, host, bypass_csp=True, locale="ar-SY")
+    phone = new_phone(browser, app_host, bypass_csp=True, locale="ar-SY")
     page = phone.page
     try:
         page.goto("/")
@@ -378,16 +364,16 @@ def test_arabic_is_right_to_left_and_axe_finds_nothing_serious_on_any_screen(
 
 
 def test_two_phones_changing_the_wallet_get_a_conflict_never_an_overwrite(
-    browser: Browser, host: WalletHost
+    browser: Browser, app_host: WalletHost
 ) -> None:
     """Phone A and phone B open the same account; A sets a duress passphrase (the file and the
     verifiers change, B's sign-in ends); B then changes its older copy: the host refuses it, B says
     so, and at its next unlock B says the wallet changed elsewhere instead of sending its copy. The
     host kept A's version: A's duress passphrase opens the decoy on a third phone, B's does not."""
     shoot = shots_for("conflict")
-    first = new_phone(browser, host)
-    second = new_phone(browser, host)
-    third = new_phone(browser, host)
+    first = new_phone(browser, app_host)
+    second = new_phone(browser, app_host)
+    third = new_phone(browser, app_host)
     try:
         code = create_by_keyboard(first.page, PASSPHRASE)
         first.page.click("#continue")
@@ -450,7 +436,7 @@ def test_the_wallet_locks_after_the_idle_time_and_when_hidden(browser: Browser, 
 
 
 def test_the_camera_reads_a_qr_code_in_the_page(
-    playwright: Playwright, host: WalletHost, tmp_path: Path
+    playwright: Playwright, app_host: WalletHost, tmp_path: Path
 ) -> None:
     """Receive's "Scan with the camera": Chromium's fake camera shows an offer's QR code, the page
     decodes it (zxing-wasm, served by the host) and fills the offer in."""
@@ -464,8 +450,8 @@ def test_the_camera_reads_a_qr_code_in_the_page(
     ]
     launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=camera)
     try:
-        phone = new_phone(launched, host)
-        phone.context.grant_permissions(["camera"], origin=host.url)
+        phone = new_phone(launched, app_host)
+        phone.context.grant_permissions(["camera"], origin=app_host.url)
         page = phone.page
         create_by_keyboard(page, PASSPHRASE)
         page.click("#continue")
@@ -473,6 +459,6 @@ def test_the_camera_reads_a_qr_code_in_the_page(
         page.click("#scan-offer")
         expect(page.locator("#offer")).to_have_value(offer, timeout=SLOW)
         assert page.locator("video").is_hidden()  # the camera is off again
-        assert phone.origins() == {host.url}
+        assert phone.origins() == {app_host.url}
     finally:
         launched.close()

@@ -7,15 +7,13 @@ typed; one share only, and a share with a valid but wrong word, open nothing. ax
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, expect
+from playwright.sync_api import Browser, Page, expect
 
 from nansen.proofs import ProofOptions, add_proof
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.helpers import ISSUED, PARTNER, identity_credential
 from tests.webwallet.app_support import (
     PASSPHRASE,
@@ -23,7 +21,6 @@ from tests.webwallet.app_support import (
     axe_violations,
     new_phone,
     shots_for,
-    wallet_host,
 )
 from tests.webwallet.host_support import made_wallet
 from wallet import Wallet, backup, identity
@@ -34,19 +31,6 @@ SLOW = 60_000
 NEW_PASSPHRASE = "harbour violet seven kites"
 OCTETS = {"Content-Type": "application/octet-stream"}
 pytestmark = pytest.mark.timeout(300)
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-    yield launched
-    launched.close()
-
-
-@pytest.fixture(scope="module")
-def host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WalletHost]:
-    with wallet_host(tmp_path_factory.mktemp("wallet-host")) as running:
-        yield running
 
 
 def backed_up_cli_wallet(host: WalletHost, directory: Path) -> tuple[str, str, list[str]]:
@@ -89,11 +73,11 @@ def recover_with(page: Page, shares: list[str]) -> None:
 
 
 def test_two_of_three_cli_shares_recover_the_cli_backup_on_a_new_phone(
-    browser: Browser, host: WalletHost, tmp_path: Path
+    browser: Browser, app_host: WalletHost, tmp_path: Path
 ) -> None:
     shoot = shots_for("guardians")
-    did, cid, shares = backed_up_cli_wallet(host, tmp_path / "cli")
-    phone = new_phone(browser, host, bypass_csp=True)
+    did, cid, shares = backed_up_cli_wallet(app_host, tmp_path / "cli")
+    phone = new_phone(browser, app_host, bypass_csp=True)
     page = phone.page
     try:
         page.goto("/")
@@ -142,12 +126,12 @@ def test_two_of_three_cli_shares_recover_the_cli_backup_on_a_new_phone(
         assert "Amina" in page.inner_text("article.card")
         page.click("#go-did")
         assert page.inner_text("#holder-did") == did
-        assert phone.origins() == {host.url}
+        assert phone.origins() == {app_host.url}
     finally:
         phone.context.close()
 
     # The recovered wallet's account opens on another phone with the new passphrase, not the old one.
-    again = new_phone(browser, host)
+    again = new_phone(browser, app_host)
     page = again.page
     try:
         page.goto("/")

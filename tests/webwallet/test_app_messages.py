@@ -4,10 +4,11 @@ tests/test_i18n.py compare the other languages with English)."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from nansen.facts import FACT_TERMS
-from tests.webwallet.app_support import WEB
+from tests.webwallet.app_support import DIST, WEB, build_if_needed
 from wallet.webapp import CATALOGUES
 
 #: Keys the code builds from data rather than naming them: a fact's label, a document's kind, an
@@ -48,3 +49,14 @@ def test_every_fact_a_credential_can_carry_has_a_label_in_every_language() -> No
     names = {*FACT_TERMS, "documentType"}
     for language, entries in CATALOGUES.entries.items():
         assert {name for name in names if f"fact.{name}" not in entries} == set(), language
+
+
+def test_the_app_orders_the_facts_by_pythons_list() -> None:
+    """A card lists an identity document's facts in `nansen.facts.FACT_TERMS`' order: the build takes
+    the list from Python (build.mjs, "nansen:fact-terms"), so the screens hold no copy of it."""
+    build_if_needed()
+    (app,) = DIST.glob("app-*.js")
+    assert json.dumps(list(FACT_TERMS), separators=(",", ":")) in app.read_text(encoding="utf-8")
+    screens = (WEB / "src" / "ui" / "screens" / "wallet.js").read_text(encoding="utf-8")
+    assert 'import FACT_TERMS from "nansen:fact-terms";' in screens
+    assert not any(f'"{term}"' in screens for term in FACT_TERMS)

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, CDPSession, Page, Playwright
+from playwright.sync_api import Browser, CDPSession, Page
 
 from nansen.verify import Verifier
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.wallet.issuing import credential
 from tests.webwallet.app_support import (
     DURESS,
@@ -28,7 +26,6 @@ from tests.webwallet.app_support import (
     axe_violations,
     new_phone,
     shots_for,
-    wallet_host,
 )
 from tests.webwallet.host_support import made_wallet
 from wallet.receive import Issuance
@@ -85,16 +82,10 @@ PASSKEY_RECORD = """
 
 
 @pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-    yield launched
-    launched.close()
-
-
-@pytest.fixture(scope="module")
-def host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WalletHost]:
-    with wallet_host(tmp_path_factory.mktemp("wallet-host")) as running:
-        yield WalletHost(running.url.replace("127.0.0.1", "localhost"), running.data)
+def app_host(app_host: WalletHost) -> WalletHost:
+    """The module's host (conftest.py) at ``localhost``: WebAuthn refuses an IP address as the relying
+    party's id."""
+    return WalletHost(app_host.url.replace("127.0.0.1", "localhost"), app_host.data)
 
 
 def authenticator(page: Page) -> tuple[CDPSession, str]:
@@ -162,11 +153,11 @@ def unlock_with_passkey(page: Page) -> None:
 
 
 def test_a_passkey_unlocks_the_slot_it_was_set_up_from_and_never_reaches_the_host(
-    browser: Browser, host: WalletHost, tmp_path: Path
+    browser: Browser, app_host: WalletHost, tmp_path: Path
 ) -> None:
     shoot = shots_for("passkey")
     wallet_with_a_passport(tmp_path / "cli-wallet")
-    phone = new_phone(browser, host)
+    phone = new_phone(browser, app_host)
     page = phone.page
     page.add_init_script(KEEP_PRF_OUTPUTS)
     devtools, first = authenticator(page)
@@ -198,7 +189,7 @@ def test_a_passkey_unlocks_the_slot_it_was_set_up_from_and_never_reaches_the_hos
             bytes(o) for o in outputs
         ]
         assert carried(phone, secrets) == []
-        assert phone.origins() == {host.url}
+        assert phone.origins() == {app_host.url}
         assert not [line for line in phone.console if "Content Security Policy" in line], phone.console
 
         # Without the authenticator, the stored record opens nothing, cleanly; the passphrase still does.
@@ -252,14 +243,14 @@ def test_a_passkey_unlocks_the_slot_it_was_set_up_from_and_never_reaches_the_hos
 
 
 def test_the_passkey_parts_of_the_screens_have_no_serious_axe_violation(
-    browser: Browser, host: WalletHost, tmp_path: Path
+    browser: Browser, app_host: WalletHost, tmp_path: Path
 ) -> None:
     """axe-core on Settings' passkey section and the unlock screen's button (the context bypasses the
     CSP only so that axe-core can be injected), in English and in Arabic (right to left)."""
     shoot = shots_for("passkey-axe")
     wallet_with_a_passport(tmp_path / "cli-wallet")
     for locale in ("en-GB", "ar"):
-        phone = new_phone(browser, host, bypass_csp=True, locale=locale)
+        phone = new_phone(browser, app_host, bypass_csp=True, locale=locale)
         page = phone.page
         authenticator(page)
         try:
@@ -281,13 +272,13 @@ def test_the_passkey_parts_of_the_screens_have_no_serious_axe_violation(
 
 
 def test_a_passkey_unlock_takes_the_newer_copy_another_phone_made(
-    browser: Browser, host: WalletHost, tmp_path: Path
+    browser: Browser, app_host: WalletHost, tmp_path: Path
 ) -> None:
     """Phone B unlocks with its passkey after phone A changed the wallet (a duress passphrase): the
     unwrapped slot key signs in and opens the host's newer copy, as the passphrase would."""
     wallet_with_a_passport(tmp_path / "cli-wallet")
-    first = new_phone(browser, host)
-    second = new_phone(browser, host)
+    first = new_phone(browser, app_host)
+    second = new_phone(browser, app_host)
     authenticator(second.page)
     try:
         code = import_wallet(first.page, tmp_path / "cli-wallet")

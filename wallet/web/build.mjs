@@ -3,10 +3,13 @@
 // lazily loaded chunks; the stylesheet; the static files and the message catalogues are copied; and
 // the service worker gets the list of every file with its content hash (what it caches, and its
 // version: any change to any file makes a new service worker). No inline script or style: the host's
-// CSP is `script-src 'self'`.
+// CSP is `script-src 'self'`. The identity document's facts, in the order a page shows them, are read
+// from Python (`nansen.facts.FACT_TERMS`) as the bundle is built: there is one list.
 //
 //   node build.mjs            build once
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import { copyFile, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 
 const here = dirname(fileURLToPath(import.meta.url));
+const repo = join(here, "..", "..");
 const dist = join(here, "dist");
 const STATIC = ["manifest.webmanifest", "icon.svg"];
 const WASM = "node_modules/zxing-wasm/dist/reader/zxing_reader.wasm";
@@ -32,6 +36,24 @@ const slip39ForBrowsers = {
       contents: `const Buffer = { from: (bytes) => Uint8Array.from(bytes) };\n${await readFile(args.path, "utf8")}`,
       loader: "js",
     }));
+  },
+};
+
+// `import FACT_TERMS from "nansen:fact-terms"`: nansen.facts.FACT_TERMS, asked of the project's Python
+// (the .venv that `./dev setup` makes, or $NANSEN_PYTHON) when building.
+const python = process.env.NANSEN_PYTHON ?? [join(repo, ".venv", "bin", "python")].find(existsSync) ?? "python3";
+const ASK_FACT_TERMS = "import json; from nansen.facts import FACT_TERMS; print(json.dumps(FACT_TERMS))";
+const factTermsFromPython = {
+  name: "fact-terms-from-python",
+  setup(build) {
+    build.onResolve({ filter: /^nansen:fact-terms$/ }, (args) => ({ path: args.path, namespace: "nansen" }));
+    build.onLoad({ filter: /.*/, namespace: "nansen" }, () => {
+      const terms = JSON.parse(execFileSync(python, ["-c", ASK_FACT_TERMS], { cwd: repo, encoding: "utf8" }));
+      if (!Array.isArray(terms) || terms.length === 0 || !terms.every((term) => typeof term === "string")) {
+        throw new Error(`nansen.facts.FACT_TERMS is not a list of terms: ${JSON.stringify(terms)}`);
+      }
+      return { contents: JSON.stringify(terms), loader: "json" };
+    });
   },
 };
 
@@ -67,7 +89,7 @@ async function build() {
     // libsodium's Node-only branches (never taken in a browser).
     external: ["crypto", "fs", "path", "module", "worker_threads"],
     logLevel: "warning",
-    plugins: [slip39ForBrowsers],
+    plugins: [slip39ForBrowsers, factTermsFromPython],
   });
   const outputs = Object.keys(result.metafile.outputs).map((path) => relative(dist, join(here, path)));
   const script = outputs.find((path) => /^app-.*\.js$/.test(path));

@@ -1,5 +1,8 @@
 // The open wallet: the credentials as cards, the holder's DID as a QR code, receiving, presenting,
 // backing up, the duress passphrase and forgetting.
+// The identity document's facts in the order a page shows them: Python's list (build.mjs).
+import FACT_TERMS from "nansen:fact-terms";
+
 import * as device from "../device.js";
 import { announce, busy, h, ltr, show } from "../dom.js";
 import { hooks, screen } from "../frame.js";
@@ -36,27 +39,9 @@ function menu() {
   ]);
 }
 
-/** The identity document's facts in the order a page shows them (nansen/facts.py FACT_TERMS). */
-const FACT_ORDER = [
-  "documentTitle",
-  "givenName",
-  "familyName",
-  "birthDate",
-  "birthPlace",
-  "gender",
-  "nationality",
-  "fatherName",
-  "motherName",
-  "documentNumber",
-  "issuingCountry",
-  "issuingAuthority",
-  "dateOfIssue",
-  "dateOfExpiry",
-];
-
 function factRank([name]) {
-  const rank = FACT_ORDER.indexOf(name);
-  return rank === -1 ? FACT_ORDER.length : rank;
+  const rank = FACT_TERMS.indexOf(name);
+  return rank === -1 ? FACT_TERMS.length : rank;
 }
 
 function kindOf(card) {
