@@ -39,11 +39,13 @@ class _HTTPServer(ThreadingHTTPServer):
 
 
 class Server:
-    """An HTTP(S) server on 127.0.0.1 that serves fixed routes and records every GET."""
+    """An HTTP(S) server on 127.0.0.1 that serves fixed routes and records every GET, and every POST
+    (its path and body, answered 404)."""
 
     def __init__(self, tls: ssl.SSLContext | None) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[str] = []
+        self.posts: list[tuple[str, bytes]] = []
         self.request_headers: list[dict[str, str]] = []
         server = self
 
@@ -60,6 +62,13 @@ class Server:
                     self.send_header("Content-Length", str(len(route.body)))
                 self.end_headers()
                 self.wfile.write(route.body)
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                server.posts.append((self.path, body))
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass

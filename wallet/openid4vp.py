@@ -114,7 +114,7 @@ def answer(held: Wallet, ident: str, uri: str) -> Answered:
             accept="application/oauth-authz-req+jwt",
             what="the presentation request",
         )
-        request = read_request_object(text.decode("ascii", errors="replace"), reference.client_id)
+        request = read_request_object(text.decode("ascii", errors="replace"), reference)
     except NansenError as error:
         raise RequestError(str(error)) from error
     client_id, nonce = reference.client_id, request["nonce"]

@@ -6,7 +6,11 @@ client id is that prefix and the verifier's did:key, and the request object, fet
 from ``request_uri``, is a JWT signed by that key (``typ: oauth-authz-req+jwt``, RFC 9101), so a
 wallet knows the request and its ``response_uri`` come from that verifier. (The ``redirect_uri:``
 prefix needs an unsigned request object, which wallets such as Credo refuse by reference.) The
-wallet posts its answer to ``response_uri`` (``response_mode=direct_post``, §8.2).
+wallet posts its answer to ``response_uri`` (``response_mode=direct_post``, §8.2), and only on the
+origin the request object was fetched from: anyone can sign a request object with a did:key of their
+own, so a request served by one site that sends the answer to another is refused (the web wallet,
+wallet/web/src/core/openid4vp.js, refuses it too; Nansen's and Credo's verifiers serve both URIs from
+one origin).
 """
 
 from __future__ import annotations
@@ -93,9 +97,22 @@ def client_id_of(signer: SigningKey) -> str:
     return CLIENT_PREFIX + signer.controller
 
 
-def read_request_object(token: str, client_id: str) -> dict[str, Any]:
-    """The claims of a request object for ``client_id``, checked as §5.9.3 asks for the
-    ``decentralized_identifier:`` prefix: signed by a key of that DID (a did:key here)."""
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """RFC 6454's origin of an http(s) URL: scheme, host, port (the scheme's default if none)."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1  # a malformed port: an origin equal to no well-formed URL's
+    defaults = {"https": 443, "http": 80}
+    return parts.scheme.lower(), (parts.hostname or "").lower(), port or defaults.get(parts.scheme.lower())
+
+
+def read_request_object(token: str, reference: RequestReference) -> dict[str, Any]:
+    """The claims of the request object fetched from ``reference.request_uri`` for
+    ``reference.client_id``, checked as §5.9.3 asks for the ``decentralized_identifier:`` prefix:
+    signed by a key of that DID (a did:key here); and its ``response_uri`` on the request_uri's origin."""
+    client_id = reference.client_id
     if not client_id.startswith(CLIENT_PREFIX + did_key.PREFIX):
         raise InvalidInput(
             "Only verifiers whose client id is decentralized_identifier:did:key:… are supported."
@@ -115,6 +132,8 @@ def read_request_object(token: str, client_id: str) -> dict[str, Any]:
         raise InvalidInput("Only vp_token requests answered by direct_post are supported.")
     if not str(claims.get("response_uri")).startswith("https://"):
         raise InvalidInput("The request's response_uri must be an https URL.")
+    if _origin(str(claims["response_uri"])) != _origin(reference.request_uri):
+        raise InvalidInput("The request would send the answer to another site than the verifier's.")
     if not isinstance(claims.get("nonce"), str) or not isinstance(claims.get("dcql_query"), dict):
         raise InvalidInput("The request carries no nonce or no DCQL query.")
     return claims

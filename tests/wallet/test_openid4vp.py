@@ -1,11 +1,13 @@
 """``nansen wallet present ID --openid4vp openid4vp://…``: the wallet answers the real verifier's
 request (uvicorn over HTTPS with a test CA) with the credential it took from the real issuer by
-OpenID4VCI; the verifier says VALID, having seen only the facts it asked for."""
+OpenID4VCI; the verifier says VALID, having seen only the facts it asked for. A signed request
+object whose response_uri is on another origin than its request_uri is refused, and nothing is sent."""
 
 from __future__ import annotations
 
 import contextlib
 import json
+import ssl
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,9 +17,22 @@ import pytest
 import trustme
 from playwright.sync_api import Playwright
 
+from nansen.did import key as did_key
+from nansen.errors import InvalidInput
+from nansen.keys import Ed25519KeyPair, SigningKey
+from nansen.openid4vc.presentation import (
+    REQUEST_TYP,
+    RequestReference,
+    client_id_of,
+    dcql_identity_query,
+    read_request_object,
+    request_uri_text,
+    signed_request_object,
+)
 from nansen.qr import decode_image
 from nansen.status_token_source import FetchedStatusTokens
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.httpsserver import Route, Server
 from tests.servers import loopback_socket
 from tests.verifier.issuing import trust_settings
 from tests.verifier.pictures import artifacts
@@ -148,3 +163,92 @@ def test_the_wallet_answers_the_scan_pages_request_and_the_page_shows_valid(
                 assert http.post(f"{shelter}/ask/verdict", data=fields).status_code == 410  # once
     finally:
         browser.close()
+
+
+def request_claims(signer: SigningKey, response_uri: str) -> dict[str, Any]:
+    """A request object as Nansen's verifier makes one, from ``signer``, answered at ``response_uri``."""
+    return {
+        "client_id": client_id_of(signer),
+        "response_type": "vp_token",
+        "response_mode": "direct_post",
+        "response_uri": response_uri,
+        "nonce": "n-0123456789abcdefghijklmnopqrstuvwxyz",
+        "state": "s-1",
+        "dcql_query": dcql_identity_query(["givenName"]),
+    }
+
+
+@pytest.fixture
+def sites(ca: trustme.CA) -> Iterator[tuple[Server, Server]]:
+    """Two HTTPS sites on loopback (certificates of the test CA), each recording what is posted to it."""
+    servers = []
+    for _ in range(2):
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert("localhost").configure_cert(context)
+        servers.append(Server(context))
+    yield servers[0], servers[1]
+    for server in servers:
+        server.stop()
+
+
+def served_request(site: Server, name: str, signer: SigningKey, response_uri: str) -> str:
+    """``site`` serves a request object signed by ``signer``; the ``openid4vp://`` link to it."""
+    path = f"/openid4vp/requests/{name}"
+    token = signed_request_object(request_claims(signer, response_uri), signer)
+    site.routes[path] = Route(200, token.encode("ascii"), {"Content-Type": f"application/{REQUEST_TYP}"})
+    return request_uri_text(client_id_of(signer), site.url(path))
+
+
+def test_a_request_that_sends_the_answer_to_another_site_is_refused_and_nothing_is_sent(
+    partner: Issuer, ca: trustme.CA, holder: str, sites: tuple[Server, Server]
+) -> None:
+    """The attack: a site serves a request object, validly signed by a did:key of its maker, whose
+    response_uri is another site's. The command line refuses it, as the web wallet does, and posts
+    nothing anywhere; the same request answered on its own origin is posted (the control)."""
+    uri, pin = offer_to(partner, ca, holder)
+    assert run("receive", uri, "--pin", pin, passphrase=PASSPHRASE).exit_code == 0
+    ident = held_ids()["sd-jwt"]
+    serving, elsewhere = sites
+    signer = did_key.signing_key(Ed25519KeyPair.generate())
+
+    own = served_request(serving, "own", signer, serving.url("/openid4vp/responses/1"))
+    answered = run("present", ident, "--openid4vp", own, passphrase=PASSPHRASE)
+    assert "The verifier refused the presentation: HTTP 404" in answered.output  # it was sent
+    assert [path for path, _body in serving.posts] == ["/openid4vp/responses/1"]
+    assert b"vp_token" in serving.posts[0][1]
+
+    for name, target in [
+        ("other-port", elsewhere.url("/openid4vp/responses/1")),
+        ("other-host", serving.url("/openid4vp/responses/1", host="127.0.0.1")),
+    ]:
+        attack = served_request(serving, name, signer, target)
+        shown = run("present", ident, "--openid4vp", attack, passphrase=PASSPHRASE)
+        assert shown.exit_code != 0, name
+        assert "would send the answer to another site than the verifier's" in shown.output, name
+        assert f"/openid4vp/requests/{name}" in serving.requests  # fetched and read, then refused
+    assert elsewhere.posts == []
+    assert len(serving.posts) == 1
+
+
+@pytest.mark.parametrize(
+    ("request_uri", "response_uri", "same"),
+    [
+        ("https://verifier.example/r/1", "https://verifier.example:443/answers/1", True),
+        ("https://Verifier.Example:8443/r/1", "https://verifier.example:8443/a", True),
+        ("https://verifier.example/r/1", "https://verifier.example:8443/a", False),
+        ("https://verifier.example/r/1", "https://verifier.example.evil.example/a", False),
+        ("https://verifier.example/r/1", "https://verifier.example@evil.example/a", False),
+        ("https://verifier.example/r/1", "https://verifier.example:x/a", False),
+    ],
+)
+def test_the_response_uri_must_share_the_request_uris_origin(
+    request_uri: str, response_uri: str, same: bool
+) -> None:
+    signer = did_key.signing_key(Ed25519KeyPair.generate())
+    token = signed_request_object(request_claims(signer, response_uri), signer)
+    reference = RequestReference(client_id_of(signer), request_uri)
+    if same:
+        assert read_request_object(token, reference)["response_uri"] == response_uri
+    else:
+        with pytest.raises(InvalidInput, match="another site than the verifier's"):
+            read_request_object(token, reference)

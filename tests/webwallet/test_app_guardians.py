@@ -3,10 +3,13 @@
 `wallet.backup`), its backup pinned in the host's IPFS store through the API, split 2 of 3 as
 `nansen wallet guardians split` does; a new phone types the backup's code and two shares and chooses
 a new passphrase → the same DID and the same card, and the new account opens with the new passphrase. A word not in SLIP-39's list is named as it is
-typed; one share only, and a share with a valid but wrong word, open nothing. axe-core on the screen."""
+typed; one share only, and a share with a valid but wrong word, open nothing. axe-core on the screen.
+The SLIP-39 library runs in a Web Worker of its own, under the host's CSP: after a recovery the page's
+built-in prototypes are those of a page that never ran it."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import httpx
@@ -28,6 +31,35 @@ from wallet.kdf import LEVELS
 from wallet.state import HeldCredential
 
 SLOW = 60_000
+#: Every native constructor's prototype and statics in a page: their own property names.
+BUILT_INS = """() => {
+  const native = (value) =>
+    typeof value === "function" && /\\{\\s*\\[native code\\]\\s*\\}$/.test(Function.prototype.toString.call(value));
+  const found = {};
+  for (const name of Object.getOwnPropertyNames(globalThis)) {
+    const value = globalThis[name];
+    if (!native(value)) continue;
+    found[name] = Object.getOwnPropertyNames(value).sort();
+    if (value.prototype) found[`${name}.prototype`] = Object.getOwnPropertyNames(value.prototype).sort();
+  }
+  const typedArray = Object.getPrototypeOf(Uint8Array);
+  found["%TypedArray%.prototype"] = Object.getOwnPropertyNames(typedArray.prototype).sort();
+  for (const name of ["JSON", "Math", "Reflect", "Atomics", "Intl"]) {
+    found[name] = Object.getOwnPropertyNames(globalThis[name]).sort();
+  }
+  return found;
+}"""
+#: A worker the page starts from another place than its own files (a blob: URL): the CSP's answer.
+BLOB_WORKER = """() => new Promise((resolve) => {
+  document.addEventListener("securitypolicyviolation", (event) => resolve(event.effectiveDirective), { once: true });
+  try {
+    const worker = new Worker(URL.createObjectURL(new Blob(["postMessage('ran')"], { type: "text/javascript" })));
+    worker.onmessage = () => resolve("ran");
+  } catch (error) {
+    resolve(error.name);
+  }
+  setTimeout(() => resolve("nothing"), 5000);
+})"""
 NEW_PASSPHRASE = "harbour violet seven kites"
 OCTETS = {"Content-Type": "application/octet-stream"}
 pytestmark = pytest.mark.timeout(300)
@@ -147,3 +179,42 @@ def test_two_of_three_cli_shares_recover_the_cli_backup_on_a_new_phone(
         assert page.inner_text("#holder-did") == did
     finally:
         again.context.close()
+
+
+def test_the_slip39_library_changes_no_prototype_of_the_page(
+    browser: Browser, host: WalletHost, tmp_path: Path
+) -> None:
+    """Under the host's own CSP: the guardian screen checks words and recovers a wallet, the library
+    running in its dedicated worker (a file of the host's); the page's native constructors and their
+    prototypes (Array, String, Uint8Array, …) then have exactly the own properties they have in a
+    page of the same origin that never loaded the app. A worker from a blob: URL is refused."""
+    _did, cid, shares = backed_up_cli_wallet(host, tmp_path / "cli")
+    phone = new_phone(browser, host)
+    page = phone.page
+    workers: list[str] = []
+    page.on("worker", lambda worker: workers.append(worker.url))
+    try:
+        page.goto("/manifest.webmanifest")
+        fresh = page.evaluate(BUILT_INS)
+        assert "slip39DecodeHex" not in fresh["Array.prototype"]  # the comparison is of a clean page
+        page.goto("/")
+        page.click("#go-recover")
+        page.click("#go-guardians")
+        page.wait_for_selector("#share-1")
+        page.fill("#backup-cid", cid)
+        page.fill("#new-passphrase", NEW_PASSPHRASE)
+        page.fill("#new-passphrase-again", NEW_PASSPHRASE)
+        page.locator("#share-1").press_sequentially("academic zebrra ")
+        expect(page.locator("#share-1")).to_have_attribute("aria-invalid", "true", timeout=SLOW)
+        recover_with(page, [shares[1], shares[2]])
+        page.wait_for_selector("#account-code", timeout=SLOW)
+        after = page.evaluate(BUILT_INS)
+        changed = {name: sorted(set(after.get(name, [])) ^ set(names)) for name, names in fresh.items()}
+        assert {name: diff for name, diff in changed.items() if diff} == {}
+        assert after.keys() == fresh.keys()
+        assert workers, "the library ran in no worker"
+        assert all(re.search(r"/slip39-worker-\w+\.js$", url) for url in workers), workers
+        assert page.evaluate(BLOB_WORKER) == "worker-src"
+        assert phone.origins() == {host.url}
+    finally:
+        phone.context.close()

@@ -1,10 +1,12 @@
 // Builds the web wallet into dist/ (git-ignored; `./dev setup` runs this): esbuild bundles
 // src/ui/main.js as ES modules, the engine (src/core, libsodium) and the QR decoder (zxing-wasm) as
-// lazily loaded chunks; the stylesheet; the static files and the message catalogues are copied; and
-// the service worker gets the list of every file with its content hash (what it caches, and its
-// version: any change to any file makes a new service worker). No inline script or style: the host's
-// CSP is `script-src 'self'`. The identity document's facts, in the order a page shows them, are read
-// from Python (`nansen.facts.FACT_TERMS`) as the bundle is built: there is one list.
+// lazily loaded chunks; the SLIP-39 worker (src/core/slip39-worker.js) as a bundle of its own, whose
+// path the engine is given as SLIP39_WORKER; the stylesheet; the static files and the message
+// catalogues are copied; and the service worker gets the list of every file with its content hash
+// (what it caches, and its version: any change to any file makes a new service worker). No inline
+// script or style: the host's CSP is `script-src 'self'` (workers included: no `worker-src`). The
+// identity document's facts, in the order a page shows them, are read from Python
+// (`nansen.facts.FACT_TERMS`) as the bundle is built: there is one list.
 //
 //   node build.mjs            build once
 import { execFileSync } from "node:child_process";
@@ -23,8 +25,8 @@ const STATIC = ["manifest.webmanifest", "icon.svg"];
 const WASM = "node_modules/zxing-wasm/dist/reader/zxing_reader.wasm";
 
 // The npm `slip39` package (guardian shares) is written for Node: it requires `crypto` and uses the
-// global `Buffer`. In the bundle, its `crypto` is src/core/node-crypto.js (@noble/hashes) and its
-// `Buffer.from(array)` is `Uint8Array.from`; nothing else in the bundle is touched.
+// global `Buffer`. In the worker's bundle, its `crypto` is src/core/node-crypto.js (@noble/hashes)
+// and its `Buffer.from(array)` is `Uint8Array.from`; nothing else in the bundle is touched.
 const SLIP39 = /[\\/]node_modules[\\/]slip39[\\/]/;
 const slip39ForBrowsers = {
   name: "slip39-for-browsers",
@@ -72,6 +74,26 @@ const digest = (bytes) => createHash("sha256").update(bytes).digest("hex");
 async function build() {
   await rm(dist, { recursive: true, force: true });
   await mkdir(join(dist, "messages"), { recursive: true });
+  // A classic worker (module workers are newer than the browsers targeted), in a realm of its own:
+  // the `slip39` package changes built-in prototypes there and nowhere else.
+  const worker = await esbuild.build({
+    absWorkingDir: here,
+    entryPoints: { "slip39-worker": "src/core/slip39-worker.js" },
+    outdir: dist,
+    bundle: true,
+    format: "iife",
+    platform: "browser",
+    target: ["chrome100", "firefox100", "safari15"],
+    minify: true,
+    entryNames: "[name]-[hash]",
+    metafile: true,
+    legalComments: "linked",
+    logLevel: "warning",
+    plugins: [slip39ForBrowsers],
+  });
+  const slip39Worker = Object.keys(worker.metafile.outputs)
+    .map((path) => relative(dist, join(here, path)))
+    .find((path) => /^slip39-worker-.*\.js$/.test(path));
   const result = await esbuild.build({
     absWorkingDir: here,
     entryPoints: { app: "src/ui/main.js", style: "static/app.css" },
@@ -89,7 +111,8 @@ async function build() {
     // libsodium's Node-only branches (never taken in a browser).
     external: ["crypto", "fs", "path", "module", "worker_threads"],
     logLevel: "warning",
-    plugins: [slip39ForBrowsers, factTermsFromPython],
+    plugins: [factTermsFromPython],
+    define: { SLIP39_WORKER: JSON.stringify(`/${slip39Worker}`) },
   });
   const outputs = Object.keys(result.metafile.outputs).map((path) => relative(dist, join(here, path)));
   const script = outputs.find((path) => /^app-.*\.js$/.test(path));
@@ -112,9 +135,9 @@ async function build() {
   }
   const version = digest(JSON.stringify(shell)).slice(0, 16);
   await writeFile(join(dist, "shell.json"), `${JSON.stringify({ version, files: shell }, null, 1)}\n`);
-  const worker = await readFile(join(here, "static", "sw.js"), "utf8");
+  const serviceWorker = await readFile(join(here, "static", "sw.js"), "utf8");
   const list = `const SHELL = ${JSON.stringify(Object.keys(shell))};\nconst VERSION = "${version}";\n`;
-  await writeFile(join(dist, "sw.js"), list + worker);
+  await writeFile(join(dist, "sw.js"), list + serviceWorker);
   console.log(`wallet/web/dist: ${Object.keys(shell).length} files, version ${version}`);
 }
 

@@ -3,9 +3,10 @@
 // bundles (NV1's vocabulary, the JSON-LD contexts) to check against Python's.
 import * as core from "../src/core/index.js";
 import { CONTEXTS } from "../src/core/contexts.js";
-import { combineShares } from "../src/core/guardians.js";
+import { combineShares, slip39Words } from "../src/core/guardians.js";
 import { SD_JWT_ZDICT_TAIL, TERMS, ZDICT_BASE64 } from "../src/core/nv1/vocabulary.js";
 import { parseChallenge } from "../src/ui/challenge.js";
+import "./slip39-thread.mjs";
 
 const fromB64 = (text) => new Uint8Array(Buffer.from(text, "base64"));
 const toB64 = (bytes) => Buffer.from(bytes).toString("base64");
@@ -90,8 +91,7 @@ const operations = {
     return core.checkShareWords(text);
   },
   async slip39Words() {
-    const { default: helper } = await import("slip39/src/slip39_helper.js");
-    return { words: helper.WORD_LIST };
+    return { words: await slip39Words() };
   },
   async receiveOffer({ state, offer, pin }) {
     return core.receiveOffer(state, offer, pin, { fetch: globalThis.fetch });

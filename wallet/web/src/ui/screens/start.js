@@ -199,7 +199,7 @@ async function reconcile(engine, kept) {
 function signInHere() {
   screen(() => {
     const error = errorBox();
-    const account = field("account", t("sign_in.account"), t("sign_in.account_hint"));
+    const account = field("account", t("sign_in.account"), t("sign_in.account_hint"), { dir: "ltr" });
     const passphrase = passphraseField("sign-in-passphrase", t("unlock.passphrase"), null, "current-password");
     const submit = h("button", { type: "submit", id: "sign-in" }, t("sign_in.submit"));
     const form = h("form", {}, account.label, passphrase.label, error.box, submit);
@@ -234,7 +234,7 @@ function signInHere() {
 function recover() {
   screen(() => {
     const error = errorBox();
-    const cid = field("backup-cid", t("recover.cid"), t("recover.cid_hint"));
+    const cid = field("backup-cid", t("recover.cid"), t("recover.cid_hint"), { dir: "ltr" });
     const passphrase = passphraseField("recover-passphrase", t("recover.passphrase"), t("recover.passphrase_hint"), "current-password");
     const submit = h("button", { type: "submit", id: "recover" }, t("recover.submit"));
     const form = h("form", {}, cid.label, passphrase.label, error.box, submit);
@@ -288,7 +288,7 @@ function recoverFromGuardians() {
   screen(async () => {
     const engine = await session.engine();
     const error = errorBox();
-    const cid = field("backup-cid", t("recover.cid"), t("recover.cid_hint"));
+    const cid = field("backup-cid", t("recover.cid"), t("recover.cid_hint"), { dir: "ltr" });
     const shares = [shareField(engine, 1), shareField(engine, 2)];
     const list = h("div", { id: "shares" }, shares.map((share) => share.label));
     const add = h("button", { type: "button", id: "add-share", class: "secondary" }, t("guardians.add"));

@@ -70,7 +70,8 @@ function cardOf(card, { withActions }) {
     "article",
     { class: "card", "aria-labelledby": `card-${card.id}` },
     h("h2", { id: `card-${card.id}` }, kindOf(card)),
-    h("dl", { class: "facts" }, facts.map(([name, value]) => [h("dt", {}, factLabel(name)), h("dd", {}, String(value))])),
+    // Each value isolated (<bdi>): a date, a number or a Latin name keeps its own order in Arabic.
+    h("dl", { class: "facts" }, facts.map(([name, value]) => [h("dt", {}, factLabel(name)), h("dd", {}, h("bdi", {}, String(value)))])),
     h("p", {}, t("card.issuer"), " ", ltr(card.issuer ?? "?", "did")),
     h("p", { class: `validity-${kind}` }, text),
     withActions
@@ -158,8 +159,9 @@ function scanButton(input, id) {
 function receive() {
   screen(() => {
     const error = errorBox();
-    const offer = h("textarea", { id: "offer", "aria-describedby": "offer-hint", spellcheck: "false" });
-    const pin = field("pin", t("receive.pin"), t("receive.pin_hint"), { inputmode: "numeric", autocomplete: "one-time-code" });
+    // Links, codes and PINs are written left to right on every page (an Arabic one too).
+    const offer = h("textarea", { id: "offer", dir: "ltr", "aria-describedby": "offer-hint", spellcheck: "false" });
+    const pin = field("pin", t("receive.pin"), t("receive.pin_hint"), { dir: "ltr", inputmode: "numeric", autocomplete: "one-time-code" });
     const submit = h("button", { type: "submit", id: "receive" }, t("receive.submit"));
     const form = h(
       "form",
@@ -202,7 +204,7 @@ function present(credentialId) {
     const card = engine.credentials(wallet()).find((one) => one.id === credentialId);
     if (!card) return home();
     const error = errorBox();
-    const challenge = h("textarea", { id: "challenge", "aria-describedby": "challenge-hint", spellcheck: "false" });
+    const challenge = h("textarea", { id: "challenge", dir: "ltr", "aria-describedby": "challenge-hint", spellcheck: "false" });
     const domain = h("input", {
       id: "challenge-domain",
       type: "text",
