@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+import segno
 from playwright.sync_api import Browser, Page, Playwright, expect
 
 from nansen.qr import decode_image
@@ -92,6 +93,11 @@ def test_create_by_keyboard_show_the_did_lock_and_unlock(browser: Browser, app_h
         holder = page.inner_text("#holder-did")
         assert holder.startswith("did:key:z6Mk")
         assert decode_image(page.locator("#did-qr").screenshot()) == holder
+        # One pixel a module (the stylesheet enlarges it), at the version Python draws a DID at.
+        drawn = segno.make_qr(holder, error="m", mode="byte").symbol_size(border=4)[0]
+        assert page.eval_on_selector("#did-qr", "canvas => [canvas.width, canvas.height]") == [drawn, drawn]
+        # No card, so nothing to present: the present code's warm-up did not run.
+        assert page.evaluate("performance.getEntriesByName('nansen:warm-up').length") == 0
         shoot(page, "did")
         page.click("#lock")
         unlock(page, "not the passphrase at all")

@@ -7,16 +7,14 @@ are written left to right. Screenshots of each screen in the artefacts."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright
+from playwright.sync_api import Browser, Page
 
 from nansen.proofs import ProofOptions, add_proof
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.helpers import ISSUED, PARTNER, identity_credential
-from tests.webwallet.app_support import PASSPHRASE, WalletHost, new_phone, shots_for, wallet_host
+from tests.webwallet.app_support import PASSPHRASE, WalletHost, new_phone, shots_for
 from tests.webwallet.host_support import made_wallet
 from wallet import Wallet
 from wallet.state import HeldCredential
@@ -34,19 +32,6 @@ ISOLATION = """(selector) => [...document.querySelectorAll(selector)].map((eleme
 DIRECTION = "(selector) => getComputedStyle(document.querySelector(selector)).direction"
 
 
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-    yield launched
-    launched.close()
-
-
-@pytest.fixture(scope="module")
-def host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WalletHost]:
-    with wallet_host(tmp_path_factory.mktemp("wallet-host")) as running:
-        yield running
-
-
 def values(page: Page, selector: str) -> list[dict[str, object]]:
     found: list[dict[str, object]] = page.evaluate(ISOLATION, selector)
     assert found, selector  # the screen shows the value at all
@@ -61,7 +46,7 @@ def isolated_ltr(page: Page, selector: str) -> None:
 
 
 def test_values_are_isolated_on_every_screen_in_arabic(
-    browser: Browser, host: WalletHost, tmp_path: Path
+    browser: Browser, app_host: WalletHost, tmp_path: Path
 ) -> None:
     shoot = shots_for("arabic-values")
     made = made_wallet(tmp_path / "cli", PASSPHRASE)
@@ -71,7 +56,7 @@ def test_values_are_isolated_on_every_screen_in_arabic(
         held.state.credentials.append(HeldCredential(credential, "2026-12-07T00:00:00Z"))
         held.save()
     facts = credential["credentialSubject"]["identityDocument"]
-    phone = new_phone(browser, host, locale="ar-SY")
+    phone = new_phone(browser, app_host, locale="ar-SY")
     page = phone.page
     try:
         page.goto("/")
@@ -129,7 +114,7 @@ def test_values_are_isolated_on_every_screen_in_arabic(
         phone.context.close()
 
     # Before a wallet is open: the fields for an account code and a backup's code.
-    phone = new_phone(browser, host, locale="ar-SY")
+    phone = new_phone(browser, app_host, locale="ar-SY")
     page = phone.page
     try:
         page.goto("/")

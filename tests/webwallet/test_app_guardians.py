@@ -182,14 +182,14 @@ def test_two_of_three_cli_shares_recover_the_cli_backup_on_a_new_phone(
 
 
 def test_the_slip39_library_changes_no_prototype_of_the_page(
-    browser: Browser, host: WalletHost, tmp_path: Path
+    browser: Browser, app_host: WalletHost, tmp_path: Path
 ) -> None:
     """Under the host's own CSP: the guardian screen checks words and recovers a wallet, the library
     running in its dedicated worker (a file of the host's); the page's native constructors and their
     prototypes (Array, String, Uint8Array, …) then have exactly the own properties they have in a
     page of the same origin that never loaded the app. A worker from a blob: URL is refused."""
-    _did, cid, shares = backed_up_cli_wallet(host, tmp_path / "cli")
-    phone = new_phone(browser, host)
+    _did, cid, shares = backed_up_cli_wallet(app_host, tmp_path / "cli")
+    phone = new_phone(browser, app_host)
     page = phone.page
     workers: list[str] = []
     page.on("worker", lambda worker: workers.append(worker.url))
@@ -215,6 +215,6 @@ def test_the_slip39_library_changes_no_prototype_of_the_page(
         assert workers, "the library ran in no worker"
         assert all(re.search(r"/slip39-worker-\w+\.js$", url) for url in workers), workers
         assert page.evaluate(BLOB_WORKER) == "worker-src"
-        assert phone.origins() == {host.url}
+        assert phone.origins() == {app_host.url}
     finally:
         phone.context.close()

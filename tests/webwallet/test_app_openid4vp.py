@@ -133,13 +133,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             impostor.stop()
 
 
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-    yield launched
-    launched.close()
-
-
 def shelter_page(browser: Browser, world: World) -> Page:
     """The shelter's scan page in a browser of its own (CSP bypassed for axe only)."""
     context = browser.new_context(

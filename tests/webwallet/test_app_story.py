@@ -135,6 +135,18 @@ def import_cli_wallet(page: Page, world: World) -> None:
     page.wait_for_selector("article.card", timeout=SLOW)
 
 
+def shown_code(page: Page, picture: Path) -> str:
+    """The text of the presentation's QR code on screen, its picture saved. The canvas holds one pixel
+    a module (the stylesheet enlarges it), at the version Python draws the text at (alphanumeric,
+    level M, never boosted), with a quiet zone of 4 modules."""
+    picture.write_bytes(page.locator("#presentation-qr").screenshot())
+    text = qr.decode_image(picture)
+    drawn = 17 + 4 * qr.qr_version(text) + 2 * 4
+    size = page.eval_on_selector("#presentation-qr", "canvas => [canvas.width, canvas.height]")
+    assert size == [drawn, drawn]
+    return text
+
+
 def present(page: Page, challenge: dict[str, Any] | None, picture: Path) -> str:
     """Presents the first card (bound to ``challenge`` if given); the QR code's picture and text."""
     page.click("article.card button.present")
@@ -142,8 +154,7 @@ def present(page: Page, challenge: dict[str, Any] | None, picture: Path) -> str:
     page.fill("#challenge", json.dumps(challenge) if challenge else "")
     page.click("#sign")
     page.wait_for_selector("#presentation-qr", timeout=SLOW)
-    picture.write_bytes(page.locator("#presentation-qr").screenshot())
-    return qr.decode_image(picture)
+    return shown_code(page, picture)
 
 
 def verdict(world: World, picture: Path, challenge: dict[str, Any] | None) -> str:
@@ -190,6 +201,11 @@ def test_present_to_the_verifier_online_then_offline(browser: Browser, world: Wo
         assert "Date of birth" in card  # the fact's label, translated from its term
         assert "Birth certificate" in card or "Identity document" in card
         shoot(page, "card")
+        # With a card shown, the present code has run once on made-up data (not on the card: the
+        # verifier sees one presentation below), leaving nothing on the page and sending nothing.
+        page.wait_for_function("performance.getEntriesByName('nansen:warm-up', 'measure').length === 1")
+        assert page.locator("#warm-up").count() == 0
+        assert phone.origins() == {world.host.url}
 
         challenge = world.cast.challenge()
         text = present(page, challenge, tmp_path / "vp.png")
@@ -366,8 +382,7 @@ def sign_for(page: Page, challenge: str, domain: str, picture: Path) -> str:
     page.click("#sign")
     page.wait_for_selector(f"#presentation-qr, {REFUSED}", timeout=SLOW)
     assert page.locator(REFUSED).count() == 0, page.inner_text(REFUSED)
-    picture.write_bytes(page.locator("#presentation-qr").screenshot())
-    return qr.decode_image(picture)
+    return shown_code(page, picture)
 
 
 def page_verdict(shelter: Page, text: str) -> tuple[str, str]:
