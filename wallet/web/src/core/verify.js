@@ -2,7 +2,8 @@
 // (and the validity period). Data Integrity: eddsa-jcs-2022 here; eddsa-rdfc-2022 through
 // jsonld.js and rdf-canonize, loaded only when such a credential comes (rdfc.js). SD-JWT VC: the
 // issuer-signed JWT (EdDSA) by the key its `kid` names, every disclosure referenced (@sd-jwt/core).
-// Status lists are not fetched here: the verifier checks them when the credential is presented.
+// `checkCredential` adds the status (status.js: W3C Bitstring Status List v1.0) for a card's "valid
+// when last checked".
 import { SDJwtInstance } from "@sd-jwt/core";
 
 import { b64u, fromB64u, utf8 } from "./bytes.js";
@@ -12,6 +13,7 @@ import { readJwt } from "./jws.js";
 import { sha256 } from "./present.js";
 import { JCS, verifyJcsProof } from "./proofs.js";
 import { sodium } from "./sodium.js";
+import { checkStatus } from "./status.js";
 
 const RDFC = "eddsa-rdfc-2022";
 /** Clocks differ: five minutes either way, as nansen.config's default clock skew. */
@@ -174,3 +176,44 @@ export async function verifyCredential(credential, { fetch = globalThis.fetch } 
   return { verified: problems.length === 0, problems };
 }
 
+
+/** The fetch given, noting whether any request failed on the way (no answer, or a 5xx): a check
+ * that could not reach what it needed is "unknown", never "invalid" nor "valid". */
+function watched(fetch) {
+  const watch = { failed: false };
+  watch.fetch = async (...args) => {
+    try {
+      const answer = await fetch(...args);
+      if (answer.status >= 500) watch.failed = true;
+      return answer;
+    } catch (error) {
+      watch.failed = true;
+      throw error;
+    }
+  };
+  return watch;
+}
+
+/**
+ * What a card shows: {result, problems}. result "valid" (signature, issuer's key, validity period
+ * and every status entry checked now), "revoked", "suspended", "invalid" (do not rely on it) or
+ * "unknown" (something needed could not be reached or confirmed: offline, a status list that does
+ * not answer or does not verify). DESIGN.md §4: "unknown" is never "valid".
+ */
+export async function checkCredential(credential, { fetch = globalThis.fetch, now = Date.now() } = {}) {
+  const watch = watched(fetch);
+  const { verified, problems } = await verifyCredential(credential, { fetch: watch.fetch });
+  if (!verified) {
+    return { result: watch.failed ? "unknown" : "invalid", problems };
+  }
+  if (typeof credential === "string") {
+    const { claims } = readJwt(credential.split("~")[0]);
+    return claims.status === undefined
+      ? { result: "valid", problems: [] }
+      : { result: "unknown", problems: ["The status of an SD-JWT VC is not checked on this phone."] };
+  }
+  const verifyList = async (list) => (await verifyCredential(list, { fetch })).problems;
+  const { status, problems: statusProblems } = await checkStatus(credential, { fetch, verifyList, now });
+  const result = { clear: "valid", failed: "invalid" }[status] ?? status;
+  return { result, problems: statusProblems };
+}
