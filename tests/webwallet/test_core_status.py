@@ -18,16 +18,23 @@ import httpx
 import pytest
 import trustme
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from nansen.did.key import SigningKey
 from nansen.proofs import ProofOptions, add_proof
+from nansen.sdjwt import jose
+from nansen.sdjwt.status_list import encode
 from nansen.status import StatusList, build_entry, build_list_credential
+from nansen.timeutil import now
 from tests.helpers import ISSUED, PARTNER, STRANGER, identity_credential
 from tests.issuer.payloads import issue_request
 from tests.issuer.test_isolation import status_change
+from tests.sdjwt.support import ISSUER as SD_JWT_ISSUER
+from tests.sdjwt.support import STRANGER as SD_JWT_STRANGER
+from tests.sdjwt.support import Party, identity_sd_jwt
 from tests.servers import loopback_socket
 from tests.wallet.services import client_context, issuer_service, serving_tls
+from tests.wallet.test_openid4vci import offer_to
 from tests.webwallet.engine import call, unb64
 
 PASSPHRASE = "correct horse battery"
@@ -95,10 +102,13 @@ def lists(tmp_path: Path, ca: tuple[trustme.CA, Path]) -> Iterator[Lists]:
     app = FastAPI()
 
     @app.get("/lists/{name}")
-    def one(name: str) -> JSONResponse:
+    def one(name: str) -> Response:
         if name not in served.documents:
             return JSONResponse({"detail": "none"}, status_code=404)
-        return JSONResponse(served.documents[name])
+        document = served.documents[name]
+        if isinstance(document, str):  # a Status List Token
+            return Response(document, media_type="application/statuslist+jwt")
+        return JSONResponse(document)
 
     sock, port = loopback_socket()
     served.url = f"https://localhost:{port}/lists/"
@@ -225,3 +235,67 @@ def test_the_results_open_only_with_their_slot_key_in_their_slot() -> None:
     assert call("openChecks", records=moved, file=made["file"], passphrase=PASSPHRASE)["checks"] == {}
     another = call("create", passphrase=PASSPHRASE, cost="minimum")
     assert call("openChecks", records=records, file=another["file"], passphrase=PASSPHRASE)["checks"] == {}
+
+
+def test_both_formats_of_an_offer_are_checked_and_revoked_together(
+    tmp_path: Path, ca: tuple[trustme.CA, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The offer gives a Data Integrity credential and an SD-JWT VC whose Token Status List is the
+    same revocation bit (issuer.sdjwt): one revocation, and both cards say so."""
+    monkeypatch.setenv("NANSEN_WALLET_KDF", "minimum")
+    phone = call("create", passphrase=PASSPHRASE, cost="minimum")
+    with issuer_service(tmp_path / "issuer", ca[0], monkeypatch) as partner:
+        uri, pin = offer_to(partner, ca[0], phone["did"])
+        state = call("receiveOffer", state=phone["state"], offer=uri, pin=pin, ca_file=ca[1])["state"]
+        checked = call("checkAll", state=state, ca_file=ca[1])
+        assert len(checked) == 2
+        assert all(found == {"result": "valid", "problems": []} for found in checked.values()), checked
+        credential = state["credentials"][0]["credential"]
+        with httpx.Client(verify=client_context(ca[0]), timeout=60) as http:
+            revoked = http.post(
+                f"{partner.url}/credentials/status",
+                json=status_change(credential["id"]),
+                headers={"Authorization": f"Bearer {partner.api_key}"},
+            )
+            assert revoked.status_code == 200, revoked.text
+        checked = call("checkAll", state=state, ca_file=ca[1])
+        assert [found["result"] for found in checked.values()] == ["revoked", "revoked"]
+    gone = call("checkAll", state=state, ca_file=ca[1])  # the issuer is gone: nothing confirmed
+    assert [found["result"] for found in gone.values()] == ["unknown", "unknown"]
+
+
+def status_token(uri: str, statuses: bytes, signer: Party = SD_JWT_ISSUER) -> str:
+    moment = int(now().timestamp())
+    claims = {
+        "sub": uri,
+        "iat": moment - 60,
+        "exp": moment + 3600,
+        "status_list": {"bits": 1, "lst": encode(statuses)},
+    }
+    return jose.sign({"typ": "statuslist+jwt", "kid": signer.signer.kid}, claims, signer.jwk)
+
+
+def test_an_sd_jwts_token_status_list_is_read_and_a_forged_one_not_believed(
+    lists: Lists, ca: tuple[trustme.CA, Path]
+) -> None:
+    """IETF Token Status List: bit 5 counted from the least significant bit; signed by the issuer's
+    key, or not believed; an index beyond the list refused."""
+    uri = lists.url + "token"
+    token = identity_sd_jwt(status={"status_list": {"idx": 5, "uri": uri}})
+    cases = (
+        (status_token(uri, bytes(16)), "valid"),
+        (status_token(uri, bytes([0b0010_0000]) + bytes(15)), "revoked"),
+        (status_token(uri, bytes([0b1101_1111]) + bytes(15)), "valid"),
+        (status_token(uri, bytes([0b0010_0000]), SD_JWT_STRANGER), "unknown"),  # another key
+        (status_token(lists.url + "other", bytes(16)), "unknown"),  # another list's token (sub)
+        (status_token(uri, b""), "invalid"),  # the index is beyond the list
+    )
+    for served, result in cases:
+        lists.documents["token"] = served
+        assert call("checkCredential", credential=token, ca_file=ca[1])["result"] == result, result
+    del lists.documents["token"]
+    assert call("checkCredential", credential=token, ca_file=ca[1])["result"] == "unknown"  # 404
+    assert call("checkCredential", credential=identity_sd_jwt(), ca_file=ca[1]) == {
+        "result": "valid",
+        "problems": [],
+    }

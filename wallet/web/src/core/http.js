@@ -48,8 +48,8 @@ async function boundedText(response, what) {
   }
 }
 
-/** {status, body} of a request; body is the parsed JSON (null if none). */
-export async function requestJson(fetch, url, what, init = {}) {
+/** {status, text} of a request over https, the body bounded (MAX_BYTES) and UTF-8. */
+export async function requestText(fetch, url, what, init = {}) {
   requireHttps(url, what);
   let response;
   try {
@@ -57,12 +57,17 @@ export async function requestJson(fetch, url, what, init = {}) {
   } catch {
     throw new WalletError(`The ${what} could not be reached.`, "unreachable");
   }
-  const text = await boundedText(response, what);
+  return { status: response.status, text: await boundedText(response, what) };
+}
+
+/** {status, body} of a request; body is the parsed JSON (null if none). */
+export async function requestJson(fetch, url, what, init = {}) {
+  const { status, text } = await requestText(fetch, url, what, init);
   let body = null;
   try {
     body = text ? JSON.parse(text) : null;
   } catch {
     throw new WalletError(`The ${what} is not JSON.`, "not-json");
   }
-  return { status: response.status, body };
+  return { status, body };
 }
