@@ -16,12 +16,15 @@ from service.application import service_app
 from service.groupcommit import GroupCommit
 
 #: What a browser wallet calls (docs/openid4vc.md): the metadata (both forms), the token, nonce and
-#: credential endpoints, and the partners' did:web documents (the web wallet checks the issuer's
-#: key before keeping a credential); never the partner's offers, the console or the VC-API.
+#: credential endpoints, the partners' did:web documents (the web wallet checks the issuer's key
+#: before keeping a credential) and the status lists (public documents: the web wallet checks
+#: revocation and suspension, W3C Bitstring Status List v1.0 §3.2, and the IETF token form); never
+#: the partner's offers, the console or the VC-API.
 WALLET_PATHS = (
     r"/\.well-known/(openid-credential-issuer|oauth-authorization-server)/openid4vci/[^/]+"
     r"|/openid4vci/[^/]+/(\.well-known/(openid-credential-issuer|oauth-authorization-server)|token|nonce|credential)"
     r"|/partners/[^/]+/did\.json|/\.well-known/did\.json"
+    r"|/status/[^/]+(/token)?"
 )
 
 #: The routes that take a scan, and so have the larger body limit.

@@ -1,4 +1,5 @@
-"""Choosing the media type of a response from the request's ``Accept`` (RFC 9110 §12.5.1).
+"""Choosing the media type of a response from the request's ``Accept`` (RFC 9110 §12.5.1), and its
+content coding from ``Accept-Encoding`` (§12.5.3).
 
 A document served under several media types (a status list credential as ``application/vc`` or as
 plain JSON-LD) is the same bytes under each: only the ``Content-Type`` changes. Each offered type
@@ -53,4 +54,19 @@ def choose(accept: str | None, offered: Sequence[str]) -> str:
         quality = _quality(media_type, ranges)
         if quality > best_quality:
             best, best_quality = media_type, quality
+    return best
+
+
+def choose_coding(accept_encoding: str | None, offered: Sequence[str]) -> str | None:
+    """The offered content coding (``br``, ``gzip``) the client accepts with the highest quality,
+    the server's order breaking ties; None for the identity (no header, or none of them accepted).
+    RFC 9110 §12.5.3: a coding not listed takes the quality of ``*``; quality 0 refuses it."""
+    if not accept_encoding or not accept_encoding.strip():
+        return None
+    ranges = _ranges(accept_encoding)
+    best, best_quality = None, _UNACCEPTABLE
+    for coding in offered:
+        quality = ranges.get(coding, ranges.get("*", _UNACCEPTABLE))
+        if quality > best_quality:
+            best, best_quality = coding, quality
     return best

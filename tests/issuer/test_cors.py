@@ -1,12 +1,13 @@
 """CORS for browser wallets on the issuer (``NANSEN_ISSUER_CORS_ORIGINS``), against the running
 service (uvicorn on loopback): the listed origin, exactly, may call the OpenID4VCI metadata, token,
-nonce and credential endpoints and read the partners' DID documents (preflights answered, never with credentials); another origin gets
-no CORS header; the partner API, the offers and the console never answer CORS; with no origin
-listed nothing does."""
+nonce and credential endpoints and read the partners' DID documents and the status lists (preflights
+answered, never with credentials); another origin gets no CORS header; the partner API (the status
+update above all), the offers and the console never answer CORS; with no origin listed nothing does."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -15,6 +16,7 @@ from issuer.settings import Settings
 from nansen.ipfs import EmbeddedStore
 from service.settings import SettingsError
 from tests.issuer.conftest import LiveServer, add_partner, app_with_store
+from tests.issuer.payloads import issue_request
 from tests.servers import loopback_socket, serving
 
 WALLET = "https://wallet.example"
@@ -69,6 +71,27 @@ def test_the_listed_origin_may_call_the_wallet_endpoints(live_server: LiveServer
     assert refused.json()["error"]
 
 
+def test_the_listed_origin_may_read_the_status_lists(live_server: LiveServer, http: httpx.Client) -> None:
+    """The web wallet checks revocation and suspension itself (W3C Bitstring Status List v1.0 §3.2)."""
+    partner = add_partner(live_server.settings)
+    issued = http.post(
+        f"{live_server.url}/credentials/issue", json=issue_request(), headers=partner.headers
+    ).json()
+    lists = {e["statusPurpose"]: e["statusListCredential"] for e in issued["credentialStatus"]}
+    assert set(lists) == {"revocation", "suspension"}
+    paths = [urlsplit(url).path for url in lists.values()]
+    paths.append(urlsplit(lists["revocation"]).path + "/token")  # the SD-JWT VC's Token Status List
+    for path in paths:
+        answer = http.get(live_server.url + path, headers={"Origin": WALLET})
+        assert answer.status_code == 200, path
+        assert answer.headers[ALLOW] == WALLET
+        assert "access-control-allow-credentials" not in answer.headers
+        other = http.get(live_server.url + path, headers={"Origin": "https://evil.example"})
+        assert ALLOW not in other.headers
+    # A path beside them is not a status list and gets nothing.
+    assert ALLOW not in http.get(f"{live_server.url}/status/a/b/c", headers={"Origin": WALLET}).headers
+
+
 @pytest.mark.parametrize(
     "origin", ["https://evil.example", "http://wallet.example", "https://wallet.example:8443", "null"]
 )
@@ -85,7 +108,8 @@ def test_the_partner_api_and_the_console_never_answer_cors(
     live_server: LiveServer, http: httpx.Client
 ) -> None:
     partner = add_partner(live_server.settings)
-    for path in ("/openid4vci/offers", "/documents", "/credentials/issue", "/console/sign-in"):
+    paths = ("/openid4vci/offers", "/documents", "/credentials/issue", "/credentials/status", "/credentials")
+    for path in (*paths, "/console/sign-in"):
         asked = preflight(http, live_server.url + path)
         assert ALLOW not in asked.headers, path
         assert asked.status_code != 200 or "access-control-allow-methods" not in asked.headers, path
@@ -93,6 +117,10 @@ def test_the_partner_api_and_the_console_never_answer_cors(
         f"{live_server.url}/openid4vci/offers", json={}, headers={**partner.headers, "Origin": WALLET}
     )
     assert ALLOW not in offers.headers
+    revoke = http.post(
+        f"{live_server.url}/credentials/status", json={}, headers={**partner.headers, "Origin": WALLET}
+    )
+    assert ALLOW not in revoke.headers
     console = http.get(f"{live_server.url}/console/sign-in", headers={"Origin": WALLET})
     assert ALLOW not in console.headers
     status = http.get(f"{live_server.url}/healthz", headers={"Origin": WALLET})

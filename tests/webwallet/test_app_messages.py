@@ -1,6 +1,7 @@
 """The web wallet's words are all in its catalogues (wallet/web/messages): every key the screens ask
-for is in English, and English has no key that nothing asks for (`nansen i18n check` and
-tests/test_i18n.py compare the other languages with English)."""
+for (and the host's page for a missing build, wallet/host/web.py) is in English, and English has no
+key that nothing asks for (`nansen i18n check` and tests/test_i18n.py compare the other languages
+with English)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ BUILT = re.compile(r"^(fact|document|engine)\.")
 
 def asked_for() -> set[str]:
     keys: set[str] = set()
-    for path in (WEB / "src" / "ui").rglob("*.js"):
+    for path in [*(WEB / "src" / "ui").rglob("*.js"), WEB.parent / "host" / "web.py"]:
         keys |= set(re.findall(r"\bt\(\s*\"([a-z_.]+)\"", path.read_text(encoding="utf-8")))
     keys |= set(
         re.findall(r'data-i18n="([a-z_.]+)"', (WEB / "static" / "index.html").read_text(encoding="utf-8"))

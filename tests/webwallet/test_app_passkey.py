@@ -231,6 +231,16 @@ def test_a_passkey_unlocks_the_slot_it_was_set_up_from_and_never_reaches_the_hos
         page.click("#passkey-remove", timeout=SLOW)
         page.wait_for_selector("text=The passkey no longer opens the wallet.")
         assert record(page) is None
+        # A passphrase changed in Settings changes the slot key the record wraps: the record goes.
+        set_up_passkey(page)
+        assert record(page) is not None
+        page.click("#go-settings")
+        page.fill("#old-passphrase", DURESS)
+        page.fill("#changed-passphrase", "another passphrase for the decoy")
+        page.fill("#changed-passphrase-again", "another passphrase for the decoy")
+        page.click("#change-passphrase")
+        page.wait_for_selector("text=The passphrase is changed. Use the new one from now on.", timeout=SLOW)
+        assert record(page) is None
         set_up_passkey(page)
         assert record(page) is not None
         page.click("#go-settings")

@@ -12,8 +12,9 @@ CA), the shelter's `nansen verifier serve` (trusting the partner through a signe
   refused; both formats kept, each verified in the browser), presents the Data Integrity credential
   (VALID) and the SD-JWT VC with only the given name disclosed (VALID; the other facts absent);
 - a backup to the host, then recovery on a new phone from the backup's code and the passphrase;
-- every request the pages made went to the host only, and no request body the host received holds
-  the passphrase, the holder's DID, the credential's JSON or any of its facts.
+- every request the pages made went to the host, or to the issuer (the cards' check: its DID
+  document and status lists, and the offer while receiving), and no request body the host
+  received holds the passphrase, the holder's DID, the credential's JSON or any of its facts.
 """
 
 from __future__ import annotations
@@ -228,7 +229,9 @@ def test_present_to_the_verifier_online_then_offline(browser: Browser, world: Wo
         assert verdict(world, tmp_path / "one-way.png", None) == "VALID"
         phone.context.set_offline(False)
 
-        assert phone.origins() == {world.host.url}, phone.origins()
+        # The host, and the issuer for the card's check (its DID document and status lists).
+        issuer = f"https://localhost:{world.cast.issuer_port}"
+        assert phone.origins() == {world.host.url, issuer}, phone.origins()
         assert_host_saw_nothing_in_clear(phone, world)
         assert not [line for line in phone.console if "Content Security Policy" in line], phone.console
     finally:
@@ -285,7 +288,9 @@ def test_receive_through_the_offer_then_present_back_up_and_recover_on_a_new_pho
         page.click("#receive")
         page.wait_for_selector(f"article.card, {REFUSED}", timeout=SLOW)
         assert page.locator(REFUSED).count() == 0, page.inner_text(REFUSED)
-        assert "Signature and issuer checked" in page.inner_text("article.card")
+        expect(page.locator("article.card").first).to_contain_text(
+            "Valid: signature, issuer and status checked", timeout=SLOW
+        )
         shoot(page, "received")
 
         challenge = world.cast.challenge()
@@ -346,7 +351,7 @@ def test_receive_through_the_offer_then_present_back_up_and_recover_on_a_new_pho
         shoot(page, "recovered")
         page.click("#go-did")
         assert page.inner_text("#holder-did") == holder
-        assert new.origins() == {world.host.url}
+        assert new.origins() == {world.host.url, issuer}  # the issuer: the card's check
     finally:
         new.context.close()
 
@@ -475,7 +480,8 @@ def test_the_shelter_pages_challenge_scanned_or_typed_then_spent_expired_or_unkn
         assert page.locator("#presentation-qr").count() == 0  # the earlier code is not left on screen
         shoot(page, "typed-without-domain")
         assert axe_violations(page) == []
-        assert phone.origins() == {world.host.url}, phone.origins()
+        issuer = f"https://localhost:{world.cast.issuer_port}"  # the card's check
+        assert phone.origins() == {world.host.url, issuer}, phone.origins()
     finally:
         shelter.context.close()
         filming.close()

@@ -1,6 +1,8 @@
 """The wallet file (NSWALLET v1) is one format in two runtimes: a wallet the command line made opens
 in the browser's engine with the same DID and credentials, its duress passphrase opens the decoy;
-a wallet the engine made opens with ``nansen wallet``; the login key is ``wallet.kdf.derive``'s."""
+a wallet the engine made opens with ``nansen wallet``; the login key is ``wallet.kdf.derive``'s; a
+passphrase the engine changed opens the command line's wallet, the old one no longer, the duress
+wallet as before."""
 
 from __future__ import annotations
 
@@ -82,6 +84,38 @@ def test_an_engine_wallet_opens_with_nansen_wallet(tmp_path: Path) -> None:
     with Wallet.open(directory, DURESS) as decoy:
         assert decoy.did != made["did"]
         assert decoy.state.credentials == []
+
+
+def test_a_passphrase_changed_in_the_engine_opens_the_cli_wallet(tmp_path: Path) -> None:
+    did, ident = cli_wallet(tmp_path / "w")
+    data = (tmp_path / "w" / FILE_NAME).read_bytes()
+    new = "a brand new passphrase"
+    changed = call("changePassphrase", file=b64(data), passphrase=REAL, newPassphrase=new)
+    out = unb64(changed["file"])
+    assert len(out) == FILE_SIZE
+    assert out[:40] == data[:40]  # the same header: salt and cost
+    directory = tmp_path / "changed"
+    directory.mkdir(mode=0o700)
+    (directory / FILE_NAME).write_bytes(out)
+    listed = run("list", "--json", "--wallet", str(directory), passphrase=new)
+    assert listed.exit_code == 0, listed.output
+    assert [c["id"] for c in json.loads(listed.stdout)] == [ident]
+    assert run("list", "--wallet", str(directory), passphrase=REAL).exit_code != 0
+    with Wallet.open(directory, new) as wallet:
+        assert wallet.did == did
+    with Wallet.open(directory, DURESS) as decoy:  # the duress slot's bytes are as they were
+        assert decoy.did != did
+    slot = changed["slot"]
+    size = (FILE_SIZE - 40) // 3
+    for other in {0, 1, 2} - {slot}:
+        assert (
+            out[40 + other * size : 40 + (other + 1) * size]
+            == data[40 + other * size : 40 + (other + 1) * size]
+        )
+    # The current passphrase, or the duress one (it would open the decoy's slot), is refused.
+    for refused in (REAL, DURESS):
+        with pytest.raises(EngineError, match="Choose another passphrase"):
+            call("changePassphrase", file=b64(data), passphrase=REAL, newPassphrase=refused)
 
 
 def test_the_engine_writes_the_payload_python_writes() -> None:

@@ -22,6 +22,7 @@ from tests.webwallet.host_support import (
     login_key,
     made_wallet,
     unb64u,
+    verifier,
 )
 from wallet import backup, identity
 from wallet.container import FILE_SIZE
@@ -192,3 +193,42 @@ def test_expired_sign_ins_and_ended_counters_are_purged(host: Host, tmp_path: Pa
     # The sign-in, and the counters of creations and sign-ins by address and of sign-ins to the account.
     assert removed == 4
     assert account.get().status_code == 401
+
+
+def test_one_passphrase_changes_and_the_duress_one_still_signs_in(host: Host, tmp_path: Path) -> None:
+    """``PUT /api/verifier``: the old passphrase's verifier becomes the new one's where it stands; the
+    duress passphrase's stays. Refused: an old verifier the account does not have (what a session
+    opened with the duress passphrase could only guess), a new one it already has, no If-Match, a
+    stale one."""
+    wallet = made_wallet(tmp_path / "phone", duress=DURESS)
+    first = host.create(wallet)
+    header = wallet.file[:HEADER_SIZE]
+    duress_key = login_key(header, DURESS)
+    both = host.http.put(
+        host.url + "/api/verifiers",
+        json={"verifiers": wallet.verifiers(duress_key)},
+        headers={**first.auth, "If-Match": first.etag},
+    )
+    assert both.status_code == 204, both.text
+    other = Account(host, first.account, host.sign_in(first.account, duress_key).json()["token"])
+    new_key = os.urandom(32)  # the new passphrase's login key (the app derives it; any 32 bytes here)
+
+    def swap(old: str, new: str, headers: dict[str, str]) -> int:
+        answer = host.http.put(
+            host.url + "/api/verifier", json={"old": old, "new": new}, headers={**first.auth, **headers}
+        )
+        return answer.status_code
+
+    guessed = verifier(os.urandom(32))
+    assert swap(guessed, verifier(new_key), {"If-Match": first.etag}) == 409
+    assert swap(verifier(wallet.login), verifier(duress_key), {"If-Match": first.etag}) == 409
+    assert swap(verifier(wallet.login), verifier(new_key), {}) == 428
+    assert swap(verifier(wallet.login), verifier(new_key), {"If-Match": '"stale"'}) == 412
+    assert host.sign_in(first.account, new_key).status_code == 401  # nothing changed so far
+
+    assert swap(verifier(wallet.login), verifier(new_key), {"If-Match": first.etag}) == 204
+    assert host.sign_in(first.account, new_key).status_code == 200
+    assert host.sign_in(first.account, wallet.login).status_code == 401
+    assert host.sign_in(first.account, duress_key).status_code == 200
+    assert other.get().status_code == 401  # every other sign-in ended
+    assert first.get().status_code == 200

@@ -1,18 +1,23 @@
 """The host serves the app's built files with the headers issue #14 asks for, tells the app its
 configuration, puts its own neutral name and icon in place of the app's, and says how to build the
-app when it is missing. A small stand-in build is used: building the real app is the app's own
-tests' business (wallet/web/build.mjs)."""
+app when it is missing, in the browser's language. Files the build pre-compressed are sent in the
+coding the browser prefers; the API never is. A small stand-in build is used: building the real app
+is the app's own tests' business (wallet/web/build.mjs)."""
 
 from __future__ import annotations
 
+import gzip
+import html
 import json
 import os
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.webwallet.host_support import b64u, running_host
 from wallet.host.settings import Settings, SettingsError
+from wallet.webapp import CATALOGUES
 
 STRICT = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; "
@@ -100,8 +105,89 @@ def test_without_a_build_every_page_says_how_to_make_one(tmp_path: Path) -> None
             answer = host.http.get(host.url + path)
             assert answer.status_code == 503, path
             assert "./dev setup" in answer.text
+            assert '<html lang="en" dir="ltr">' in answer.text
         assert host.http.get(host.url + "/config.json").status_code == 200
         assert host.http.get(host.url + "/healthz").status_code == 200
+        # In the browser's language: each of the five, the best of a list, English for any other.
+        for accept, lang, direction in (
+            ("fr-CA,fr;q=0.9,en;q=0.5", "fr", "ltr"),
+            ("es", "es", "ltr"),
+            ("ar", "ar", "rtl"),
+            ("de, uk;q=0.8", "uk", "ltr"),
+            ("de", "en", "ltr"),
+        ):
+            answer = host.http.get(host.url + "/", headers={"Accept-Language": accept})
+            assert answer.status_code == 503
+            assert f'<html lang="{lang}" dir="{direction}">' in answer.text, accept
+            title = CATALOGUES.entries[lang]["host.not_built_title"]
+            assert f"<h1>{html.escape(title)}</h1>" in answer.text, accept
+            assert "./dev setup" in answer.text
+            assert answer.headers["Content-Language"] == lang
+            assert "Accept-Language" in answer.headers["Vary"]
+
+
+def raw(http: httpx.Client, url: str, accept_encoding: str | None) -> tuple[httpx.Headers, bytes]:
+    """The answer's headers and its body as sent (httpx would decode it)."""
+    headers = {"Accept-Encoding": accept_encoding} if accept_encoding is not None else {"Accept-Encoding": ""}
+    with http.stream("GET", url, headers=headers) as answer:
+        assert answer.status_code == 200, url
+        return answer.headers, b"".join(answer.iter_raw())
+
+
+def test_files_are_sent_in_the_coding_the_browser_prefers_and_the_api_never_compressed(
+    tmp_path: Path,
+) -> None:
+    dist = _build(tmp_path)
+    script = ("console.log('app');\n" * 200).encode()
+    (dist / "app.js").write_bytes(script)
+    (dist / "app.js.gz").write_bytes(gzip.compress(script))
+    (dist / "app.js.br").write_bytes(b"brotli stand-in")  # the host sends the bytes the build wrote
+    (dist / "index.html.gz").write_bytes(gzip.compress((dist / "index.html").read_bytes()))
+    (dist / "sw.js.gz").write_bytes(gzip.compress((dist / "sw.js").read_bytes()))
+    with running_host(f"sqlite:///{tmp_path / 'h.sqlite3'}", tmp_path) as host:
+        app = host.url + "/app.js"
+        for accept, coding in (
+            ("gzip, deflate, br", "br"),
+            ("br;q=0.5, gzip", "gzip"),
+            ("gzip", "gzip"),
+            ("br;q=0, gzip;q=0.1", "gzip"),
+            ("*", "br"),
+            ("br;q=0, gzip;q=0", None),
+            ("identity", None),
+            ("", None),
+        ):
+            headers, body = raw(host.http, app, accept)
+            assert headers["Vary"] == "Accept-Encoding", accept
+            assert headers["Cache-Control"] == "no-cache"
+            assert headers["Content-Type"].startswith("text/javascript"), accept
+            assert headers.get("Content-Encoding") == coding, accept
+            expected = {"br": b"brotli stand-in", "gzip": gzip.compress(script), None: script}[coding]
+            assert (gzip.decompress(body) if coding == "gzip" else body) == (
+                script if coding == "gzip" else expected
+            ), accept
+        headers, body = raw(host.http, host.url + "/", "gzip")
+        assert headers["Content-Encoding"] == "gzip"
+        assert headers["Content-Type"].startswith("text/html")
+        assert gzip.decompress(body) == (dist / "index.html").read_bytes()
+        headers, _body = raw(host.http, host.url + "/sw.js", "gzip")
+        assert headers["Content-Encoding"] == "gzip"
+        assert headers["Service-Worker-Allowed"] == "/"
+        # A file the build did not compress goes as it is.
+        headers, body = raw(host.http, host.url + "/icon.svg", "gzip, br")
+        assert "Content-Encoding" not in headers
+        assert headers["Vary"] == "Accept-Encoding"
+        # The API's answers (tokens, ciphertext) are never compressed, whatever the browser accepts.
+        for answer in (
+            host.http.post(
+                host.url + "/api/header", json={"account": "x"}, headers={"Accept-Encoding": "gzip, br"}
+            ),
+            host.http.get(host.url + "/config.json", headers={"Accept-Encoding": "gzip, br"}),
+            host.http.get(host.url + "/api/container", headers={"Accept-Encoding": "gzip, br"}),
+        ):
+            assert "Content-Encoding" not in answer.headers, answer.url
+        # The pre-compressed copies cannot lead out of the build either.
+        for sneaky in ("/../h.sqlite3", "/%2e%2e/h.sqlite3"):
+            assert host.http.get(host.url + sneaky, headers={"Accept-Encoding": "gzip"}).status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -211,6 +211,37 @@ class Accounts:
                 delete(SignIn).where(SignIn.account_id == account, SignIn.digest != token_digest(token))
             )
 
+    def swap_verifier(self, account: str, old: bytes, new: bytes, expected: str, token: str) -> None:
+        """One passphrase changed: the verifier ``old`` becomes ``new`` where it stands, the other two
+        (a duress passphrase's, random ones) untouched, if the wallet file is still at ``expected``.
+        Only someone who holds the old passphrase's login key knows ``old`` (its SHA-256): a duress
+        passphrase's session cannot name the real one. 409 when ``old`` is not among the three or
+        ``new`` already is; every other sign-in of the account ends, as for `change_verifiers`."""
+        with self.sessions.begin() as session:
+            stored = session.scalar(
+                select(Account.verifiers).where(Account.id == account, Account.version == expected)
+            )
+            if stored is None:
+                raise stale()
+            current = bytes(stored)
+            slots = [current[i * VERIFIER_SIZE : (i + 1) * VERIFIER_SIZE] for i in range(VERIFIERS)]
+            found = [hmac.compare_digest(slot, old) for slot in slots]
+            if sum(found) != 1 or any(hmac.compare_digest(slot, new) for slot in slots):
+                raise Problem(
+                    409, "The passphrase to replace is not this account's, or the new one already is."
+                )
+            replaced = b"".join(new if hit else slot for slot, hit in zip(slots, found, strict=True))
+            result = session.execute(
+                update(Account)
+                .where(Account.id == account, Account.version == expected, Account.verifiers == current)
+                .values(verifiers=replaced)
+            )
+            if getattr(result, "rowcount", 0) != 1:
+                raise stale()
+            session.execute(
+                delete(SignIn).where(SignIn.account_id == account, SignIn.digest != token_digest(token))
+            )
+
     # -- deletion
 
     def delete(self, account: str) -> list[str]:

@@ -8,34 +8,50 @@ tells the app about itself.
   neutral name and icon for people whose phones are looked at.
 - ``sw.js`` is revalidated every time (``no-cache``) and may control the whole origin
   (``Service-Worker-Allowed: /``); every file is revalidated (the app's build names are not hashed).
-- Without a build, every page is a 503 that says how to make one; the host never builds it.
+- Compressed when the browser accepts it (RFC 9110 §12.5.3 ``Accept-Encoding``): the build writes
+  ``NAME.br`` and ``NAME.gz`` beside each file (``wallet/web/build.mjs``), and the host sends the
+  one the browser prefers with ``Content-Encoding``; every file answer carries ``Vary:
+  Accept-Encoding``. Nothing is compressed on the fly, and nothing under ``/api/`` ever is: BREACH
+  (and CRIME before it) reads a secret out of the compressed size of an answer that holds both the
+  secret and text the attacker chose. The app's files hold neither (the same public bytes for
+  everyone), so compressing them leaks nothing; the API's answers carry a session token, a wallet
+  file's ciphertext or a header, some beside request-dependent text, so they stay uncompressed
+  (the ciphertext would not shrink anyway).
+- Without a build, every page is a 503 that says how to make one, in the browser's language (the
+  app's catalogues, ``host.*``); the host never builds it.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from html import escape
+from mimetypes import guess_type
 from pathlib import Path
 from typing import Any, Final
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
+from service.i18n import direction
+from service.negotiation import choose_coding
 from wallet.host.settings import Settings
+from wallet.webapp import CATALOGUES
 
 API_PREFIX: Final = "/api/"
 SERVICE_WORKER: Final = "sw.js"
 MANIFEST: Final = "manifest.webmanifest"
 MISSING_BUILD: Final = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Not built</title>
+<html lang="{lang}" dir="{dir}"><head><meta charset="utf-8"><title>{title}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body><h1>The web wallet is not built</h1>
-<p>This host has no built app in <code>wallet/web/dist</code>. Build it with <code>./dev setup</code>
-(or set NANSEN_WALLET_HOST_WEB_DIR to a built copy), then reload this page.</p></body></html>
+<body><h1>{title}</h1>
+<p>{body}</p></body></html>
 """
+#: Content codings the build writes beside each file, the host's preference first, and their suffix.
+CODINGS: Final = {"br": ".br", "gzip": ".gz"}
 _REVALIDATE: Final = {"Cache-Control": "no-cache"}
 
 
@@ -60,10 +76,10 @@ def config_router(settings: Settings) -> APIRouter:
         return JSONResponse(config, headers=_REVALIDATE)
 
     @router.get("/" + MANIFEST)
-    async def manifest() -> Response:
+    async def manifest(request: Request) -> Response:
         path = settings.web_dir / MANIFEST
         if not path.is_file():
-            return missing_build()
+            return missing_build(request.headers.get("accept-language", ""))
         document = json.loads(path.read_text(encoding="utf-8"))
         document.update(name=settings.app_name, short_name=settings.app_name)
         return JSONResponse(document, media_type="application/manifest+json", headers=_REVALIDATE)
@@ -71,8 +87,47 @@ def config_router(settings: Settings) -> APIRouter:
     return router
 
 
-def missing_build() -> HTMLResponse:
-    return HTMLResponse(MISSING_BUILD, status_code=503, headers={"Retry-After": "60"})
+def missing_build(accept_language: str) -> HTMLResponse:
+    """The 503 page of a host with no built app, in the best of the browser's languages."""
+    lang = CATALOGUES.choose(None, accept_language)
+    t = CATALOGUES.translator(lang)
+    values = {"command": "./dev setup", "folder": "wallet/web/dist", "variable": "NANSEN_WALLET_HOST_WEB_DIR"}
+    page = MISSING_BUILD.format(
+        lang=lang,
+        dir=direction(lang),
+        title=escape(t("host.not_built_title")),
+        body=escape(t("host.not_built_body", **values)),
+    )
+    headers = {"Retry-After": "60", "Content-Language": lang, "Vary": "Accept-Language"}
+    return HTMLResponse(page, status_code=503, headers=headers)
+
+
+def _accept_language(scope: Scope) -> str:
+    return next((v.decode("latin-1") for k, v in scope["headers"] if k == b"accept-language"), "")
+
+
+def precompressed(
+    web_dir: Path, request_path: str, accept_encoding: str | None
+) -> tuple[Path, str, Path] | None:
+    """(the file asked for, the coding, its pre-compressed copy) when the browser accepts a coding the
+    build wrote for that file; None otherwise (the file is then served as it is, if it exists)."""
+    name = request_path.lstrip("/")
+    if name == "" or name.endswith("/"):
+        name += "index.html"
+    original = web_dir / name
+    try:
+        original.resolve().relative_to(web_dir.resolve())
+    except ValueError:
+        return None
+    if ".." in Path(name).parts or not original.is_file():
+        return None
+    available = [
+        coding for coding, suffix in CODINGS.items() if original.with_name(original.name + suffix).is_file()
+    ]
+    coding = choose_coding(accept_encoding, available)
+    if coding is None:
+        return None
+    return original, coding, original.with_name(original.name + CODINGS[coding])
 
 
 def _icon(icon_dir: Path | None, path: str) -> Path | None:
@@ -106,19 +161,33 @@ class WebFiles:
             raise HTTPException(404)  # answered as a problem, not as a page
         files = self._static()
         if files is None:
-            await missing_build()(scope, receive, send)
+            await missing_build(_accept_language(scope))(scope, receive, send)
             return
         icon = _icon(self.icon_dir, scope["path"])
         if icon is not None and scope["method"] in ("GET", "HEAD"):
             await FileResponse(icon, headers=_REVALIDATE)(scope, receive, send)
             return
-        service_worker = scope["path"] == "/" + SERVICE_WORKER
+        extra = [(b"cache-control", b"no-cache"), (b"vary", b"Accept-Encoding")]
+        if scope["path"] == "/" + SERVICE_WORKER:
+            extra.append((b"service-worker-allowed", b"/"))
+        accept_encoding = next(
+            (v.decode("latin-1") for k, v in scope["headers"] if k == b"accept-encoding"), None
+        )
+        found = (
+            precompressed(self.web_dir, scope["path"], accept_encoding)
+            if scope["method"] in ("GET", "HEAD")
+            else None
+        )
+        if found is not None:
+            original, coding, encoded = found
+            headers = {name.decode(): value.decode() for name, value in extra}
+            headers["Content-Encoding"] = coding
+            media_type = guess_type(original.name)[0] or "application/octet-stream"
+            await FileResponse(encoded, media_type=media_type, headers=headers)(scope, receive, send)
+            return
 
         async def headed(message: Any) -> None:
             if message["type"] == "http.response.start":
-                extra = [(b"cache-control", b"no-cache")]
-                if service_worker:
-                    extra.append((b"service-worker-allowed", b"/"))
                 message = {**message, "headers": [*_without(message["headers"], extra), *extra]}
             await send(message)
 

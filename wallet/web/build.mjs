@@ -8,10 +8,14 @@
 // identity document's facts, in the order a page shows them, are read from Python
 // (`nansen.facts.FACT_TERMS`) as the bundle is built: there is one list.
 //
+// Every file is also written pre-compressed beside itself (NAME.br, brotli 11; NAME.gz, gzip 9) when
+// that is smaller; the host serves whichever the browser accepts (wallet/host/web.py).
+//
 //   node build.mjs            build once
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
+import { constants, brotliCompressSync, gzipSync } from "node:zlib";
 import { copyFile, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -70,6 +74,20 @@ async function files(directory) {
 }
 
 const digest = (bytes) => createHash("sha256").update(bytes).digest("hex");
+
+/** NAME.br and NAME.gz beside every file of dist/ they make smaller (the host picks by Accept-Encoding). */
+async function precompress() {
+  for (const path of await files(dist)) {
+    if (path.endsWith(".map")) continue;
+    const bytes = await readFile(path);
+    const brotli = brotliCompressSync(bytes, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+    });
+    const gzip = gzipSync(bytes, { level: 9 });
+    if (brotli.length < bytes.length) await writeFile(`${path}.br`, brotli);
+    if (gzip.length < bytes.length) await writeFile(`${path}.gz`, gzip);
+  }
+}
 
 async function build() {
   await rm(dist, { recursive: true, force: true });
@@ -138,6 +156,7 @@ async function build() {
   const serviceWorker = await readFile(join(here, "static", "sw.js"), "utf8");
   const list = `const SHELL = ${JSON.stringify(Object.keys(shell))};\nconst VERSION = "${version}";\n`;
   await writeFile(join(dist, "sw.js"), list + serviceWorker);
+  await precompress();
   console.log(`wallet/web/dist: ${Object.keys(shell).length} files, version ${version}`);
 }
 

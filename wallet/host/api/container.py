@@ -1,5 +1,6 @@
 """The wallet file: ``GET /api/container`` and ``PUT /api/container`` with versions (ETag,
-``If-Match``: RFC 9110 §13.1.1), and ``PUT /api/verifiers`` when the passphrases change.
+``If-Match``: RFC 9110 §13.1.1), ``PUT /api/verifiers`` when the passphrases change, and
+``PUT /api/verifier`` when one passphrase changes (the others' verifiers kept).
 
 Two devices: an upload names the version it replaces; when the stored file changed meanwhile the
 answer is 412 and nothing is written (the app shows the conflict, never overwrites). The file's
@@ -12,6 +13,7 @@ from fastapi.responses import Response
 
 from service.problems import Problem
 from wallet.host import containers
+from wallet.host.accounts import VERIFIER_SIZE
 from wallet.host.api.deps import (
     OCTETS,
     CallerDep,
@@ -23,6 +25,7 @@ from wallet.host.api.deps import (
     members,
     verifiers,
 )
+from wallet.host.encoding import from_b64u
 
 router = APIRouter(prefix="/api", tags=["wallet file"])
 
@@ -59,4 +62,23 @@ def write_verifiers(request: Request, host: HostDep, caller: CallerDep, body: Js
         raise Problem(428, "Send If-Match with the ETag of the stored wallet file.")
     (given,) = members(body, "verifiers")
     host.accounts.change_verifiers(caller.account, verifiers(given), expected, caller.token)
+    return Response(status_code=204, headers={"ETag": etag(expected)})
+
+
+@router.put("/verifier", status_code=204, summary="Replace one login verifier (a passphrase changed)")
+def swap_verifier(request: Request, host: HostDep, caller: CallerDep, body: JsonDep) -> Response:
+    """``{"old", "new"}`` (base64url SHA-256 of the old and new login keys), if ``If-Match`` names the
+    stored file's version (the one sealed with the new passphrase): ``old`` becomes ``new`` where it
+    stands, the duress passphrase's verifier kept; every other sign-in of the account ends."""
+    expected = expected_version(request)
+    if expected is None:
+        raise Problem(428, "Send If-Match with the ETag of the stored wallet file.")
+    old, new = members(body, "old", "new")
+    host.accounts.swap_verifier(
+        caller.account,
+        from_b64u(old, "The old verifier", VERIFIER_SIZE),
+        from_b64u(new, "The new verifier", VERIFIER_SIZE),
+        expected,
+        caller.token,
+    )
     return Response(status_code=204, headers={"ETag": etag(expected)})

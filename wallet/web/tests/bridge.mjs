@@ -28,6 +28,11 @@ const operations = {
     }
     return { file: toB64(file.bytes()), did: core.holderDid(opened.state), slot: opened.slot, state: opened.state };
   },
+  async changePassphrase({ file, passphrase, newPassphrase }) {
+    const wallet = core.WalletFile.parse(fromB64(file));
+    const changed = await wallet.changePassphrase(await wallet.open(passphrase), newPassphrase);
+    return { file: toB64(changed.file.bytes()), slot: changed.opened.slot };
+  },
   async loginKey({ file, passphrase }) {
     const key = await core.WalletFile.parse(fromB64(file)).slotKey(passphrase);
     const login = core.loginKey(key);
@@ -98,6 +103,23 @@ const operations = {
   },
   async verifyCredential({ credential }) {
     return core.verifyCredential(credential, { fetch: globalThis.fetch });
+  },
+  async checkCredential({ credential }) {
+    return core.checkCredential(credential, { fetch: globalThis.fetch });
+  },
+  async checkAll({ state }) {
+    return core.checkAll(state, { fetch: globalThis.fetch });
+  },
+  async sealChecks({ records, file, passphrase, checks }) {
+    const wallet = core.WalletFile.parse(fromB64(file));
+    const opened = await wallet.open(passphrase);
+    const given = records ? records.map(fromB64) : undefined;
+    return { records: core.sealChecks(given, opened, wallet.header(), checks).map(toB64) };
+  },
+  async openChecks({ records, file, passphrase }) {
+    const wallet = core.WalletFile.parse(fromB64(file));
+    const opened = await wallet.open(passphrase);
+    return { checks: core.openChecks(records.map(fromB64), opened, wallet.header()) };
   },
 };
 

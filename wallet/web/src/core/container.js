@@ -132,6 +132,19 @@ export class WalletFile {
     return { file, opened: { ...openedReal, state: realState } };
   }
 
+  /** The open wallet under a new passphrase: its slot sealed again under the new passphrase's key
+   * (same header, so the same Argon2id salt and cost; every other slot's bytes kept, so a duress
+   * wallet stays as it was). {file, opened} with opened.key the new slot key. Refuses a passphrase
+   * that is the current one or opens another slot (the duress passphrase). */
+  async changePassphrase(opened, newPassphrase) {
+    checkNewPassphrase(newPassphrase);
+    const key = await this.slotKey(newPassphrase);
+    if (key.every((value, i) => value === opened.key[i]) || this.openWithKey(key) !== null) {
+      throw new WalletError("Choose another passphrase.", "weak-passphrase");
+    }
+    return { file: this.#withSlot(opened.slot, key, opened.state), opened: { ...opened, key } };
+  }
+
   #withSlot(index, key, state) {
     const slots = [...this.#slots];
     slots[index] = aead.seal(key, payload.pack(state), this.#associated(index));

@@ -48,7 +48,7 @@ async function boundedText(response, what) {
   }
 }
 
-/** {status, text} of a request; the body as text (bounded, UTF-8). */
+/** {status, text} of a request over https, the body bounded (MAX_BYTES) and UTF-8. */
 export async function requestText(fetch, url, what, init = {}) {
   requireHttps(url, what);
   let response;

@@ -1,8 +1,11 @@
 // The engine's public face: the app imports only this module (README.md lists the contract).
 import { randomBelow, randomBytes } from "./bytes.js";
 import { loginKey, verifierOf } from "./kdf.js";
+import { credentials, findHeld } from "./state.js";
+import { checkCredential } from "./verify.js";
 
 export { openBackup, openBackupWithShares, sealBackup, SIZE as BACKUP_SIZE } from "./backup.js";
+export { emptyRecords, openChecks, sealChecks } from "./checks.js";
 export { WalletFile, FILE_SIZE, checkNewPassphrase } from "./container.js";
 export { WalletError } from "./errors.js";
 export { checkShareWords, SHARE_WORDS } from "./guardians.js";
@@ -16,7 +19,7 @@ export { answerRequest, readRequest } from "./openid4vp.js";
 export { present } from "./present.js";
 export { ready } from "./sodium.js";
 export { credentials, forget, newState } from "./state.js";
-export { verifyCredential } from "./verify.js";
+export { checkCredential, verifyCredential } from "./verify.js";
 
 /** The three verifiers the host stores: SHA-256 of each login key given (one per passphrase the
  * wallet has), the rest random, in random order. */
@@ -32,3 +35,13 @@ export function verifiers(loginKeys) {
   return all;
 }
 
+
+/** Every credential the wallet holds checked now (checkCredential): {id: {result, problems}}. */
+export async function checkAll(state, options = {}) {
+  const found = {};
+  for (const { id } of credentials(state)) {
+    const { held } = findHeld(state, id);
+    found[id] = await checkCredential(held.credential ?? held.sdJwt, options);
+  }
+  return found;
+}

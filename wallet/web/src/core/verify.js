@@ -2,7 +2,8 @@
 // (and the validity period). Data Integrity: eddsa-jcs-2022 here; eddsa-rdfc-2022 through
 // jsonld.js and rdf-canonize, loaded only when such a credential comes (rdfc.js). SD-JWT VC: the
 // issuer-signed JWT (EdDSA) by the key its `kid` names, every disclosure referenced (@sd-jwt/core).
-// Status lists are not fetched here: the verifier checks them when the credential is presented.
+// `checkCredential` adds the status (status.js: W3C Bitstring Status List v1.0; token_status.js: the
+// SD-JWT VC's IETF Token Status List) for a card's "valid when last checked".
 import { SDJwtInstance } from "@sd-jwt/core";
 
 import { b64u, fromB64u, utf8 } from "./bytes.js";
@@ -12,6 +13,8 @@ import { readJwt } from "./jws.js";
 import { sha256 } from "./present.js";
 import { JCS, verifyJcsProof } from "./proofs.js";
 import { sodium } from "./sodium.js";
+import { checkStatus } from "./status.js";
+import { checkTokenStatus } from "./token_status.js";
 
 const RDFC = "eddsa-rdfc-2022";
 /** Clocks differ: five minutes either way, as nansen.config's default clock skew. */
@@ -114,26 +117,29 @@ function disclosureProblem(token, payload) {
   return digests.every((d) => referenced.has(d)) ? null : "A disclosure is not referenced by any digest in the SD-JWT.";
 }
 
+/** The Ed25519 key `kid` names (relative to `iss` when it starts with "#"), the issuer's for
+ * assertionMethod and not retired before `iat` (nansen.sdjwt.issuer_key.resolve_for). */
+async function issuerKey(iss, kid, iat, fetch) {
+  const method = typeof kid === "string" && kid.startsWith("#") ? iss + kid : kid;
+  const found = await resolveKey(method, { controller: iss, relationship: "assertionMethod", fetch });
+  if (found.expires !== null && !(typeof iat === "number" && iat * 1000 <= Date.parse(found.expires))) {
+    throw new WalletError("The SD-JWT was signed after its key was retired.", "retired-key");
+  }
+  return found.key;
+}
+
 async function verifySdJwt(token, fetch) {
   const read = readJwt(token.split("~")[0]);
   if (read === null || read.header.alg !== "EdDSA") {
     return ["The credential is not an EdDSA-signed SD-JWT."];
   }
   const { iss } = read.claims;
-  let { kid } = read.header;
-  if (typeof kid === "string" && kid.startsWith("#")) {
-    kid = iss + kid;
-  }
   if (typeof iss !== "string" || !iss.startsWith("did:")) {
     return ["The SD-JWT's issuer (iss) is not a DID, so its key cannot be found."];
   }
   let key;
   try {
-    const found = await resolveKey(kid, { controller: iss, relationship: "assertionMethod", fetch });
-    if (found.expires !== null && !(typeof read.claims.iat === "number" && read.claims.iat * 1000 <= Date.parse(found.expires))) {
-      return ["The SD-JWT was signed after its key was retired."];
-    }
-    key = found.key;
+    key = await issuerKey(iss, read.header.kid, read.claims.iat, fetch);
   } catch (error) {
     return [error instanceof WalletError ? error.message : "The issuer's key could not be found."];
   }
@@ -174,3 +180,46 @@ export async function verifyCredential(credential, { fetch = globalThis.fetch } 
   return { verified: problems.length === 0, problems };
 }
 
+
+/** The fetch given, noting whether any request failed on the way (no answer, or a 5xx): a check
+ * that could not reach what it needed is "unknown", never "invalid" nor "valid". */
+function watched(fetch) {
+  const watch = { failed: false };
+  watch.fetch = async (...args) => {
+    try {
+      const answer = await fetch(...args);
+      if (answer.status >= 500) watch.failed = true;
+      return answer;
+    } catch (error) {
+      watch.failed = true;
+      throw error;
+    }
+  };
+  return watch;
+}
+
+/**
+ * What a card shows: {result, problems}. result "valid" (signature, issuer's key, validity period
+ * and every status entry checked now), "revoked", "suspended", "invalid" (do not rely on it) or
+ * "unknown" (something needed could not be reached or confirmed: offline, a status list that does
+ * not answer or does not verify). DESIGN.md §4: "unknown" is never "valid".
+ */
+export async function checkCredential(credential, { fetch = globalThis.fetch, now = Date.now() } = {}) {
+  const watch = watched(fetch);
+  const { verified, problems } = await verifyCredential(credential, { fetch: watch.fetch });
+  if (!verified) {
+    return { result: watch.failed ? "unknown" : "invalid", problems };
+  }
+  let found;
+  if (typeof credential === "string") {
+    const { claims } = readJwt(credential.split("~")[0]);
+    const keyFor = (kid, iat) => issuerKey(claims.iss, kid, iat, fetch);
+    found = await checkTokenStatus(claims, { fetch, keyFor, now });
+  } else {
+    const verifyList = async (list) => (await verifyCredential(list, { fetch })).problems;
+    found = await checkStatus(credential, { fetch, verifyList, now });
+  }
+  const { status, problems: statusProblems } = found;
+  const result = { clear: "valid", failed: "invalid" }[status] ?? status;
+  return { result, problems: statusProblems };
+}

@@ -1,12 +1,14 @@
 // What this device keeps (IndexedDB): the encrypted container, and the host account it belongs to
 // with the version last synchronised (ETag), so that the wallet opens and presents with no network.
 // Never a passphrase, a key or a decrypted state. Beside it, when a passkey was set up here, the
-// slot key wrapped under the passkey's PRF output (useless without the authenticator).
+// slot key wrapped under the passkey's PRF output (useless without the authenticator), and the
+// cards' last check results, one sealed record per slot (core/checks.js: useless without a slot key).
 
 const DATABASE = "nansen-wallet";
 const STORE = "wallet";
 const KEY = "current";
 const PASSKEY = "passkey";
+const CHECKS = "checks";
 
 function database() {
   return new Promise((resolve, reject) => {
@@ -40,10 +42,20 @@ export function save(kept) {
   return transact("readwrite", (store) => store.put(kept, KEY));
 }
 
-/** Deletes the local copy and any passkey record (forget the whole wallet). */
+/** Deletes the local copy, the check results and any passkey record (forget the whole wallet). */
 export async function erase() {
   await forgetPasskey();
+  await transact("readwrite", (store) => store.delete(CHECKS));
   return transact("readwrite", (store) => store.delete(KEY));
+}
+
+/** The sealed check records (three Uint8Arrays), or undefined before any check on this device. */
+export function loadChecks() {
+  return transact("readonly", (store) => store.get(CHECKS));
+}
+
+export function saveChecks(records) {
+  return transact("readwrite", (store) => store.put(records, CHECKS));
 }
 
 /** {credentialId, salt, wrapped} (Uint8Arrays) or undefined: this device's passkey unlock. */

@@ -104,6 +104,19 @@ export async function replaceVerifiers(token, verifiers, etag) {
   return answer.headers.get("ETag") ?? etag;
 }
 
+/** One passphrase changed: the verifier `oldVerifier` becomes `newVerifier` (the others kept);
+ * `etag` is the stored file's version, the one sealed with the new passphrase. */
+export async function swapVerifier(token, oldVerifier, newVerifier, etag) {
+  const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/json", "If-Match": etag };
+  const answer = await fetch("/api/verifier", {
+    method: "PUT",
+    headers,
+    body: JSON.stringify({ old: b64u(oldVerifier), new: b64u(newVerifier) }),
+  });
+  if (!answer.ok) await refuse(answer);
+  return answer.headers.get("ETag") ?? etag;
+}
+
 /** Pins a wallet backup (ciphertext) in the host's IPFS store → its CID. */
 export async function pinBackup(token, bytes) {
   const answer = await fetch("/api/backups", {

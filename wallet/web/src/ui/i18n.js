@@ -61,3 +61,10 @@ export function date(value) {
   if (Number.isNaN(parsed.getTime())) return String(value);
   return new Intl.DateTimeFormat(current, { dateStyle: "medium" }).format(parsed);
 }
+
+/** A moment (an ISO 8601 string or a Date) with its date and time, the person's way. */
+export function dateTime(value) {
+  const parsed = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(parsed.getTime())) return String(value);
+  return new Intl.DateTimeFormat(current, { dateStyle: "medium", timeStyle: "short" }).format(parsed);
+}

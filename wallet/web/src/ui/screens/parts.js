@@ -4,6 +4,9 @@ import * as host from "../host.js";
 import { t } from "../i18n.js";
 import * as session from "../session.js";
 
+/** As the engine's checkNewPassphrase (core/container.js MIN_PASSPHRASE), said before any work. */
+export const MINIMUM_PASSPHRASE = 8;
+
 export function field(id, label, hint, attributes = {}) {
   const hintId = hint ? `${id}-hint` : undefined;
   const input = h("input", { type: "text", id, name: id, autocomplete: "off", spellcheck: "false", "aria-describedby": hintId, ...attributes });

@@ -6,12 +6,9 @@ import { screen, settings } from "../frame.js";
 import * as host from "../host.js";
 import { t } from "../i18n.js";
 import * as session from "../session.js";
-import { errorBox, field, passphraseField, problemText } from "./parts.js";
+import { MINIMUM_PASSPHRASE, errorBox, field, passphraseField, problemText } from "./parts.js";
 import { unlockButton } from "./passkey.js";
 import { home, tell } from "./wallet.js";
-
-/** At least this many characters, as `nansen wallet init` asks. */
-const MINIMUM_PASSPHRASE = 8;
 
 /** The first screen: the open wallet, the unlock screen if this device keeps one, else the welcome. */
 export async function start() {

@@ -7,21 +7,73 @@ import * as device from "../device.js";
 import { announce, busy, h, ltr, show } from "../dom.js";
 import { hooks, screen } from "../frame.js";
 import * as host from "../host.js";
-import { date, t } from "../i18n.js";
+import { date, dateTime, t } from "../i18n.js";
 import { qrCanvas } from "../qr.js";
 import { parseChallenge } from "../challenge.js";
 import { scanInto } from "../scan.js";
 import * as session from "../session.js";
 import { answerPanel, isRequestLink } from "./ask.js";
 import { errorBox, factLabel, field, passphraseField, problemText } from "./parts.js";
+import { passphraseSection } from "./passphrase.js";
 import { settingsSection } from "./passkey.js";
 
-/** What this session learnt of each credential's validity: id → {verified, at} (memory only). */
+/** What the cards know of each credential: id → {result, at} of the last conclusive check
+ * (valid, revoked, suspended, invalid), from this device's sealed record or this session, with
+ * `fresh` when this session made it; `unreachable` when this session's last try could not conclude. */
 const checked = new Map();
+/** The device's record being read for this session (every drawing of the cards waits for it). */
+let checksRead = null;
+let checksRan = false;
 
 /** Drops what this session learnt (on lock and quick exit, with the rest of memory). */
 export function forgetChecks() {
   checked.clear();
+  checksRead = null;
+  checksRan = false;
+}
+
+/** The device's sealed record of this slot's last results, read once per session; a result kept
+ * there fills in a card that this session could not check (yet). */
+function readChecks(engine) {
+  checksRead ??= (async () => {
+    const { file, opened } = session.current;
+    const kept = engine.openChecks(await device.loadChecks(), opened, file.header());
+    if (session.current?.opened !== opened) return;
+    for (const [id, check] of Object.entries(kept)) {
+      const now = checked.get(id);
+      if (!now?.result) checked.set(id, { ...now, ...check, fresh: false });
+    }
+  })();
+  return checksRead;
+}
+
+/** Seals this slot's conclusive results into the device's record (the other slots' kept as they are). */
+export async function keepChecks(engine, opened = session.current.opened) {
+  const results = {};
+  for (const [id, { result, at }] of checked) if (result) results[id] = { result, at };
+  const records = engine.sealChecks(await device.loadChecks(), opened, session.current.file.header(), results);
+  await device.saveChecks(records);
+}
+
+/** Checks every card now (signature, issuer's key, status lists), keeps the conclusive results
+ * sealed on the device, and redraws the cards if they are showing. An inconclusive try
+ * (offline, a status list that does not answer or verify) never replaces what was known. */
+async function checkNow() {
+  checksRan = true;
+  const opened = session.current?.opened;
+  if (!opened) return;
+  const engine = await session.engine();
+  await readChecks(engine); // what the device kept is in the map before anything is sealed again
+  const found = await engine.checkAll(opened.state, { fetch: fetch.bind(globalThis) });
+  if (session.current?.opened !== opened) return; // locked, or the wallet changed meanwhile
+  const at = new Date().toISOString();
+  for (const [id, { result }] of Object.entries(found)) {
+    const before = checked.get(id);
+    if (result === "unknown") checked.set(id, { ...before, unreachable: at, fresh: false });
+    else checked.set(id, { result, at, fresh: true });
+  }
+  await keepChecks(engine, opened);
+  if (hooks.redraw === homeDraw) home(shownNotice);
 }
 
 function wallet() {
@@ -51,13 +103,33 @@ function kindOf(card) {
   return label === key ? String(kind ?? t("card.credential")) : label;
 }
 
+/** What a check found, said as of `date` (a check made in this session). */
+function freshText(result, values) {
+  if (result === "valid") return t("card.valid", values);
+  if (result === "revoked") return t("card.revoked", values);
+  if (result === "suspended") return t("card.suspended", values);
+  return t("card.invalid", values);
+}
+
+/** What a kept check found, in a word, for "last checked …: {result}". */
+function resultWord(result) {
+  if (result === "valid") return t("card.result_valid");
+  if (result === "revoked") return t("card.result_revoked");
+  if (result === "suspended") return t("card.result_suspended");
+  return t("card.result_invalid");
+}
+
+/** [kind, sentence]: what the card says of the credential's validity. Only a check made in this
+ * session says "valid"; a result kept from before says when it was made and that it is not fresh. */
 function validity(card) {
   const now = Date.now();
   if (card.validUntil && Date.parse(card.validUntil) < now) return ["invalid", t("card.expired", { date: date(card.validUntil) })];
   if (card.validFrom && Date.parse(card.validFrom) > now) return ["invalid", t("card.not_yet", { date: date(card.validFrom) })];
-  const check = checked.get(card.id);
-  if (check?.verified) return ["valid", t("card.checked", { date: date(check.at) })];
-  if (check) return ["invalid", t("card.check_failed", { date: date(check.at) })];
+  const check = checked.get(card.id) ?? {};
+  const last = check.result ? t("card.last", { date: dateTime(check.at), result: resultWord(check.result) }) : "";
+  if (check.fresh) return [check.result === "valid" ? "valid" : "invalid", freshText(check.result, { date: dateTime(check.at) })];
+  if (check.unreachable) return ["unknown", [t("card.unreachable", { date: dateTime(check.unreachable) }), last].filter(Boolean).join(" ")];
+  if (check.result) return [check.result === "valid" ? "stale" : "invalid", last];
   return ["unknown", t("card.not_checked")];
 }
 
@@ -84,6 +156,7 @@ function cardOf(card, { withActions }) {
 }
 
 let homeDraw = null;
+let shownNotice = null;
 
 /** Made-up data in a presentation's shape: nothing of the person's, no key, no credential. */
 const WARM_UP = {
@@ -127,16 +200,21 @@ export function tell(notice) {
 
 /** The credentials, as cards. */
 export function home(notice = null) {
+  shownNotice = notice;
   homeDraw = async () => {
     const engine = await session.engine();
+    await readChecks(engine);
     const cards = engine.credentials(wallet());
+    const again = h("button", { type: "button", id: "check-now", class: "secondary" }, t("card.check_now"));
+    again.addEventListener("click", () => busy(again, checkNow));
     show(
       h("h1", {}, t("home.title")),
       notice ? h("p", { class: "notice", role: "status" }, notice) : null,
       menu(),
-      cards.length ? cards.map((card) => cardOf(card, { withActions: true })) : h("p", { id: "no-credentials" }, t("home.empty")),
+      cards.length ? [cards.map((card) => cardOf(card, { withActions: true })), again] : h("p", { id: "no-credentials" }, t("home.empty")),
     );
     if (cards.length) warmUpPresenting(engine);
+    if (!checksRan && cards.length) checkNow().catch(() => {});
   };
   screen(homeDraw);
 }
@@ -219,7 +297,7 @@ function receive() {
           const engine = await session.engine();
           const received = await engine.receiveOffer(wallet(), link, pin.input.value.trim(), { fetch: fetch.bind(globalThis) });
           await session.persist(received.state);
-          for (const id of received.credentialIds ?? [received.credentialId]) checked.set(id, { verified: true, at: new Date() });
+          checksRan = false; // the new cards are checked (their status too) as the cards show
           home(t("receive.done"));
         } catch (failure) {
           error.say(problemText(failure));
@@ -331,6 +409,7 @@ function forgetOne(card) {
           const engine = await session.engine();
           await session.persist(engine.forget(wallet(), card.id));
           checked.delete(card.id);
+          await keepChecks(engine);
           home(t("forget.done"));
         } catch (failure) {
           error.say(problemText(failure));
@@ -379,7 +458,7 @@ function backup() {
   });
 }
 
-/** Settings: a duress passphrase (opens a decoy wallet), a passkey, and forgetting everything. */
+/** Settings: the passphrase, a duress passphrase (opens a decoy wallet), a passkey, and forgetting everything. */
 function settingsScreen() {
   screen(() => {
     const error = errorBox();
@@ -433,6 +512,7 @@ function settingsScreen() {
     show(
       h("h1", {}, t("settings.title")),
       menu(),
+      passphraseSection(),
       h("h2", {}, t("settings.duress_title")),
       h("p", {}, t("settings.duress_intro")),
       duressForm,
