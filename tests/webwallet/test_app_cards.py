@@ -22,12 +22,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, expect
+from playwright.sync_api import Browser, Page, expect
 
 from nansen.demo.cast import Cast
 from nansen.demo.roles import free_port
 from nansen.demo.sample_scan import sample_scan
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.issuer.test_isolation import status_change
 from tests.wallet.cli import run
 from tests.webwallet.app_support import WalletHost, axe_violations, new_phone, shots_for, wallet_host
@@ -54,13 +53,6 @@ REFUSED = "p[role=alert].error:not([hidden])"
 class World:
     cast: Cast
     host: WalletHost
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-    yield launched
-    launched.close()
 
 
 @pytest.fixture(scope="module")
