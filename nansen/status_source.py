@@ -136,6 +136,11 @@ class CachedStatusLists:
                 self._cache.put(url, fetched)
                 self._schedule.attempted(url, moment, succeeded=True)
                 return StatusListCopy(document, fetched.fetched_at, from_cache=False)
+        else:
+            # Not due: perhaps because another thread has just fetched it (it stores the copy before
+            # it records the attempt), after this one read the cache. Read it again, or a service's
+            # first concurrent verifications would find no copy and say the status is unknown.
+            entry = self._cache.get(url)
         if entry is None or not timedelta(0) <= entry.age(moment) <= self.max_age:
             return None
         return StatusListCopy(entry.data, entry.fetched_at, from_cache=True)

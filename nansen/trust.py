@@ -424,14 +424,16 @@ class TrustListSource:
         if self.offline or not self._schedule.due(
             self._key, moment, None if held is None else held.refreshed_at
         ):
-            return held
+            # Read again: another thread may have refreshed it since (it keeps the list before it
+            # records the attempt), or a service's first concurrent verifications would find none.
+            with self._lock:
+                return self._held
         fresh = self._refresh(held, moment)
+        if fresh is not None:
+            with self._lock:
+                self._held = fresh
         self._schedule.attempted(self._key, moment, succeeded=fresh is not None)
-        if fresh is None:
-            return held
-        with self._lock:
-            self._held = fresh
-        return fresh
+        return held if fresh is None else fresh
 
     def policy(self) -> TrustPolicy:
         """The `Verifier`'s trust policy: judges with the list current at each verification."""

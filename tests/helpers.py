@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -66,3 +68,23 @@ def presentation(
 
 def copy_of(document: dict[str, Any]) -> dict[str, Any]:
     return copy.deepcopy(document)
+
+
+def first_at_once(read: Callable[[int], Callable[[], Any]], threads: int = 32, rounds: int = 10) -> list[Any]:
+    """What ``read(round)`` answers to ``threads`` threads calling it at the same moment, ``rounds``
+    times over (each round a fresh source: the moment a service starts, all its requests at once)."""
+    answers: list[Any] = []
+    for round_ in range(rounds):
+        start = threading.Barrier(threads)
+        call = read(round_)
+
+        def one(start: threading.Barrier = start, call: Callable[[], Any] = call) -> None:
+            start.wait()
+            answers.append(call())
+
+        workers = [threading.Thread(target=one) for _ in range(threads)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+    return answers

@@ -328,3 +328,23 @@ def test_lists_given_up_front_show_no_age() -> None:
 )
 def test_ages_are_told_in_the_largest_whole_unit(age: timedelta, words: str) -> None:
     assert ago(age) == words
+
+
+def test_a_copy_another_thread_just_fetched_is_found(
+    https: Server, client_tls: ssl.SSLContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The interleaving of a verifier's first concurrent requests, made to happen: this thread read
+    the cache (empty), then another fetched the list, stored it and recorded the attempt. The copy
+    must be found, not "status unknown" (the verifier bench's CANNOT CONFIRM answers at start-up)."""
+    published = publish(https, "revocation")
+    url = https.url(PATHS["revocation"])
+    clock = Clock(T0)
+    lists = source(tmp_path, client_tls, clock)
+    other = source(tmp_path, client_tls, clock)  # the same cache on disk, as another thread sees it
+    assert other.get(url) == published
+    lists._schedule.attempted(url, T0, succeeded=True)  # what the other thread recorded
+    reads = [None]  # this thread's first read of the cache came before the other stored it
+    real_get = lists._cache.get
+    monkeypatch.setattr(lists._cache, "get", lambda key: reads.pop() if reads else real_get(key))
+    assert lists.get(url) == published
+    assert len(https.requests) == 1  # and it was not fetched again

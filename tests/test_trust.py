@@ -21,7 +21,7 @@ from nansen.keys import Ed25519KeyPair
 from nansen.proofs import ProofOptions, add_proof
 from nansen.trust import TrustedIssuer, TrustListError, TrustListSource
 from nansen.verify import Outcome, Verdict, Verifier
-from tests.helpers import HOLDER, ISSUED, PARTNER, STRANGER, copy_of, signed_credential
+from tests.helpers import HOLDER, ISSUED, PARTNER, STRANGER, copy_of, first_at_once, signed_credential
 from tests.httpsserver import Route, Server
 
 pytest_plugins = ["tests.httpsserver"]
@@ -447,3 +447,18 @@ def test_cli_unreadable_list_is_a_usage_error(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.output.startswith("Error: Cannot read")
     assert result.output.count("\n") == 1
+
+
+def test_concurrent_first_verifications_all_find_the_list(client_tls: ssl.SSLContext, tmp_path: Path) -> None:
+    """A service's first requests, at once: before the fix, those that asked after another thread had
+    read the list but before it kept it found none, and said CANNOT CONFIRM (about one in five here)."""
+    path = tmp_path / "list.json"
+    path.write_text(json.dumps(signed_list(SHELTER)))
+
+    def fresh_source(round_: int) -> Any:
+        trusted = source(path, tmp_path / str(round_), client_tls, Clock(T0))
+        return trusted.current
+
+    answers = first_at_once(fresh_source)
+    assert answers.count(None) == 0
+    assert len(answers) == 320
