@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.verifier.support import postgres_schema
+from tests.postgres import postgres_schema
 from tests.webwallet.host_support import Host, running_host
 
 
