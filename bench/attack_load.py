@@ -63,17 +63,17 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import HOLDER, ISSUER, MB, REPO, api_key, identity_credential, nansen, summary
+from common import HOLDER, ISSUER, MB, api_key, identity_credential, nansen, summary
 
 from nansen import vcdm
 from nansen.config import Limits
+from nansen.demo.roles import answering, free_port
 from nansen.proofs import ProofOptions, add_proof
 from service.limits import MAX_HEADERS
 from tests.attacks.test_large_bodies import pasted_form, wide
 from tests.attacks.test_limits import _send as send_head
 from tests.attacks.test_verifier import BOMBS
 from tests.issuer.payloads import issue_request
-from tests.servers import loopback_socket
 
 SAMPLE_SECONDS = 0.5
 #: The memory during the attack is shown as the peak of each 5 s (10 samples).
@@ -117,32 +117,12 @@ class Service:
 @contextlib.contextmanager
 def serving(name: str, directory: Path, env: dict[str, str]) -> Iterator[Service]:
     """``nansen NAME serve`` on a free loopback port, until the block ends."""
-    sock, port = loopback_socket()
-    sock.close()
+    port = free_port()
     log = directory / f"{name}.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "nansen", name, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            cwd=REPO,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    args = [name, "serve", "--host", "127.0.0.1", "--port", str(port)]
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(url + "/.well-known/did.json", timeout=5)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"nansen {name} serve did not start: {log.read_text()}") from None
-                time.sleep(0.1)
-        yield Service(name, process, Address(url, port), log)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with answering(name, args, env, url + "/.well-known/did.json", log) as service:
+        yield Service(name, service.process, Address(url, port), log)
 
 
 def memory_kib(pid: int, field_name: str) -> int:

@@ -31,7 +31,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -40,9 +39,10 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import REPO, api_key, nansen, postgres_schema
+from common import api_key, nansen, postgres_schema
 from load import Target, run_load
 
+from nansen.demo.roles import answering
 from tests.issuer.payloads import document_fields, issue_request
 from tests.servers import loopback_socket
 
@@ -86,40 +86,10 @@ def issuer_service(
     }
     nansen("issuer", "migrate", env=env)
     key = api_key(env, "Bench")
-    log = directory / "issuer.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "nansen",
-                "issuer",
-                "serve",
-                "--port",
-                str(port),
-                "--workers",
-                str(workers),
-            ],
-            env=env,
-            cwd=REPO,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    args = ["issuer", "serve", "--port", str(port), "--workers", str(workers)]
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                httpx.get(url + "/healthz", timeout=5)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"nansen issuer serve did not start: {log.read_text()}") from None
-                time.sleep(0.1)
-        yield process, url, key
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
+    with answering("issuer", args, env, url + "/healthz", directory / "issuer.log") as service:
+        yield service.process, url, key
 
 
 def measure(args: argparse.Namespace, directory: Path, database_url: str) -> dict[str, Any]:

@@ -39,7 +39,6 @@ import contextlib
 import json
 import os
 import re
-import socket
 import ssl
 import statistics
 import subprocess
@@ -61,6 +60,7 @@ from common import HOLDER, ISSUER, identity_credential, postgres_schema, summary
 from load import Target, run_load
 
 from nansen import status, trust, vcdm
+from nansen.demo.roles import answering, free_port
 from nansen.did import key as did_key
 from nansen.keys import Ed25519KeyPair
 from nansen.proofs import SUITES, ProofOptions, add_proof
@@ -137,15 +137,11 @@ def trust_list(directory: Path) -> Path:
     return path
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def start_server(
+@contextlib.contextmanager
+def verifier_service(
     directory: Path, mode: str, database_url: str | None, ca_file: Path, workers: int = 1
-) -> tuple[subprocess.Popen[bytes], str]:
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """``nansen verifier serve`` on a free loopback port until the block ends: the process and URL."""
     port = free_port()
     env = {
         **os.environ,
@@ -159,24 +155,10 @@ def start_server(
     }
     if database_url:
         env["NANSEN_VERIFIER_DATABASE_URL"] = database_url
-    log = (directory / "server.log").open("wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "verifier", "serve", "--port", str(port), "--workers", str(workers)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=Path(__file__).resolve().parent.parent,
-    )
+    args = ["verifier", "serve", "--port", str(port), "--workers", str(workers)]
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            httpx.get(url + "/", timeout=5)
-            return server, url
-        except httpx.TransportError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"The verifier did not start; see {directory / 'server.log'}.") from None
-            time.sleep(0.1)
+    with answering("verifier", args, env, url + "/", directory / "server.log") as service:
+        yield service.process, url
 
 
 def challenges(url: str, mode: str, size: int) -> list[str | None]:
@@ -259,19 +241,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         tempfile.TemporaryDirectory(prefix="nansen-bench-") as tmp,
         status_list_server(Path(tmp)) as (status_base, ca_file),
         postgres_schema(args.database_url) if args.database_url else contextlib.nullcontext() as database,
+        verifier_service(Path(tmp), args.mode, database, ca_file, args.workers) as (server, url),
     ):
         directory = Path(tmp)
-        server, url = start_server(directory, args.mode, database, ca_file, args.workers)
-        try:
-            if args.seconds > 0:
-                figures["issued"] = load_test(args, directory, server, url, status_base)
-                figures["without_status"] = load_test(args, directory, server, url, None)
-            if args.scans > 0:
-                pictures = scan_pictures(url, args.mode, args.suite, args.scans, status_base)
-                figures["scan"] = measure_scans(url, pictures)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        if args.seconds > 0:
+            figures["issued"] = load_test(args, directory, server, url, status_base)
+            figures["without_status"] = load_test(args, directory, server, url, None)
+        if args.scans > 0:
+            pictures = scan_pictures(url, args.mode, args.suite, args.scans, status_base)
+            figures["scan"] = measure_scans(url, pictures)
     return figures
 
 

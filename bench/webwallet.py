@@ -39,11 +39,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import httpx
 from common import HOLDER, ISSUER, identity_credential
 from playwright.sync_api import BrowserContext, Page, sync_playwright
 
-from nansen.demo.roles import environment, free_port, serving
+from nansen.demo.roles import answering, environment, free_port
 from nansen.proofs import ProofOptions, add_proof
 from nansen.verify import Verifier
 from wallet.kdf import LEVELS
@@ -81,11 +80,7 @@ def host(root: Path) -> Iterator[str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = environment(root, {"NANSEN_WALLET_HOST_IDLE_LOCK_SECONDS": "3600"})
-    with serving(
-        "wallet host", ["wallet", "serve", "--port", str(port)], env, url, root / "host.log"
-    ) as service:
-        with httpx.Client(trust_env=False) as client:
-            service.wait_until_answering(client)
+    with answering("wallet host", ["wallet", "serve", "--port", str(port)], env, url, root / "host.log"):
         yield url
 
 

@@ -15,7 +15,6 @@ import argparse
 import contextlib
 import json
 import os
-import secrets
 import statistics
 import sys
 import tempfile
@@ -26,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx
-from sqlalchemy import create_engine, make_url, text
+from common import postgres_schema
 
 from tests.webwallet.host_support import OCTETS, made_wallet, running_host
 from wallet import backup
@@ -63,20 +62,8 @@ def _database(given: str | None, scratch: Path) -> Iterator[str]:
     if given is None:
         yield f"sqlite:///{scratch / 'host.sqlite3'}"
         return
-    schema = f"nansen_bench_{secrets.token_hex(6)}"
-    admin = create_engine(given)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield (
-            make_url(given)
-            .update_query_dict({"options": f"-csearch_path={schema}"})
-            .render_as_string(hide_password=False)
-        )
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with postgres_schema(given) as url:
+        yield url
 
 
 def main() -> None:

@@ -5,15 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import subprocess
-import sys
-import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-import httpx
-import pytest
+from nansen.demo.roles import answering
 
 
 def children(pid: int) -> list[int]:
@@ -30,33 +26,10 @@ def children(pid: int) -> list[int]:
 
 @contextlib.contextmanager
 def running_service(
-    module: str, port: int, environment: dict[str, str], log: Path, extra: Sequence[str] = ()
+    role: str, port: int, environment: dict[str, str], log: Path, extra: Sequence[str] = ()
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """``python -m MODULE serve --port PORT …`` until it answers /healthz; stopped (SIGTERM) at the end."""
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", module, "serve", "--port", str(port), *extra],
-            env={**os.environ, **environment},
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"The service stopped at start: {log.read_text()[-2000:]}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                pytest.fail(f"The service did not start: {log.read_text()[-2000:]}")
-            time.sleep(0.2)
-        yield process
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    """``nansen ROLE serve --port PORT …`` once it answers /healthz; stopped (SIGTERM) at the end."""
+    args = [role, "serve", "--port", str(port), *extra]
+    url = f"http://127.0.0.1:{port}/healthz"
+    with answering(role, args, {**os.environ, **environment}, url, log) as service:
+        yield service.process

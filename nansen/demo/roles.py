@@ -121,6 +121,18 @@ def serving(name: str, args: Sequence[str], env: Mapping[str, str], url: str, lo
         stop(process)
 
 
+@contextlib.contextmanager
+def answering(
+    name: str, args: Sequence[str], env: Mapping[str, str], url: str, log: Path
+) -> Iterator[Service]:
+    """`serving`, once the service answers at ``url`` (`Service.wait_until_answering`): the one way
+    the demo's callers, the tests and the benchmarks start a service and wait for it."""
+    with serving(name, args, env, url, log) as service:
+        with httpx.Client(trust_env=False) as client:
+            service.wait_until_answering(client)
+        yield service
+
+
 def stop(process: subprocess.Popen[bytes]) -> None:
     """Ask the process to stop (SIGTERM: uvicorn shuts down cleanly); kill it if it will not."""
     if process.poll() is None:

@@ -11,24 +11,18 @@ import re
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+from nansen.demo.roles import answering, free_port
 from service.limits import MAX_HEAD_BYTES, MAX_HEADERS
 from tests.conftest import REPO
 
 #: How much the server's resident memory may grow over all the attacks (bytes).
 ALLOWED_GROWTH = 8 * 1024 * 1024
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -45,28 +39,15 @@ def _env(tmp_path: Path) -> dict[str, str]:
 @contextlib.contextmanager
 def _running(role: str, env: dict[str, str], log: list[str]) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     """The role's ``serve`` as a process; what it printed is appended to ``log`` when it has stopped."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", role, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    port = free_port()
+    args = [role, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    url = f"http://127.0.0.1:{port}/.well-known/did.json"
+    printed = Path(env["NANSEN_DATA_DIR"]).parent / f"{role}.log"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/.well-known/did.json", timeout=5)
-                break
-            except httpx.TransportError:
-                assert process.poll() is None, process.stdout.read() if process.stdout else b""
-                assert time.monotonic() < deadline, f"the {role} service did not start"
-                time.sleep(0.1)
-        yield process, port
+        with answering(role, args, env, url, printed) as service:
+            yield service.process, port
     finally:
-        process.terminate()
-        log.append(process.communicate(timeout=30)[0].decode())
+        log.append(printed.read_text())
 
 
 def _rss(pid: int) -> int:

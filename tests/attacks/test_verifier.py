@@ -14,8 +14,6 @@ import json
 import os
 import struct
 import subprocess
-import sys
-import time
 import zlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -29,6 +27,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from nansen import vcdm
+from nansen.demo.roles import answering, free_port
 from nansen.facts import read_facts
 from nansen.proofs import ProofOptions, add_proof
 from nansen.qr import encode_presentation
@@ -43,7 +42,6 @@ from tests.helpers import (
     presentation,
     signed_credential,
 )
-from tests.servers import loopback_socket
 from tests.verifier.issuing import GOVERNANCE, PARTNER_NAME, presentation_at, trust_settings
 from tests.verifier.pictures import camera_frame, camera_jpeg
 from tests.verifier.support import DOMAIN, Service, one_way, service, sqlite_url
@@ -436,32 +434,14 @@ def high_water_kib(pid: int) -> int:
 
 
 @contextlib.contextmanager
-def served_process(directory: Path, **env: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
+def served_process(directory: Path, **env: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     """``nansen verifier serve`` in its own process (its memory is its own), on a free port."""
-    sock, port = loopback_socket()
-    sock.close()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "verifier", "serve", "--port", str(port)],
-        env={**os.environ, "NANSEN_DATA_DIR": str(directory), **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(url + "/", timeout=5)
-                break
-            except httpx.TransportError:
-                assert process.poll() is None, "the verifier stopped"
-                assert time.monotonic() < deadline, "the verifier did not start"
-                time.sleep(0.1)
-        yield process, url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    environment = {**os.environ, "NANSEN_DATA_DIR": str(directory), **env}
+    args = ["verifier", "serve", "--port", str(port)]
+    with answering("verifier", args, environment, url + "/", directory / "verifier.log") as service:
+        yield service.process, url
 
 
 #: How much the verifier's peak memory may grow while it refuses every bomb, four at a time.

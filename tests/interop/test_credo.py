@@ -172,13 +172,53 @@ def offer(
     return answer
 
 
+def credo_receives(holder: Credo, made: dict[str, Any], configuration: str, **options: Any) -> dict[str, Any]:
+    """Credo's answer to our issuer's offer ``made`` (taken with its PIN) for ``configuration``."""
+    return holder.ask(
+        "receive",
+        offer=made["credentialOffer"],
+        pin=made["txCode"],
+        configurations=[configuration],
+        **options,
+    )
+
+
+def wallet_holds(made: dict[str, Any]) -> dict[str, Any]:
+    """Our wallet takes our issuer's offer ``made`` with its PIN; the one credential it then holds."""
+    received = run("receive", made["credentialOffer"], "--pin", made["txCode"])
+    assert received.exit_code == 0, received.output
+    (held,) = json.loads(run("list", "--json").output)
+    return held  # type: ignore[no-any-return]
+
+
+def credo_offer(credo_issuer: Credo, **options: Any) -> dict[str, Any]:
+    """An offer of Credo's issuer for the given name and birth date (``options``: its format or vct)."""
+    made = credo_issuer.ask("offer", facts={"givenName": "Amina", "birthDate": "1990-04-01"}, **options)
+    assert made["ok"], made.get("error")
+    return made
+
+
+def presented_to(verifier: str, holder: Credo) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Our verifier asks for the given name and birth date and Credo presents: the request made and
+    the verdict read back."""
+    with httpx.Client(timeout=60) as http:
+        request = http.post(f"{verifier}/openid4vp/requests", json={"claims": ["givenName", "birthDate"]})
+        assert request.status_code == 201, request.text
+        asked: dict[str, Any] = request.json()
+        presented = holder.ask("present", request=asked["request"])
+        assert presented["ok"], presented.get("error")
+        verdict: dict[str, Any] = http.get(
+            f"{verifier}/openid4vp/requests/{asked['id']}/verdict",
+            headers={"Authorization": f"Bearer {asked['readKey']}"},
+        ).json()
+    return asked, verdict
+
+
 def test_credo_takes_the_sd_jwt_vc_with_the_pin_and_it_is_valid_here(
     partner: Issuer, ca: tuple[trustme.CA, Path], holder: Credo, tmp_path: Path
 ) -> None:
     made = offer(partner, ca[0], holder.hello["did"], [SD_JWT])
-    received = holder.ask(
-        "receive", offer=made["credentialOffer"], pin=made["txCode"], configurations=[SD_JWT]
-    )
+    received = credo_receives(holder, made, SD_JWT)
     assert received["ok"], received.get("error")
     (kept,) = received["kept"]
     assert kept["format"] == "SdJwtVcRecord"
@@ -189,7 +229,7 @@ def test_credo_takes_the_sd_jwt_vc_with_the_pin_and_it_is_valid_here(
     result = pipeline.verify_sd_jwt(token, presentation=False)
     assert result.verdict is Verdict.VALID, result.to_json()
 
-    again = holder.ask("receive", offer=made["credentialOffer"], pin=made["txCode"], configurations=[SD_JWT])
+    again = credo_receives(holder, made, SD_JWT)
     assert not again["ok"]
     assert "has been used" in again["error"]
 
@@ -198,20 +238,9 @@ def test_credo_presents_only_the_asked_facts_to_the_verifier_and_it_is_valid(
     partner: Issuer, ca: tuple[trustme.CA, Path], holder: Credo, verifier: str
 ) -> None:
     made = offer(partner, ca[0], holder.hello["did"], [SD_JWT])
-    received = holder.ask(
-        "receive", offer=made["credentialOffer"], pin=made["txCode"], configurations=[SD_JWT]
-    )
+    received = credo_receives(holder, made, SD_JWT)
     assert received["ok"], received.get("error")
-    with httpx.Client(timeout=60) as http:
-        request = http.post(f"{verifier}/openid4vp/requests", json={"claims": ["givenName", "birthDate"]})
-        assert request.status_code == 201, request.text
-        asked = request.json()
-        presented = holder.ask("present", request=asked["request"])
-        assert presented["ok"], presented.get("error")
-        verdict = http.get(
-            f"{verifier}/openid4vp/requests/{asked['id']}/verdict",
-            headers={"Authorization": f"Bearer {asked['readKey']}"},
-        ).json()
+    _, verdict = presented_to(verifier, holder)
     assert verdict["status"] == "answered"
     report = verdict["result"]
     assert report["verdict"] == "VALID", report
@@ -245,15 +274,14 @@ def credo_issuer(ca: tuple[trustme.CA, Path], tmp_path: Path) -> Iterator[Credo]
 def test_our_wallet_takes_an_sd_jwt_vc_from_credos_issuer_with_the_pin(
     credo_issuer: Credo, our_wallet: str
 ) -> None:
-    made = credo_issuer.ask("offer", facts={"givenName": "Amina", "birthDate": "1990-04-01"}, vct=VCT)
-    assert made["ok"], made.get("error")
+    made = credo_offer(credo_issuer, vct=VCT)
     wrong = f"{(int(made['pin']) + 1) % 10**6:06d}"
     refused = run("receive", made["offer"], "--pin", wrong)
     assert refused.exit_code != 0
     assert "The issuer refused (the token request)" in refused.output
     assert json.loads(run("list", "--json").output) == []
 
-    made = credo_issuer.ask("offer", facts={"givenName": "Amina", "birthDate": "1990-04-01"}, vct=VCT)
+    made = credo_offer(credo_issuer, vct=VCT)
     received = run("receive", made["offer"], "--pin", made["pin"])
     assert received.exit_code == 0, received.output
     disclosable = received.output.split("can disclose: ", 1)[1].strip()
@@ -282,9 +310,7 @@ def test_our_wallet_presents_to_credos_verifier_which_verifies_it(
     partner: Issuer, ca: tuple[trustme.CA, Path], credo_verifier: Credo, our_wallet: str
 ) -> None:
     made = offer(partner, ca[0], our_wallet, [SD_JWT])
-    received = run("receive", made["credentialOffer"], "--pin", made["txCode"])
-    assert received.exit_code == 0, received.output
-    (held,) = json.loads(run("list", "--json").output)
+    held = wallet_holds(made)
     query = {
         "credentials": [
             {
@@ -334,21 +360,13 @@ def test_credo_takes_our_ldp_vc_with_the_pin_but_cannot_keep_a_vc_2_0_credential
     partner: Issuer, ca: tuple[trustme.CA, Path], holder: Credo
 ) -> None:
     made = offer(partner, ca[0], holder.hello["did"], [LDP_VC])
-    received = holder.ask(
-        "receive", offer=made["credentialOffer"], pin=made["txCode"], configurations=[LDP_VC]
-    )
+    received = credo_receives(holder, made, LDP_VC)
     assert not received["ok"]
     # Our metadata lists the JWS algorithm (EdDSA); Credo looks for a signature-suite name there.
     assert "supports signature algorithms EdDSA, Ed25519, but one of '' was expected" in received["error"]
 
     made = offer(partner, ca[0], holder.hello["did"], [LDP_VC])
-    received = holder.ask(
-        "receive",
-        offer=made["credentialOffer"],
-        pin=made["txCode"],
-        configurations=[LDP_VC],
-        suiteNamesAsProofAlgs=True,
-    )
+    received = credo_receives(holder, made, LDP_VC, suiteNamesAsProofAlgs=True)
     assert not received["ok"]
     # Past that step our issuer took Credo's proof of possession and gave the credential; Credo's
     # model refuses it: VC 2.0 (credentials/v2 first, validFrom, two status entries).
@@ -356,13 +374,7 @@ def test_credo_takes_our_ldp_vc_with_the_pin_but_cannot_keep_a_vc_2_0_credential
     assert "W3cJsonLdVerifiableCredential: Failed to validate class" in error
     assert "the first item is the verifiable credential context URL" in error
     assert "issuanceDate must be RFC 3339 date" in error
-    again = holder.ask(
-        "receive",
-        offer=made["credentialOffer"],
-        pin=made["txCode"],
-        configurations=[LDP_VC],
-        suiteNamesAsProofAlgs=True,
-    )
+    again = credo_receives(holder, made, LDP_VC, suiteNamesAsProofAlgs=True)
     assert not again["ok"]
     assert "has been used" in again["error"]  # the code was spent on the credential given
 
@@ -372,8 +384,7 @@ def test_credo_presents_an_ldp_vc_from_credos_issuer_to_our_verifier_and_it_is_v
 ) -> None:
     """Credo's own JSON-LD credential (VC 1.1, Ed25519Signature2018) in a presentation Credo signs
     (Ed25519Signature2018, challenge = our nonce, domain = our client id), over OpenID4VP."""
-    made = credo_issuer.ask("offer", facts={"givenName": "Amina", "birthDate": "1990-04-01"}, format="ldp_vc")
-    assert made["ok"], made.get("error")
+    made = credo_offer(credo_issuer, format="ldp_vc")
     received = holder.ask(
         "receive",
         offer=made["offer"],
@@ -382,17 +393,8 @@ def test_credo_presents_an_ldp_vc_from_credos_issuer_to_our_verifier_and_it_is_v
         suiteNamesAsProofAlgs=True,
     )
     assert received["ok"], received.get("error")
-    with httpx.Client(timeout=60) as http:
-        request = http.post(f"{verifier}/openid4vp/requests", json={"claims": ["givenName", "birthDate"]})
-        assert request.status_code == 201, request.text
-        asked = request.json()
-        presented = holder.ask("present", request=asked["request"])
-        assert presented["ok"], presented.get("error")
-        again = holder.ask("present", request=asked["request"])
-        verdict = http.get(
-            f"{verifier}/openid4vp/requests/{asked['id']}/verdict",
-            headers={"Authorization": f"Bearer {asked['readKey']}"},
-        ).json()
+    asked, verdict = presented_to(verifier, holder)
+    again = holder.ask("present", request=asked["request"])
     assert not again["ok"]  # answered once: the request object is no longer served
     assert verdict["status"] == "answered"
     report = verdict["result"]
@@ -407,8 +409,7 @@ def test_credo_presents_an_ldp_vc_from_credos_issuer_to_our_verifier_and_it_is_v
 def test_our_wallet_takes_credos_ldp_vc_signed_with_ed25519signature2018(
     credo_issuer: Credo, our_wallet: str, tmp_path: Path
 ) -> None:
-    made = credo_issuer.ask("offer", facts={"givenName": "Amina", "birthDate": "1990-04-01"}, format="ldp_vc")
-    assert made["ok"], made.get("error")
+    made = credo_offer(credo_issuer, format="ldp_vc")
     received = run("receive", made["offer"], "--pin", made["pin"])
     assert received.exit_code == 0, received.output
     (held,) = json.loads(run("list", "--json").output)
@@ -429,9 +430,7 @@ def test_our_wallet_keeps_an_ldp_vc_from_a_verifier_that_says_it_cannot_verify_i
     partner: Issuer, ca: tuple[trustme.CA, Path], credo_verifier: Credo, our_wallet: str
 ) -> None:
     made = offer(partner, ca[0], our_wallet, [LDP_VC])
-    received = run("receive", made["credentialOffer"], "--pin", made["txCode"])
-    assert received.exit_code == 0, received.output
-    (held,) = json.loads(run("list", "--json").output)
+    held = wallet_holds(made)
     query = {
         "credentials": [
             {
@@ -481,28 +480,13 @@ def test_credo_takes_our_legacy_ldp_vc_and_presents_it_to_our_verifier_and_it_is
     Ed25519VerificationKey2020 twin, Credo verifies and keeps it, and presents it to our verifier
     (its own Ed25519Signature2018 presentation for our nonce and client id): VALID."""
     made = offer(legacy_partner, ca[0], holder.hello["did"], [LEGACY_LDP_VC])
-    received = holder.ask(
-        "receive",
-        offer=made["credentialOffer"],
-        pin=made["txCode"],
-        configurations=[LEGACY_LDP_VC],
-        suiteNamesAsProofAlgs=True,
-    )
+    received = credo_receives(holder, made, LEGACY_LDP_VC, suiteNamesAsProofAlgs=True)
     assert received["ok"], received.get("error")
     (kept,) = received["kept"]
     assert kept["format"] == "W3cCredentialRecord"
     assert kept["credential"]["proof"]["type"] == "Ed25519Signature2020"
     assert kept["credential"]["proof"]["verificationMethod"].endswith("-ed2020")
-    with httpx.Client(timeout=60) as http:
-        request = http.post(f"{verifier}/openid4vp/requests", json={"claims": ["givenName", "birthDate"]})
-        assert request.status_code == 201, request.text
-        asked = request.json()
-        presented = holder.ask("present", request=asked["request"])
-        assert presented["ok"], presented.get("error")
-        verdict = http.get(
-            f"{verifier}/openid4vp/requests/{asked['id']}/verdict",
-            headers={"Authorization": f"Bearer {asked['readKey']}"},
-        ).json()
+    _, verdict = presented_to(verifier, holder)
     assert verdict["status"] == "answered"
     report = verdict["result"]
     assert report["verdict"] == "VALID", report
@@ -538,9 +522,7 @@ def test_our_wallet_signs_a_legacy_presentation_for_credos_verifier_which_cannot
     Ed25519VerificationKey2018 that its Ed25519Signature2020 suite refuses (next test): Credo's
     gap; only an Ed25519Signature2018 presentation would pass, which the wallet does not sign."""
     made = offer(legacy_partner, ca[0], our_wallet, [LEGACY_LDP_VC])
-    received = run("receive", made["credentialOffer"], "--pin", made["txCode"])
-    assert received.exit_code == 0, received.output
-    (held,) = json.loads(run("list", "--json").output)
+    held = wallet_holds(made)
     asked = credo_verifier.ask("request", query=LDP_QUERY)
     assert asked["ok"], asked.get("error")
     shown = run("present", held["id"], "--openid4vp", asked["request"])

@@ -8,7 +8,6 @@ cannot be reached the tests that need it fail, saying so: they are never skipped
 
 from __future__ import annotations
 
-import os
 import secrets
 import socket
 import threading
@@ -20,7 +19,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, create_engine, make_url, select, text
+from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.exc import OperationalError
 
 from issuer import migrate, partners
@@ -32,17 +31,10 @@ from issuer.settings import Settings
 from issuer.vault import Vault
 from nansen.ipfs import CID, EmbeddedStore, StoreError
 from nansen.ipfs.importer import Readable
+from tests.postgres import postgres_base_url, postgres_schema, unreachable
 from tests.servers import serving
 
-DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BACKENDS = ["sqlite", "postgresql"]
-
-
-def postgres_base_url() -> str:
-    url = make_url(os.environ.get("NANSEN_TEST_DATABASE_URL") or DEFAULT_POSTGRES)
-    if url.drivername == "postgresql":
-        url = url.set(drivername="postgresql+psycopg")
-    return url.render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
@@ -53,26 +45,9 @@ def postgres_admin() -> Iterator[Engine]:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except OperationalError as error:
-        pytest.fail(
-            f"PostgreSQL is not reachable at {make_url(base).render_as_string()} ({type(error).__name__}). "
-            "Start it (.ci/run does) or point NANSEN_TEST_DATABASE_URL at one.",
-            pytrace=False,
-        )
+        unreachable(error)
     yield engine
     engine.dispose()
-
-
-def _postgres_database(request: pytest.FixtureRequest) -> Iterator[str]:
-    admin: Engine = request.getfixturevalue("postgres_admin")
-    schema = f"nansen_issuer_test_{secrets.token_hex(6)}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(postgres_base_url()).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 @pytest.fixture
@@ -87,7 +62,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, master_key: byt
         url = f"sqlite:///{tmp_path / 'issuer.db'}"
         yield from _migrated(url, master_key)
     else:
-        for url in _postgres_database(request):
+        with postgres_schema("nansen_issuer_test") as url:
             yield from _migrated(url, master_key)
 
 

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -19,6 +16,7 @@ from typer.testing import CliRunner
 from issuer import migrate
 from issuer.cli import app
 from issuer.db import make_engine
+from nansen.demo.roles import answering, free_port
 from nansen.ipfs import CID, EmbeddedStore
 from tests.conftest import REPO
 from tests.helpers import STRANGER
@@ -174,33 +172,14 @@ def test_unreachable_database_is_a_clear_error(tmp_path: Path) -> None:
     assert err.strip() == "Error: The database cannot be reached; check NANSEN_ISSUER_DATABASE_URL."
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def test_serve_runs_the_service(env: dict[str, str]) -> None:
+def test_serve_runs_the_service(env: dict[str, str], tmp_path: Path) -> None:
     partner = add(env, "Live")
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "issuer", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=REPO,
-        env={**os.environ, **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                response = httpx.get(f"http://127.0.0.1:{port}/partners/{partner['Partner']}/did.json")
-                break
-            except httpx.ConnectError:
-                assert process.poll() is None, process.stdout.read() if process.stdout else b""
-                assert time.monotonic() < deadline, "the service did not start"
-                time.sleep(0.1)
+    did = f"http://127.0.0.1:{port}/partners/{partner['Partner']}/did.json"
+    args = ["issuer", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    printed = tmp_path / "issuer.log"
+    with answering("issuer", args, {**os.environ, **env}, did, printed):
+        response = httpx.get(did)
         assert response.json()["id"] == partner["DID"]
         listed = httpx.get(
             f"http://127.0.0.1:{port}/credentials", headers={"Authorization": f"Bearer {partner['API key']}"}
@@ -219,10 +198,7 @@ def test_serve_runs_the_service(env: dict[str, str]) -> None:
             .stat(CID.parse(uploaded.json()["cid"]))
             .pinned
         )
-    finally:
-        process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=30)
-    log = output.decode()
+    log = printed.read_text()
     assert "GET /partners/{partner_id}/did.json 200" in log
     assert "POST /documents 201" in log
     assert f"/partners/{partner['Partner']}/" not in log  # routes are logged, never paths

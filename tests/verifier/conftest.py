@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.postgres import postgres_schema
 from tests.verifier.issuing import trust_settings
 from tests.verifier.pictures import artifacts
-from tests.verifier.support import Service, postgres_schema, service, sqlite_url
+from tests.verifier.support import Service, service, sqlite_url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import secrets
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -12,11 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from fastapi import FastAPI
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 
 from nansen import status, vcdm
 from nansen.keys import SigningKey
@@ -28,7 +22,6 @@ from verifier import Settings, create_app
 from verifier.dependencies import get_clock, get_status_lists
 
 DOMAIN = "shelter.example"  # the domain tests.helpers.presentation signs for
-POSTGRES_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 STATUS_BASE = "https://partner.example/status"
 STATUS_INDEX = 4242
 
@@ -114,33 +107,6 @@ def service(
 
 def sqlite_url(directory: Path) -> str:
     return f"sqlite:///{directory / 'verifier.sqlite3'}"
-
-
-@contextlib.contextmanager
-def postgres_schema() -> Iterator[str]:
-    """A URL for a fresh schema of the test database on the real PostgreSQL; dropped afterwards."""
-    base = make_url(os.environ.get("NANSEN_TEST_DATABASE_URL", POSTGRES_DEFAULT))
-    if base.drivername == "postgresql":
-        base = base.set(drivername="postgresql+psycopg")
-    schema = f"nansen_verifier_{secrets.token_hex(6)}"
-    admin = create_engine(base)
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except OperationalError as error:
-        admin.dispose()
-        pytest.fail(
-            f"PostgreSQL is not reachable at {base.render_as_string(hide_password=True)} "
-            f"({type(error).__name__}): start it, or set NANSEN_TEST_DATABASE_URL to a reachable database."
-        )
-    try:
-        yield base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-            hide_password=False
-        )
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def status_entries(base: str = STATUS_BASE) -> list[dict[str, Any]]:

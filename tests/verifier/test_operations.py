@@ -20,7 +20,8 @@ from sqlalchemy import create_engine, make_url, text
 import verifier.db
 from nansen.cache import JsonCache
 from tests.helpers import PARTNER, signed_credential
-from tests.verifier.support import Service, postgres_schema, service, sqlite_url, status_entries
+from tests.postgres import postgres_schema
+from tests.verifier.support import Service, service, sqlite_url, status_entries
 
 TOKEN = "metrics-" + "3" * 40
 SCRAPE = {"Authorization": f"Bearer {TOKEN}"}

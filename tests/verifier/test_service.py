@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from nansen.demo.roles import answering, free_port
 from tests.helpers import ISSUED
 from verifier import Mode, Settings, replay
 from verifier.cli import app as cli
@@ -96,39 +93,17 @@ def test_bad_settings_are_refused_in_one_sentence(name: str, value: str, message
     assert "Traceback" not in result.output
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_serve_runs_uvicorn_on_loopback(tmp_path: Path) -> None:
     port = free_port()
     env = {**os.environ, "NANSEN_DATA_DIR": str(tmp_path)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "verifier", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                response = httpx.post(f"http://127.0.0.1:{port}/challenges", timeout=5)
-                break
-            except httpx.TransportError:
-                assert process.poll() is None, "the server stopped"
-                assert time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.1)
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path / "verifier.log"
+    with answering("verifier", ["verifier", "serve", "--port", str(port)], env, url + "/", log):
+        response = httpx.post(url + "/challenges", timeout=5)
         assert response.status_code == 200
         assert response.json()["domain"] == "localhost"
         assert (tmp_path / "verifier.sqlite3").exists()
-    finally:
-        process.terminate()
-        output, _ = process.communicate(timeout=30)
-    assert "Traceback" not in output
+    assert "Traceback" not in log.read_text()
 
 
 def test_purge_removes_only_what_has_expired(tmp_path: Path) -> None:

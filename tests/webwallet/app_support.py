@@ -17,12 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-import httpx
 import segno
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, Request
 
-from nansen.demo.roles import environment, free_port, serving
+from nansen.demo.roles import answering, environment, free_port
 from tests.verifier.pictures import artifacts
 
 REPO: Final = Path(__file__).resolve().parents[2]
@@ -83,9 +82,7 @@ def wallet_host(root: Path, port: int | None = None, **variables: str) -> Iterat
     )
     url = f"http://127.0.0.1:{port}"
     args = ["wallet", "serve", "--port", str(port)]
-    with serving("wallet host", args, env, url + "/config.json", root / "host.log") as service:
-        with httpx.Client(trust_env=False) as client:
-            service.wait_until_answering(client)
+    with answering("wallet host", args, env, url + "/config.json", root / "host.log"):
         yield WalletHost(url, root)
 
 

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Playwright
 
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.verifier.support import postgres_schema
+from tests.postgres import postgres_schema
 from tests.webwallet.app_support import WalletHost, wallet_host
 from tests.webwallet.host_support import Host, running_host
 
