@@ -17,7 +17,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,6 +32,7 @@ from nansen.did.web import PartnerKey, build_document, current_key
 from nansen.errors import InvalidInput
 from nansen.keys import Ed25519KeyPair
 from nansen.keys import SigningKey as Signer
+from service.groupcommit import holds_lock
 from service.problems import Problem
 
 API_KEY_PREFIX = "nansen"
@@ -115,8 +116,15 @@ def create(
     return NewPartner(partner, f"{API_KEY_PREFIX}_{partner_id}_{secret}")
 
 
+#: Where `lock_all` keeps the rows it locked, for the life of the batch's session.
+_BATCH_ROWS: Final = "nansen.issuer.partners.batch_rows"
+
+
 def locked(session: Session, partner_id: str) -> Partner | None:
-    """The partner's row, locked until the transaction ends (PostgreSQL; SQLite locks it all)."""
+    """The partner's row, locked until the transaction ends (PostgreSQL; SQLite locks it all). In a
+    group commit's batch that already holds it (`lock_all`), the row loaded then, with no statement."""
+    if holds_lock(session, partner_id):
+        return session.get(Partner, partner_id)
     return session.scalar(
         select(Partner)
         .where(Partner.id == partner_id)
@@ -126,10 +134,16 @@ def locked(session: Session, partner_id: str) -> Partner | None:
 
 
 def lock_all(session: Session, partner_ids: list[str]) -> None:
-    """Lock the partners' rows in the order of their ids (a group commit's batch, `service.groupcommit`:
-    every transaction that locks several takes them in this order, so none waits for another)."""
-    session.execute(
-        select(Partner.id).where(Partner.id.in_(partner_ids)).order_by(Partner.id).with_for_update()
+    """Lock and load the partners' rows in the order of their ids (a group commit's batch,
+    `service.groupcommit`: every transaction that locks several takes them in this order, so none
+    waits for another; its pieces then find them in the session, `locked`). The session holds
+    the rows it loads by weak references only: the batch's session keeps them for its life."""
+    session.info[_BATCH_ROWS] = session.scalars(
+        select(Partner)
+        .where(Partner.id.in_(partner_ids))
+        .order_by(Partner.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).all()
 
 

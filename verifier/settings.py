@@ -104,9 +104,11 @@ class Settings:
     #: How many pictures are decoded at once; more scans meanwhile are refused (503, Retry-After).
     max_concurrent_scans: int = 2
     #: How many requests' work runs on threads at once in one worker process; more wait their turn.
-    #: Forty (the framework's default) competing for the interpreter lock cost a fifth more CPU per
-    #: verification than four did, for no more done (issue 15, README "Speed").
-    request_threads: int = 8
+    #: A verification is mostly Python holding the interpreter lock: two threads let one compute
+    #: while the other waits for the database or a fetch, and every thread beyond costs CPU in lock
+    #: hand-offs (32 clients: 2.9 ms a request and p99 132 ms with two, 3.3 ms and 189 ms with
+    #: eight; README "Speed"). Scale with worker processes, not with this.
+    request_threads: int = 2
     #: How long after a scan the original document may be opened, once.
     document_ttl_seconds: int = 300
     #: The largest original document that is decrypted and shown.
@@ -157,7 +159,7 @@ class Settings:
             max_image_bytes=whole_number(env, "NANSEN_VERIFIER_MAX_IMAGE_BYTES", 10_000_000),
             max_image_pixels=whole_number(env, "NANSEN_VERIFIER_MAX_IMAGE_PIXELS", 16_777_216),
             max_concurrent_scans=whole_number(env, "NANSEN_VERIFIER_MAX_CONCURRENT_SCANS", 2),
-            request_threads=whole_number(env, "NANSEN_VERIFIER_REQUEST_THREADS", 8),
+            request_threads=whole_number(env, "NANSEN_VERIFIER_REQUEST_THREADS", 2),
             document_ttl_seconds=whole_number(env, "NANSEN_VERIFIER_DOCUMENT_TTL_SECONDS", 300),
             max_original_bytes=whole_number(env, "NANSEN_VERIFIER_MAX_ORIGINAL_BYTES", 20_000_000),
             status_ttl_seconds=whole_number(env, "NANSEN_VERIFIER_STATUS_TTL_SECONDS", 300),

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event, func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from issuer import partners
@@ -179,3 +180,83 @@ def test_the_partners_of_a_batch_are_locked_in_order_of_id(settings: Settings, e
     assert locked == [["a", "b", "c"]]
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(Partner)) == 4
+
+
+def partner_statements(engine: Engine) -> list[str]:
+    """The SQL of every statement on the engine that reads the partners' table, as it is sent."""
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "FROM issuer_partners" in statement:
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    return seen
+
+
+def test_a_batch_locks_its_partner_once_for_all_its_pieces(settings: Settings, engine: Engine) -> None:
+    """Eight admissions of one partner (each `partners.authenticate`, which locks the row) queued
+    together: the batch's transaction locks and loads the row once, and no piece reads it again."""
+    commits = GroupCommit(session_factory(engine), lock=partners.lock_all)
+    with Session(engine) as session, session.begin():
+        created = partners.create(session, Vault.open(settings), settings, "Shelter")
+        partner_id, api_key = created.partner.id, created.api_key
+    seen = partner_statements(engine)
+
+    def admitted(session: Session) -> str:
+        partner = partners.authenticate(session, api_key)
+        assert partner is not None
+        partner.rate_tokens -= 1  # a write each piece makes, as the admission's bucket does
+        return partner.id
+
+    with ThreadPoolExecutor(9) as pool:
+        release, blocker = held(commits, pool)
+        answers = [pool.submit(commits.submit, admitted, partner_id) for _ in range(8)]
+        wait_queued(commits, 8)
+        seen.clear()
+        release.set()
+        blocker.result(timeout=30)
+        assert [answer.result(timeout=30) for answer in answers] == [partner_id] * 8
+    assert len(seen) == 1, seen
+    if engine.dialect.name == "postgresql":
+        assert "FOR UPDATE" in seen[0]
+    with Session(engine) as session:
+        tokens = session.scalar(select(Partner.rate_tokens).where(Partner.id == partner_id))
+    assert tokens == pytest.approx(settings.rate_burst - 8)  # every piece's write, none lost
+
+
+def test_a_failing_piece_does_not_release_the_batchs_lock(settings: Settings, engine: Engine) -> None:
+    """PostgreSQL releases a row lock taken inside a savepoint that is rolled back. The batch's
+    transaction takes it, so after the first piece fails the next still runs under the lock:
+    another transaction cannot lock the row meanwhile."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no row locks: its writer holds the whole database")
+    commits = GroupCommit(session_factory(engine), lock=partners.lock_all)
+    with Session(engine) as session, session.begin():
+        partner_id = partners.create(session, Vault.open(settings), settings, "Shelter").partner.id
+
+    def fails(session: Session) -> None:
+        assert partners.locked(session, partner_id) is not None
+        raise Problem(422, "This piece fails.")
+
+    def others_try_to_lock(session: Session) -> bool:
+        assert partners.locked(session, partner_id) is not None
+        with engine.connect() as other:
+            try:
+                other.execute(
+                    select(Partner.id).where(Partner.id == partner_id).with_for_update(nowait=True)
+                ).all()
+            except OperationalError:
+                return False  # refused: the row is still locked
+            return True
+
+    with ThreadPoolExecutor(3) as pool:
+        release, blocker = held(commits, pool)
+        failing = pool.submit(commits.submit, fails, partner_id)
+        trying = pool.submit(commits.submit, others_try_to_lock, partner_id)
+        wait_queued(commits, 2)
+        release.set()
+        blocker.result(timeout=30)
+        with pytest.raises(Problem):
+            failing.result(timeout=30)
+        assert trying.result(timeout=30) is False

@@ -34,7 +34,7 @@ def test_settings_defaults(tmp_path: Path) -> None:
     assert (settings.max_image_bytes, settings.document_ttl_seconds) == (10_000_000, 300)
     assert settings.max_original_bytes == 20_000_000
     assert settings.status_ttl_seconds == 300
-    assert settings.request_threads == 8
+    assert settings.request_threads == 2
 
 
 def test_settings_from_the_environment(tmp_path: Path) -> None:
