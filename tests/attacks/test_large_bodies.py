@@ -17,9 +17,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from nansen import jsonutil
 from nansen.config import Limits
+from nansen.errors import InvalidInput
 from nansen.timeutil import now
-from service.parsing import INLINE_BYTES
+from service.parsing import INLINE_BYTES, PARSING_SWITCH_INTERVAL, parse_json
 from tests.attacks.test_limits import _env, _running
 from tests.attacks.test_verifier import high_water_kib, served_process
 from tests.conftest import REPO
@@ -164,3 +166,36 @@ def test_bodies_on_either_side_of_the_inline_bound_are_parsed_alike(size: int, t
         )
         assert answer.status_code == 400
         assert answer.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_large_parse_hands_the_interpreter_lock_on_often_then_restores_the_interval(
+    fails: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the parsing thread parses a large body, other threads wait at most a tenth of the
+    default switch interval for the interpreter lock; afterwards, and after a refusal, the
+    interval is what it was."""
+    before = sys.getswitchinterval()
+    seen: list[float] = []
+
+    def parse(data: bytes | str, limits: Limits) -> object:
+        seen.append(sys.getswitchinterval())
+        if fails:
+            raise InvalidInput("refused")
+        return {}
+
+    monkeypatch.setattr(jsonutil, "parse", parse)
+    body = wide("x")
+    assert len(body) > INLINE_BYTES
+    if fails:
+        with pytest.raises(InvalidInput):
+            parse_json(body, Limits())
+    else:
+        assert parse_json(body, Limits()) == {}
+    assert seen == [PARSING_SWITCH_INTERVAL]
+    assert before / 10 >= PARSING_SWITCH_INTERVAL
+    assert sys.getswitchinterval() == before
+    if not fails:
+        seen.clear()
+        assert parse_json(b"{}", Limits()) == {}
+        assert seen == [before]  # a small body is parsed where it arrives, the interval untouched
