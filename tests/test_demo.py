@@ -3,12 +3,14 @@ verdict as told, and no service left running afterwards, whether the story ends 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -115,14 +117,29 @@ def test_a_run_is_removed_unless_kept(tmp_path: Path) -> None:
     assert list((tmp_path / "demo").iterdir()) == []
 
 
+@contextlib.contextmanager
+def ctrl_c_as_at_a_terminal() -> Iterator[None]:
+    """Processes started in the block get SIGINT at its default, as a terminal's foreground job
+    does, whatever this test runs under: a background job of a non-interactive shell (a CI script
+    started with ``&``) ignores SIGINT, an ignored signal stays ignored across ``exec``, and the
+    demo then ran to its end instead of stopping. A handler, unlike an ignored signal, is reset to
+    the default in the child."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def test_an_interrupted_demo_stops_its_services(tmp_path: Path) -> None:
-    process = subprocess.Popen(
-        [*DEMO, "--keep"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=environment(tmp_path),
-    )
+    with ctrl_c_as_at_a_terminal():
+        process = subprocess.Popen(
+            [*DEMO, "--keep"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=environment(tmp_path),
+        )
     output, errors = interrupt_when_services_are_up(process, signal.SIGINT)
     assert process.returncode == 130, output + errors
     assert "Interrupted: the services are stopped." in errors
