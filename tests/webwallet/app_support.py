@@ -134,6 +134,19 @@ def new_phone(
     return phone
 
 
+def keyboard_type(page: Page, text: str) -> None:
+    page.keyboard.type(text)
+
+
+def tab_to(page: Page, selector: str, limit: int = 30) -> None:
+    """Press Tab until the element matching ``selector`` has the focus (keyboard only)."""
+    for _ in range(limit):
+        if page.evaluate("(s) => document.activeElement?.matches(s) ?? false", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
 def shots_for(name: str) -> Callable[[Page, str], None]:
     directory = artifacts() / "webwallet" / re.sub(r"[^\w.-]+", "_", name)
     directory.mkdir(parents=True, exist_ok=True)

@@ -24,8 +24,10 @@ from tests.webwallet.app_support import (
     WalletHost,
     axe_violations,
     camera_video,
+    keyboard_type,
     new_phone,
     shots_for,
+    tab_to,
     wallet_host,
 )
 from tests.webwallet.host_support import made_wallet
@@ -34,19 +36,6 @@ from wallet.wallet import Wallet
 #: How long Argon2id (``interactive``, 64 MiB) in wasm may take on a busy shared machine.
 SLOW = 60_000
 pytestmark = pytest.mark.timeout(300)
-
-
-def keyboard_type(page: Page, text: str) -> None:
-    page.keyboard.type(text)
-
-
-def tab_to(page: Page, selector: str, limit: int = 30) -> None:
-    """Press Tab until the element matching ``selector`` has the focus (keyboard only)."""
-    for _ in range(limit):
-        if page.evaluate("(s) => document.activeElement?.matches(s) ?? false", selector):
-            return
-        page.keyboard.press("Tab")
-    pytest.fail(f"Tab never reached {selector}")
 
 
 def create_by_keyboard(page: Page, passphrase: str, duress: str | None = None) -> str:

@@ -47,8 +47,10 @@ from tests.webwallet.app_support import (
     WalletHost,
     axe_violations,
     camera_video,
+    keyboard_type,
     new_phone,
     shots_for,
+    tab_to,
     wallet_host,
 )
 from verifier import replay
@@ -233,6 +235,37 @@ def test_present_to_the_verifier_online_then_offline(browser: Browser, world: Wo
         assert phone.origins() == {world.host.url, issuer}, phone.origins()
         assert_host_saw_nothing_in_clear(phone, world)
         assert not [line for line in phone.console if "Content Security Policy" in line], phone.console
+    finally:
+        phone.context.close()
+
+
+def test_present_and_quick_exit_by_keyboard_only(browser: Browser, world: World, tmp_path: Path) -> None:
+    """Unlock, open a card's present screen, sign one way and show the QR code the verifier reads,
+    then the quick exit: Tab, typing, Enter and Escape only (the import before it
+    needs a file chooser, by mouse)."""
+    shoot = shots_for("story-keyboard")
+    phone = new_phone(browser, world.host)
+    page = phone.page
+    try:
+        import_cli_wallet(page, world)
+        page.click("#lock")
+        page.wait_for_selector("#unlock-passphrase")
+        tab_to(page, "#unlock-passphrase")
+        keyboard_type(page, world.passphrase)
+        page.keyboard.press("Enter")
+        page.wait_for_selector("article.card", timeout=SLOW)
+        tab_to(page, "article.card button.present")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#challenge")
+        tab_to(page, "#sign")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#presentation-qr", timeout=SLOW)
+        shoot(page, "presentation")
+        assert shown_code(page, tmp_path / "keyboard.png").startswith("NV1:")
+        assert verdict(world, tmp_path / "keyboard.png", None) == "VALID"
+        page.keyboard.press("Escape")  # the quick exit
+        page.wait_for_function("!document.querySelector('article.card, #presentation-qr')")
+        assert world.holder not in page.content()
     finally:
         phone.context.close()
 
