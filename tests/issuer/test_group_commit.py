@@ -225,12 +225,12 @@ def test_a_batch_locks_its_partner_once_for_all_its_pieces(settings: Settings, e
     assert tokens == pytest.approx(settings.rate_burst - 8)  # every piece's write, none lost
 
 
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_a_failing_piece_does_not_release_the_batchs_lock(settings: Settings, engine: Engine) -> None:
-    """PostgreSQL releases a row lock taken inside a savepoint that is rolled back. The batch's
-    transaction takes it, so after the first piece fails the next still runs under the lock:
-    another transaction cannot lock the row meanwhile."""
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite has no row locks: its writer holds the whole database")
+    """PostgreSQL releases a row lock taken inside a savepoint that is rolled back (SQLite has no row
+    locks: its writer holds the whole database). The batch's transaction takes it, so after the
+    first piece fails the next still runs under the lock: another transaction cannot lock the row
+    meanwhile."""
     commits = GroupCommit(session_factory(engine), lock=partners.lock_all)
     with Session(engine) as session, session.begin():
         partner_id = partners.create(session, Vault.open(settings), settings, "Shelter").partner.id

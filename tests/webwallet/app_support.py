@@ -147,6 +147,14 @@ def tab_to(page: Page, selector: str, limit: int = 30) -> None:
     raise AssertionError(f"Tab never reached {selector}")
 
 
+def unlock(page: Page, passphrase: str) -> None:
+    """Unlock with the keyboard only: Tab to the passphrase, type it, Enter."""
+    page.wait_for_selector("#unlock-passphrase")
+    tab_to(page, "#unlock-passphrase")
+    keyboard_type(page, passphrase)
+    page.keyboard.press("Enter")
+
+
 def shots_for(name: str) -> Callable[[Page, str], None]:
     directory = artifacts() / "webwallet" / re.sub(r"[^\w.-]+", "_", name)
     directory.mkdir(parents=True, exist_ok=True)

@@ -28,6 +28,7 @@ from tests.webwallet.app_support import (
     new_phone,
     shots_for,
     tab_to,
+    unlock,
     wallet_host,
 )
 from tests.webwallet.host_support import made_wallet
@@ -57,13 +58,6 @@ def create_by_keyboard(page: Page, passphrase: str, duress: str | None = None) -
     page.keyboard.press("Enter")
     page.wait_for_selector("#account-code", timeout=SLOW)
     return page.inner_text("#account-code")
-
-
-def unlock(page: Page, passphrase: str) -> None:
-    page.wait_for_selector("#unlock-passphrase")
-    tab_to(page, "#unlock-passphrase")
-    keyboard_type(page, passphrase)
-    page.keyboard.press("Enter")
 
 
 def test_create_by_keyboard_show_the_did_lock_and_unlock(browser: Browser, app_host: WalletHost) -> None:

@@ -47,10 +47,10 @@ from tests.webwallet.app_support import (
     WalletHost,
     axe_violations,
     camera_video,
-    keyboard_type,
     new_phone,
     shots_for,
     tab_to,
+    unlock,
     wallet_host,
 )
 from verifier import replay
@@ -241,18 +241,15 @@ def test_present_to_the_verifier_online_then_offline(browser: Browser, world: Wo
 
 def test_present_and_quick_exit_by_keyboard_only(browser: Browser, world: World, tmp_path: Path) -> None:
     """Unlock, open a card's present screen, sign one way and show the QR code the verifier reads,
-    then the quick exit: Tab, typing, Enter and Escape only (the import before it
-    needs a file chooser, by mouse)."""
+    then the quick exit: Tab, typing, Enter and Escape only (the import before it needs a file
+    chooser, by mouse)."""
     shoot = shots_for("story-keyboard")
     phone = new_phone(browser, world.host)
     page = phone.page
     try:
         import_cli_wallet(page, world)
         page.click("#lock")
-        page.wait_for_selector("#unlock-passphrase")
-        tab_to(page, "#unlock-passphrase")
-        keyboard_type(page, world.passphrase)
-        page.keyboard.press("Enter")
+        unlock(page, world.passphrase)
         page.wait_for_selector("article.card", timeout=SLOW)
         tab_to(page, "article.card button.present")
         page.keyboard.press("Enter")
