@@ -70,14 +70,20 @@ def answered_while_large_bodies_are_parsed(
     genuine: Callable[[httpx.Client], bool],
     refused: int = 400,
 ) -> None:
-    """Three large bodies are sent; while the first is being parsed, a genuine request must be
-    answered, as it would be without them (before any of them is); each large body is refused."""
+    """Three large bodies are sent; while they are being parsed, one after another, a genuine request
+    must be answered, before the last of them is; each large body is refused.
+
+    Parsed where they arrived (on the event loop), all three were parsed before the genuine request
+    was read, so it was answered after every one of them. Whether it beats the *first* is a race
+    between a parse (0.4-0.6 s) and an issuance slowed by that parse (0.25-0.5 s), which a busy CI
+    machine lost; the last is answered some three parses after they were sent."""
     with httpx.Client(timeout=60) as client, ThreadPoolExecutor(3) as pool:
         assert genuine(client)  # warm: the first verification or issuance loads what it needs
         sent = [pool.submit(send_large, client) for _ in range(3)]
         time.sleep(0.15)  # the bodies are in (a millisecond on loopback); the first is being parsed
         assert genuine(client)
-        assert not any(answer.done() for answer in sent), "the genuine request waited for a large body"
+        answered = sum(answer.done() for answer in sent)
+        assert answered < len(sent), "the genuine request waited for every large body"
         assert [answer.result().status_code for answer in sent] == [refused] * 3
 
 
