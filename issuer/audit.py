@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from issuer.models import AuditEntry, AuditHead
 from issuer.vault import Vault
+from service.groupcommit import recall, remember
 
 GENESIS = "0" * 64
 _HEAD_ID = 1
@@ -57,9 +58,21 @@ def _seal(vault: Vault, seq: int, chain_hash: str) -> str:
     return vault.mac("audit-head", json.dumps([seq, chain_hash], separators=(",", ":")).encode()).hex()
 
 
+def _locked_head(session: Session) -> AuditHead:
+    """The head row, locked until the transaction ends; in a group commit's batch, locked once for
+    all its pieces (`service.groupcommit.remember`)."""
+    head: AuditHead | None = recall(session, AuditHead)
+    if head is None:
+        head = session.execute(
+            select(AuditHead).where(AuditHead.id == _HEAD_ID).with_for_update()
+        ).scalar_one()
+        remember(session, AuditHead, head)
+    return head
+
+
 def seal_head(session: Session, vault: Vault) -> None:
     """Seal the head as it stands: only when the seal is first introduced (``issuer.migrate``)."""
-    head = session.execute(select(AuditHead).where(AuditHead.id == _HEAD_ID).with_for_update()).scalar_one()
+    head = _locked_head(session)
     head.seal = _seal(vault, head.seq, head.hash)
 
 
@@ -67,7 +80,7 @@ def append(
     session: Session, vault: Vault, partner_id: str | None, action: Action, target: str | None = None
 ) -> AuditEntry:
     """Add an entry in the caller's transaction; the head row's lock orders concurrent appends."""
-    head = session.execute(select(AuditHead).where(AuditHead.id == _HEAD_ID).with_for_update()).scalar_one()
+    head = _locked_head(session)
     entry = AuditEntry(
         seq=head.seq + 1,
         at=datetime.now(UTC),

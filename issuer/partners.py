@@ -17,7 +17,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,7 +32,7 @@ from nansen.did.web import PartnerKey, build_document, current_key
 from nansen.errors import InvalidInput
 from nansen.keys import Ed25519KeyPair
 from nansen.keys import SigningKey as Signer
-from service.groupcommit import holds_lock
+from service.groupcommit import recall, remember
 from service.problems import Problem
 
 API_KEY_PREFIX = "nansen"
@@ -116,15 +116,12 @@ def create(
     return NewPartner(partner, f"{API_KEY_PREFIX}_{partner_id}_{secret}")
 
 
-#: Where `lock_all` keeps the rows it locked, for the life of the batch's session.
-_BATCH_ROWS: Final = "nansen.issuer.partners.batch_rows"
-
-
 def locked(session: Session, partner_id: str) -> Partner | None:
     """The partner's row, locked until the transaction ends (PostgreSQL; SQLite locks it all). In a
     group commit's batch that already holds it (`lock_all`), the row loaded then, with no statement."""
-    if holds_lock(session, partner_id):
-        return session.get(Partner, partner_id)
+    held: Partner | None = recall(session, (Partner, partner_id))
+    if held is not None:
+        return held
     return session.scalar(
         select(Partner)
         .where(Partner.id == partner_id)
@@ -136,15 +133,16 @@ def locked(session: Session, partner_id: str) -> Partner | None:
 def lock_all(session: Session, partner_ids: list[str]) -> None:
     """Lock and load the partners' rows in the order of their ids (a group commit's batch,
     `service.groupcommit`: every transaction that locks several takes them in this order, so none
-    waits for another; its pieces then find them in the session, `locked`). The session holds
-    the rows it loads by weak references only: the batch's session keeps them for its life."""
-    session.info[_BATCH_ROWS] = session.scalars(
+    waits for another); its pieces then find them remembered (`locked`)."""
+    rows = session.scalars(
         select(Partner)
         .where(Partner.id.in_(partner_ids))
         .order_by(Partner.id)
         .with_for_update()
         .execution_options(populate_existing=True)
-    ).all()
+    )
+    for row in rows:
+        remember(session, (Partner, row.id), row)
 
 
 def locked_or_gone(session: Session, partner_id: str) -> Partner:

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from issuer import partners
@@ -29,6 +30,7 @@ from issuer.settings import Settings
 from issuer.vault import Vault
 from nansen.proofs import ProofOptions, add_proof
 from nansen.status import StatusList, allocate_index, build_entry, build_list_credential
+from service.groupcommit import recall, remember
 
 PURPOSES = ("revocation", "suspension")
 #: Random draws before choosing among the free indexes directly (a list that is nearly full).
@@ -68,24 +70,15 @@ def _create(session: Session, vault: Vault, settings: Settings, partner: Partner
     return row
 
 
-def _free_index(session: Session, row: ListRow) -> int:
-    for _ in range(_DRAWS):
-        index = secrets.randbelow(row.length)
-        taken = select(StatusEntry.id).where(StatusEntry.list_id == row.id, StatusEntry.list_index == index)
-        if session.scalar(taken) is None:
-            return index
-    used = set(session.scalars(select(StatusEntry.list_index).where(StatusEntry.list_id == row.id)))
-    return allocate_index(used, row.length)
-
-
-def allocate(
+def _list_in_use(
     session: Session, vault: Vault, settings: Settings, partner: Partner, purpose: str
-) -> tuple[str, int]:
-    """A fresh random index in one of the partner's lists for ``purpose``: (list id, index).
-
-    The caller holds the partner's row lock, so no other transaction allocates for this partner;
-    the caller also stores the index in ``issuer_status_entries`` before the transaction ends.
-    """
+) -> ListRow:
+    """The partner's list for ``purpose`` with room left (the fullest such; a new one if none). In a
+    group commit's batch, the one an earlier piece used while it still has room: the batch holds the
+    partner's lock, so no other transaction allocates from it meanwhile."""
+    remembered: ListRow | None = recall(session, (ListRow, partner.id, purpose))
+    if remembered is not None and remembered.allocated_count < remembered.length:
+        return remembered
     row = session.scalar(
         select(ListRow)
         .where(ListRow.partner_id == partner.id, ListRow.purpose == purpose)
@@ -93,9 +86,51 @@ def allocate(
         .order_by(ListRow.allocated_count.desc())
         .limit(1)
     ) or _create(session, vault, settings, partner, purpose)
-    index = _free_index(session, row)
-    row.allocated_count += 1
-    return row.id, index
+    remember(session, (ListRow, partner.id, purpose), row)
+    return row
+
+
+def _free_indexes(session: Session, rows: list[ListRow]) -> list[int]:
+    """A free index in each list: random draws, all the lists' checked in one query per round."""
+    chosen: dict[str, int] = {}
+    for _ in range(_DRAWS):
+        draws = {row.id: secrets.randbelow(row.length) for row in rows if row.id not in chosen}
+        if not draws:
+            break
+        taken = {
+            (list_id, index)
+            for list_id, index in session.execute(
+                select(StatusEntry.list_id, StatusEntry.list_index).where(
+                    or_(
+                        *(
+                            and_(StatusEntry.list_id == i, StatusEntry.list_index == n)
+                            for i, n in draws.items()
+                        )
+                    )
+                )
+            )
+        }
+        chosen.update(draw for draw in draws.items() if draw not in taken)
+    for row in rows:
+        if row.id not in chosen:
+            used = set(session.scalars(select(StatusEntry.list_index).where(StatusEntry.list_id == row.id)))
+            chosen[row.id] = allocate_index(used, row.length)
+    return [chosen[row.id] for row in rows]
+
+
+def allocate(
+    session: Session, vault: Vault, settings: Settings, partner: Partner, purposes: Sequence[str]
+) -> list[tuple[str, int]]:
+    """A fresh random index for each purpose, in one of the partner's lists for it: (list id, index).
+
+    The caller holds the partner's row lock, so no other transaction allocates for this partner;
+    the caller also stores the indexes in ``issuer_status_entries`` before the transaction ends.
+    """
+    rows = [_list_in_use(session, vault, settings, partner, purpose) for purpose in purposes]
+    indexes = _free_indexes(session, rows)
+    for row in rows:
+        row.allocated_count += 1
+    return [(row.id, index) for row, index in zip(rows, indexes, strict=True)]
 
 
 def set_bit(

@@ -15,11 +15,16 @@ Locks: ``lock`` is given the keys of every piece of the batch, sorted, and locks
 batch's transaction before any piece runs. Deadlocks (PostgreSQL, several workers): the pieces of
 one transaction lock several rows, and another worker's transaction may lock the same rows; taken in
 one order, and every other transaction that takes such locks taking one of them only, no two
-transactions wait for each other. Round trips: a piece asks `holds_lock` and, when its row is
-already held, reads it without locking it again (the batch's many pieces of one partner lock its row
-once; measured with PostgreSQL on loopback, the locking statements were three tenths of the writer
-thread's time). The batch's transaction holds them, not a piece's savepoint, whose rollback would
-release a lock taken inside it.
+transactions wait for each other.
+
+Round trips: what a batch has locked or loaded under its locks, a later piece need not read again
+(`remember`, `recall`): the partners' rows ``lock`` loaded, the audit chain's head, the status lists
+in use. With PostgreSQL each statement is a round trip, and the writer thread waits for each one,
+then for the interpreter lock that a few dozen request threads share; fewer statements per piece is
+what made the writer faster (issue 15: the locking statements were three tenths of its time; 15
+statements per credential became 9). What a piece remembers is forgotten when it fails: its
+savepoint's rollback releases the row locks taken inside it (PostgreSQL), and undoes the rows it
+wrote, so that a later piece takes and reads them afresh.
 
 The writer thread runs only while there is work: it is started by the first piece queued when none
 runs, and ends when the queue is empty (a service at rest, or a test's many applications, keep no
@@ -29,7 +34,7 @@ idle thread).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, Final, Generic, TypeVar
@@ -44,13 +49,21 @@ MAX_BATCH: Final = 16
 #: Locks, in the batch's transaction, the rows named by the keys of its pieces (see the module).
 Lock = Callable[[Session, list[str]], None]
 
-#: Where a batch's session keeps the keys its transaction has locked.
-_HELD: Final = "nansen.groupcommit.held"
+#: Marks a batch's session in its ``info``, where what its pieces remember is kept (`remember`).
+_BATCH: Final = "nansen.groupcommit.batch"
 
 
-def holds_lock(session: Session, key: str) -> bool:
-    """Whether ``session`` is a batch's whose transaction locked ``key``'s row before its pieces ran."""
-    return key in session.info.get(_HELD, frozenset())
+def remember(session: Session, key: Hashable, value: Any) -> None:
+    """Keep ``value`` for the later pieces of this batch: a row the batch's transaction holds locked,
+    or one read under such a lock. It is forgotten if the piece running now fails (see the module).
+    Outside a batch nothing is kept: a session's transactions do not share locks."""
+    if session.info.get(_BATCH):
+        session.info[key] = value
+
+
+def recall(session: Session, key: Hashable) -> Any:
+    """What this batch's transaction remembered under ``key`` (`remember`), or None."""
+    return session.info.get(key) if session.info.get(_BATCH) else None
 
 
 @dataclass
@@ -109,17 +122,20 @@ class GroupCommit:
         results: list[tuple[_Piece[Any], Any]] = []
         try:
             with self._sessions() as session, session.begin():
+                session.info[_BATCH] = True
                 keys = sorted({p.key for p in batch if p.key is not None})
                 if self._lock is not None and keys:
                     self._lock(session, keys)
-                    session.info[_HELD] = frozenset(keys)
                 for piece in batch:
+                    remembered = dict(session.info)
                     try:
                         with session.begin_nested():
                             result = piece.work(session)
                     except Exception as error:  # the piece's caller gets it, whatever it is
                         if not session.in_transaction():
                             raise  # the transaction itself is gone: every piece fails, below
+                        session.info.clear()
+                        session.info.update(remembered)
                         piece.answer.set_exception(error)
                     else:
                         results.append((piece, result))

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -16,13 +18,14 @@ from sqlalchemy import Engine, event, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from issuer import partners
+from issuer import audit, issuance, partners, statuslists
 from issuer.db import make_engine, session_factory
-from issuer.models import Partner
+from issuer.models import AuditEntry, AuditHead, Partner, StatusList
 from issuer.settings import Settings
 from issuer.vault import Vault
 from service.groupcommit import MAX_BATCH, GroupCommit
 from service.problems import Problem
+from tests.issuer.payloads import issue_request
 
 
 @pytest.fixture
@@ -260,3 +263,111 @@ def test_a_failing_piece_does_not_release_the_batchs_lock(settings: Settings, en
         with pytest.raises(Problem):
             failing.result(timeout=30)
         assert trying.result(timeout=30) is False
+
+
+def statements(engine: Engine) -> list[str]:
+    """The SQL of every statement sent on the engine, as it is sent."""
+    sent: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda _c, _k, statement, *_: sent.append(statement))
+    return sent
+
+
+def test_a_batch_of_issuances_reads_what_it_holds_once(settings: Settings, engine: Engine) -> None:
+    """Eight credentials of one partner issued in one batch: the audit chain's head is locked and
+    read once, each status list once; each credential's random indexes are checked in one query.
+    With PostgreSQL each statement is a round trip the writer waits for (`service.groupcommit`)."""
+    vault = Vault.open(settings)
+    commits = GroupCommit(session_factory(engine), lock=partners.lock_all)
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        caller = partners.create(session, vault, settings, "Shelter").partner
+    request = issuance.parse_request(issue_request())
+    # One issuance first, so that the lists exist before the batch.
+    issuance.issue(commits, vault, settings, caller, request)
+    sent = statements(engine)
+    with ThreadPoolExecutor(9) as pool:
+        release, blocker = held(commits, pool)
+        answers = [pool.submit(issuance.issue, commits, vault, settings, caller, request) for _ in range(8)]
+        wait_queued(commits, 8)
+        sent.clear()
+        release.set()
+        blocker.result(timeout=30)
+        issued = [answer.result(timeout=30).credential for answer in answers]
+
+    def count(table: str) -> int:
+        return sum(s.lstrip().startswith("SELECT") and f"FROM {table}" in s for s in sent)
+
+    assert count("issuer_audit_head") == 1
+    assert count("issuer_status_lists") == 1 * 2  # one per purpose
+    assert count("issuer_status_entries") == 8  # both purposes' draws in one query
+    assert sum(s.lstrip().startswith("INSERT INTO issuer_audit_log") for s in sent) == 8
+    indexes = {
+        (e["statusListCredential"], e["statusListIndex"]) for c in issued for e in c["credentialStatus"]
+    }
+    assert len(indexes) == 16  # every index given once
+    with Session(engine) as session:
+        assert audit.verify(session, vault).intact
+        lists = session.scalars(select(StatusList).where(StatusList.partner_id == caller.id)).all()
+        assert sorted(row.allocated_count for row in lists) == [9, 9]  # no allocation lost
+
+
+def head_locked_elsewhere(engine: Engine) -> bool:
+    """Whether another connection is refused the audit head's row lock at once (PostgreSQL)."""
+    with engine.connect() as other:
+        try:
+            other.execute(select(AuditHead.id).with_for_update(nowait=True)).all()
+        except OperationalError:
+            return True
+        return False
+
+
+def test_what_a_failing_piece_remembered_is_forgotten(settings: Settings, engine: Engine) -> None:
+    """The first piece of a batch creates the partner's status lists and locks the audit head, then
+    fails: its savepoint's rollback removes the lists and its entry and, on PostgreSQL, releases the
+    head's lock. The next piece must not use what the first remembered: its credential's lists exist,
+    the chain is whole, and the head is locked again until the batch commits."""
+    vault = Vault.open(settings)
+    commits = GroupCommit(session_factory(engine), lock=partners.lock_all)
+    with Session(engine) as session, session.begin():
+        partner_id = partners.create(session, vault, settings, "Shelter").partner.id
+    request = issuance.parse_request(issue_request())
+
+    def issues(session: Session) -> dict[str, Any]:
+        partner = partners.locked_or_gone(session, partner_id)
+        moment = datetime.now(UTC).replace(microsecond=0)
+        new = issuance.NewCredential(
+            f"urn:uuid:{uuid.uuid4()}",
+            moment,
+            statuslists.PURPOSES,
+            request.cryptosuite,
+            lambda entries: {**request.credential, "issuer": partner.did, "credentialStatus": entries},
+        )
+        return issuance.record_and_sign(session, vault, settings, partner, new)[0]
+
+    def issues_then_fails(session: Session) -> None:
+        issues(session)
+        session.flush()
+        raise Problem(422, "This piece fails after issuing.")
+
+    def issues_and_looks(session: Session) -> tuple[dict[str, Any], bool]:
+        credential = issues(session)
+        session.flush()
+        return credential, engine.dialect.name != "postgresql" or head_locked_elsewhere(engine)
+
+    with ThreadPoolExecutor(3) as pool:
+        release, blocker = held(commits, pool)
+        failing = pool.submit(commits.submit, issues_then_fails, partner_id)
+        after = pool.submit(commits.submit, issues_and_looks, partner_id)
+        wait_queued(commits, 2)
+        release.set()
+        blocker.result(timeout=30)
+        with pytest.raises(Problem):
+            failing.result(timeout=30)
+        credential, head_was_locked = after.result(timeout=30)
+    assert head_was_locked
+    with Session(engine) as session:
+        assert audit.verify(session, vault).intact
+        assert session.scalar(select(func.count()).select_from(AuditEntry)) == 2  # the partner's, this
+        for entry in credential["credentialStatus"]:
+            listed = session.get(StatusList, entry["statusListCredential"].rsplit("/", 1)[1])
+            assert listed is not None
+            assert listed.allocated_count == 1
