@@ -7,9 +7,18 @@ a time. Each then paid a commit that waits for the disk (about 3 ms here, on SQL
 PostgreSQL alike), and each handed the lock to the next of up to forty request threads that all
 competed for the interpreter lock in between; with 50 clients these waits, not the work, set the
 pace. Here the request threads only queue their work: one writer thread takes everything queued,
-runs each piece in a savepoint of its own (a piece that fails is rolled back alone and its caller
-gets its error), commits once, and only then answers every caller. An answer still means the
-write is on disk; a commit that fails fails every piece it carried, and none is answered as done.
+runs the pieces one after another in one transaction, commits once, and only then answers every
+caller. An answer still means the write is on disk; a commit that fails fails every piece it
+carried, and none is answered as done.
+
+A piece that fails is answered with its error and leaves no trace. Most fail before they write (a
+refused API key, an exhausted rate limit, a credential id already used): the transaction goes on
+without them. One that fails after writing (its rows flushed, or changes left in the session, or a
+statement the database refused) rolls the transaction back, and the batch runs again with each
+piece in a savepoint of its own, so that only the failed piece's writes are undone. Savepoints for
+every piece cost a fifth of the writer's time (SAVEPOINT and RELEASE are two more round trips per
+piece on PostgreSQL, and SQLAlchemy's nested transactions much Python), so they are kept for that
+rare second run. A piece may therefore run twice: it must do nothing but work in its session.
 
 Locks: ``lock`` is given the keys of every piece of the batch, sorted, and locks their rows in the
 batch's transaction before any piece runs. Deadlocks (PostgreSQL, several workers): the pieces of
@@ -22,9 +31,9 @@ Round trips: what a batch has locked or loaded under its locks, a later piece ne
 in use. With PostgreSQL each statement is a round trip, and the writer thread waits for each one,
 then for the interpreter lock that a few dozen request threads share; fewer statements per piece is
 what made the writer faster (issue 15: the locking statements were three tenths of its time; 15
-statements per credential became 9). What a piece remembers is forgotten when it fails: its
-savepoint's rollback releases the row locks taken inside it (PostgreSQL), and undoes the rows it
-wrote, so that a later piece takes and reads them afresh.
+statements per credential became 9, then 7 without savepoints). What a piece remembers is
+forgotten when it fails: a savepoint's rollback releases the row locks taken inside it
+(PostgreSQL) and undoes the rows written, so a later piece must take and read them afresh.
 
 The writer thread runs only while there is work: it is started by the first piece queued when none
 runs, and ends when the queue is empty (a service at rest, or a test's many applications, keep no
@@ -33,12 +42,15 @@ idle thread).
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, Final, Generic, TypeVar
 
+from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 T = TypeVar("T")
@@ -90,8 +102,9 @@ class GroupCommit:
             return len(self._queue)
 
     def submit(self, work: Callable[[Session], T], key: str | None = None) -> T:
-        """Run ``work(session)`` in a savepoint of the next transaction and wait for its commit; its
-        result, or what it (or the commit) raised. ``key`` names the row it locks first (see `Lock`)."""
+        """Run ``work(session)`` in the next transaction and wait for its commit; its result, or what
+        it (or the commit) raised. ``key`` names the row it locks first (see `Lock`). ``work`` may be
+        run twice (see the module): it must act only through the session."""
         piece: _Piece[T] = _Piece(work, key)
         with self._guard:
             self._queue.append(piece)
@@ -119,26 +132,11 @@ class GroupCommit:
                 raise
 
     def _commit(self, batch: list[_Piece[Any]]) -> None:
-        results: list[tuple[_Piece[Any], Any]] = []
         try:
-            with self._sessions() as session, session.begin():
-                session.info[_BATCH] = True
-                keys = sorted({p.key for p in batch if p.key is not None})
-                if self._lock is not None and keys:
-                    self._lock(session, keys)
-                for piece in batch:
-                    remembered = dict(session.info)
-                    try:
-                        with session.begin_nested():
-                            result = piece.work(session)
-                    except Exception as error:  # the piece's caller gets it, whatever it is
-                        if not session.in_transaction():
-                            raise  # the transaction itself is gone: every piece fails, below
-                        session.info.clear()
-                        session.info.update(remembered)
-                        piece.answer.set_exception(error)
-                    else:
-                        results.append((piece, result))
+            try:
+                results = self._transaction(batch, isolated=False)
+            except _WroteThenFailed:  # rolled back: again, each piece in a savepoint of its own
+                results = self._transaction([p for p in batch if not p.answer.done()], isolated=True)
         except Exception as error:  # the transaction failed, so did every piece in it
             for piece in batch:
                 if not piece.answer.done():
@@ -146,3 +144,63 @@ class GroupCommit:
             return
         for piece, result in results:
             piece.answer.set_result(result)
+
+    def _transaction(self, batch: list[_Piece[Any]], *, isolated: bool) -> list[tuple[_Piece[Any], Any]]:
+        """Run the pieces in one transaction and commit it: each piece's result, once committed. A
+        piece that fails having written nothing is answered with its error at once; one that fails
+        after writing, unless ``isolated`` (each piece in a savepoint), raises `_WroteThenFailed`."""
+        results: list[tuple[_Piece[Any], Any]] = []
+        with self._sessions() as session, session.begin():
+            session.info[_BATCH] = True
+            keys = sorted({p.key for p in batch if p.key is not None})
+            if self._lock is not None and keys:
+                self._lock(session, keys)
+            for piece in batch:
+                remembered = dict(session.info)
+                flushes = _flushes_begun(session)
+                try:
+                    with session.begin_nested() if isolated else contextlib.nullcontext():
+                        result = piece.work(session)
+                    if not isolated:
+                        session.flush()  # so that the next piece starts with nothing unwritten
+                except Exception as error:  # the piece's caller gets it, whatever it is
+                    if not session.in_transaction():
+                        raise  # the transaction itself is gone: every piece fails
+                    if not isolated and _wrote(session, flushes, error):
+                        raise _WroteThenFailed from error
+                    session.info.clear()
+                    session.info.update(remembered)
+                    piece.answer.set_exception(error)
+                else:
+                    results.append((piece, result))
+        return results
+
+
+class _WroteThenFailed(Exception):
+    """A piece failed after writing, in a transaction without savepoints (`GroupCommit._transaction`)."""
+
+
+#: Where a batch's session counts the flushes it has begun (`_count_flush`).
+_FLUSHES: Final = "nansen.groupcommit.flushes"
+
+
+@event.listens_for(Session, "before_flush")
+def _count_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if session.info.get(_BATCH):
+        session.info[_FLUSHES] = session.info.get(_FLUSHES, 0) + 1
+
+
+def _flushes_begun(session: Session) -> int:
+    count: int = session.info.get(_FLUSHES, 0)
+    return count
+
+
+def _wrote(session: Session, flushes: int, error: Exception) -> bool:
+    """Whether a piece that raised ``error`` may have changed the transaction: it began a flush (its
+    rows were sent), left changes unwritten in the session, or the database refused a statement
+    (which, on PostgreSQL, aborts the transaction). Pieces write through the session's unit of work."""
+    return (
+        isinstance(error, DBAPIError)
+        or _flushes_begun(session) != flushes
+        or bool(session.new or session.dirty or session.deleted)
+    )

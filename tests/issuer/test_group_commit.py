@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, func, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine, event, func, select, text
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from issuer import audit, issuance, partners, statuslists
@@ -117,22 +117,56 @@ def test_a_batch_holds_at_most_max_batch_pieces(settings: Settings, engine: Engi
     assert len(counted) == 2  # a full batch, then the rest (the blocker wrote nothing)
 
 
-def test_a_failing_piece_is_rolled_back_alone(settings: Settings, engine: Engine) -> None:
+def counted_runs(work: Callable[[Session], str], runs: list[str]) -> Callable[[Session], str]:
+    def run(session: Session) -> str:
+        result = work(session)
+        runs.append(result)
+        return result
+
+    return run
+
+
+def refused_before_writing(session: Session) -> str:
+    session.scalar(select(func.count()).select_from(Partner))  # reads, as a piece checking first does
+    raise Problem(409, "Refused before writing anything.")
+
+
+def refused_by_the_database(session: Session) -> str:
+    session.execute(text("SELECT * FROM no_such_table"))  # on PostgreSQL, aborts the transaction
+    return "not reached"
+
+
+@pytest.mark.parametrize("how", ["after writing", "by the database", "before writing"])
+def test_a_failing_piece_is_rolled_back_alone(settings: Settings, engine: Engine, how: str) -> None:
+    """A piece fails between two others in one batch: it alone is answered with its error, the
+    others' writes are committed, once, in one commit. A piece refused before it wrote anything
+    costs nothing more; one that wrote (or whose statement the database refused) makes the batch
+    run again, each piece in a savepoint, so that only its writes are undone."""
+    failing = {
+        "after writing": failing_after(make_partner(settings, "Failing")),
+        "by the database": refused_by_the_database,
+        "before writing": refused_before_writing,
+    }[how]
     commits = GroupCommit(session_factory(engine), lock=partners.lock_all)
+    counted = commits_counted(engine)
+    runs: list[str] = []
     with ThreadPoolExecutor(4) as pool:
         release, blocker = held(commits, pool)
-        first = pool.submit(commits.submit, make_partner(settings, "First"))
-        failing = pool.submit(commits.submit, failing_after(make_partner(settings, "Failing")))
-        last = pool.submit(commits.submit, make_partner(settings, "Last"))
+        first = pool.submit(commits.submit, counted_runs(make_partner(settings, "First"), runs))
+        refused = pool.submit(commits.submit, failing)
+        last = pool.submit(commits.submit, counted_runs(make_partner(settings, "Last"), runs))
         wait_queued(commits, 3)
         release.set()
         blocker.result(timeout=30)
         assert first.result(timeout=30)
         assert last.result(timeout=30)
-        with pytest.raises(Problem) as refused:
-            failing.result(timeout=30)
-    assert refused.value.status == 422
+        with pytest.raises((Problem, DBAPIError)) as error:
+            refused.result(timeout=30)
+    assert isinstance(error.value, DBAPIError if how == "by the database" else Problem)
     assert names(engine) == {"First", "Last"}
+    assert len(counted) == 1
+    # Run again: First twice (its first run rolled back), Last once (it had not run yet).
+    assert len(runs) == (2 if how == "before writing" else 3)
 
 
 def test_a_failed_commit_fails_every_piece_and_keeps_nothing(settings: Settings, engine: Engine) -> None:
