@@ -17,6 +17,7 @@ from fastapi import FastAPI
 
 from nansen.cli.io import fail
 from service.limits import BoundedHttpToolsProtocol
+from service.memory import settled
 
 PORTS: Final = range(1, 65536)
 #: A usage error's exit code (Click's, as ``nansen.cli.io`` documents).
@@ -43,7 +44,7 @@ def serve(
 ) -> None:
     """Serve ``app`` on ``host``:``port`` until interrupted."""
     config = uvicorn.Config(
-        app,
+        settled(app),
         host=host,
         port=check_port(port),
         http=BoundedHttpToolsProtocol,

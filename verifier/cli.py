@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from nansen.cli.io import configured
 from nansen.logs import configure_service_logging
 from service.files import keep_private
+from service.memory import settled
 from service.migrations import what_was_done
 from service.problems import Problem
 from service.serve import check_port
@@ -78,7 +79,7 @@ def serve(
 def worker_app() -> FastAPI:
     """The application one worker process serves (``serve --workers N``), from the environment."""
     configure_service_logging(LOG_FORMAT)
-    return create_app(Settings.from_env())
+    return settled(create_app(Settings.from_env()))
 
 
 @app.command("migrate")

@@ -88,10 +88,11 @@ def serve(
 
 def worker_app() -> FastAPI:
     """The application one worker process serves (``serve --workers N``), from the environment."""
+    from service.memory import settled
     from wallet.host.app import create_app
 
     configure_service_logging(LOG_FORMAT)
-    return create_app(Settings.from_env())
+    return settled(create_app(Settings.from_env()))
 
 
 @host_app.command("migrate")
