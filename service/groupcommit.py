@@ -30,7 +30,7 @@ Round trips: what a batch has locked or loaded under its locks, a later piece ne
 (`remember`, `recall`): the partners' rows ``lock`` loaded, the audit chain's head, the status lists
 in use. With PostgreSQL each statement is a round trip, and the writer thread waits for each one,
 then for the interpreter lock that a few dozen request threads share; fewer statements per piece is
-what made the writer faster (issue 15: the locking statements were three tenths of its time; 15
+what made the writer faster (issue 15: the locking statements were three tenths of its time; 14
 statements per credential became 9, then 7 without savepoints). What a piece remembers is
 forgotten when it fails: a savepoint's rollback releases the row locks taken inside it
 (PostgreSQL) and undoes the rows written, so a later piece must take and read them afresh.
