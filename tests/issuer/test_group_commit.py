@@ -11,10 +11,10 @@ import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
-from sqlalchemy import Engine, event, func, select, text
+from sqlalchemy import Engine, Select, event, func, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -26,6 +26,8 @@ from issuer.vault import Vault
 from service.groupcommit import MAX_BATCH, GroupCommit
 from service.problems import Problem
 from tests.issuer.payloads import issue_request
+
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -82,6 +84,32 @@ def wait_queued(commits: GroupCommit, count: int) -> None:
     while commits.queued < count:
         assert time.monotonic() < deadline, "the pieces did not queue"
         time.sleep(0.01)
+
+
+def after_a_failing_piece(
+    commits: GroupCommit, failing: Callable[[Session], Any], then: Callable[[Session], T], key: str
+) -> T:
+    """Queue ``failing`` (which must raise a Problem), then ``then``, into one batch; ``then``'s result."""
+    with ThreadPoolExecutor(3) as pool:
+        release, blocker = held(commits, pool)
+        refused = pool.submit(commits.submit, failing, key)
+        after = pool.submit(commits.submit, then, key)
+        wait_queued(commits, 2)
+        release.set()
+        blocker.result(timeout=30)
+        with pytest.raises(Problem):
+            refused.result(timeout=30)
+        return after.result(timeout=30)
+
+
+def locked_elsewhere(engine: Engine, rows: Select[Any]) -> bool:
+    """Whether another connection is refused the rows' lock at once (PostgreSQL: a row lock held)."""
+    with engine.connect() as other:
+        try:
+            other.execute(rows.with_for_update(nowait=True)).all()
+        except OperationalError:
+            return True
+        return False
 
 
 def test_pieces_queued_meanwhile_share_one_commit(settings: Settings, engine: Engine) -> None:
@@ -278,25 +306,9 @@ def test_a_failing_piece_does_not_release_the_batchs_lock(settings: Settings, en
 
     def others_try_to_lock(session: Session) -> bool:
         assert partners.locked(session, partner_id) is not None
-        with engine.connect() as other:
-            try:
-                other.execute(
-                    select(Partner.id).where(Partner.id == partner_id).with_for_update(nowait=True)
-                ).all()
-            except OperationalError:
-                return False  # refused: the row is still locked
-            return True
+        return not locked_elsewhere(engine, select(Partner.id).where(Partner.id == partner_id))
 
-    with ThreadPoolExecutor(3) as pool:
-        release, blocker = held(commits, pool)
-        failing = pool.submit(commits.submit, fails, partner_id)
-        trying = pool.submit(commits.submit, others_try_to_lock, partner_id)
-        wait_queued(commits, 2)
-        release.set()
-        blocker.result(timeout=30)
-        with pytest.raises(Problem):
-            failing.result(timeout=30)
-        assert trying.result(timeout=30) is False
+    assert after_a_failing_piece(commits, fails, others_try_to_lock, partner_id) is False
 
 
 def statements(engine: Engine) -> list[str]:
@@ -344,16 +356,6 @@ def test_a_batch_of_issuances_reads_what_it_holds_once(settings: Settings, engin
         assert sorted(row.allocated_count for row in lists) == [9, 9]  # no allocation lost
 
 
-def head_locked_elsewhere(engine: Engine) -> bool:
-    """Whether another connection is refused the audit head's row lock at once (PostgreSQL)."""
-    with engine.connect() as other:
-        try:
-            other.execute(select(AuditHead.id).with_for_update(nowait=True)).all()
-        except OperationalError:
-            return True
-        return False
-
-
 def test_what_a_failing_piece_remembered_is_forgotten(settings: Settings, engine: Engine) -> None:
     """The first piece of a batch creates the partner's status lists and locks the audit head, then
     fails: its savepoint's rollback removes the lists and its entry and, on PostgreSQL, releases the
@@ -385,18 +387,14 @@ def test_what_a_failing_piece_remembered_is_forgotten(settings: Settings, engine
     def issues_and_looks(session: Session) -> tuple[dict[str, Any], bool]:
         credential = issues(session)
         session.flush()
-        return credential, engine.dialect.name != "postgresql" or head_locked_elsewhere(engine)
+        # SQLite has no row locks (its one writer holds the file): only PostgreSQL's can be seen.
+        return credential, engine.dialect.name != "postgresql" or locked_elsewhere(
+            engine, select(AuditHead.id)
+        )
 
-    with ThreadPoolExecutor(3) as pool:
-        release, blocker = held(commits, pool)
-        failing = pool.submit(commits.submit, issues_then_fails, partner_id)
-        after = pool.submit(commits.submit, issues_and_looks, partner_id)
-        wait_queued(commits, 2)
-        release.set()
-        blocker.result(timeout=30)
-        with pytest.raises(Problem):
-            failing.result(timeout=30)
-        credential, head_was_locked = after.result(timeout=30)
+    credential, head_was_locked = after_a_failing_piece(
+        commits, issues_then_fails, issues_and_looks, partner_id
+    )
     assert head_was_locked
     with Session(engine) as session:
         assert audit.verify(session, vault).intact
