@@ -164,10 +164,10 @@ class GroupCommit:
                     if not isolated:
                         session.flush()  # so that the next piece starts with nothing unwritten
                 except Exception as error:  # the piece's caller gets it, whatever it is
+                    if not isolated and _wrote(session, flushes, error):
+                        raise _WroteThenFailed from error  # rolled back, and run again isolated
                     if not session.in_transaction():
                         raise  # the transaction itself is gone: every piece fails
-                    if not isolated and _wrote(session, flushes, error):
-                        raise _WroteThenFailed from error
                     session.info.clear()
                     session.info.update(remembered)
                     piece.answer.set_exception(error)

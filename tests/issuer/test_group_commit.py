@@ -164,7 +164,26 @@ def refused_by_the_database(session: Session) -> str:
     return "not reached"
 
 
-@pytest.mark.parametrize("how", ["after writing", "by the database", "before writing"])
+def refused_at_its_flush(session: Session) -> str:
+    """Writes a partner row whose id another has: the database refuses the flush."""
+    taken = session.scalars(select(Partner.id).limit(1)).one()
+    session.add(
+        Partner(
+            id=taken,
+            name="Copy",
+            did="did:example:copy",
+            document="{}",
+            api_key_hash=b"",
+            created_at=datetime.now(UTC),
+            rate_tokens=1.0,
+            rate_updated=datetime.now(UTC),
+        )
+    )
+    session.flush()
+    return "not reached"
+
+
+@pytest.mark.parametrize("how", ["after writing", "by the database", "at its flush", "before writing"])
 def test_a_failing_piece_is_rolled_back_alone(settings: Settings, engine: Engine, how: str) -> None:
     """A piece fails between two others in one batch: it alone is answered with its error, the
     others' writes are committed, once, in one commit. A piece refused before it wrote anything
@@ -173,6 +192,7 @@ def test_a_failing_piece_is_rolled_back_alone(settings: Settings, engine: Engine
     failing = {
         "after writing": failing_after(make_partner(settings, "Failing")),
         "by the database": refused_by_the_database,
+        "at its flush": refused_at_its_flush,
         "before writing": refused_before_writing,
     }[how]
     commits = GroupCommit(session_factory(engine), lock=partners.lock_all)
@@ -190,7 +210,7 @@ def test_a_failing_piece_is_rolled_back_alone(settings: Settings, engine: Engine
         assert last.result(timeout=30)
         with pytest.raises((Problem, DBAPIError)) as error:
             refused.result(timeout=30)
-    assert isinstance(error.value, DBAPIError if how == "by the database" else Problem)
+    assert isinstance(error.value, DBAPIError if how in ("by the database", "at its flush") else Problem)
     assert names(engine) == {"First", "Last"}
     assert len(counted) == 1
     # Run again: First twice (its first run rolled back), Last once (it had not run yet).
