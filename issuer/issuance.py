@@ -254,7 +254,7 @@ def record_and_sign(
     if taken is not None:
         raise Problem(409, "The caller has already issued a credential with this id.")
     allocated = statuslists.allocate(session, vault, settings, partner, new.purposes)
-    allocations = [(p, list_id, index) for p, (list_id, index) in zip(new.purposes, allocated, strict=True)]
+    allocations = [(p, *where) for p, where in zip(new.purposes, allocated, strict=True)]
     entries = [statuslists.entry(settings, list_id, index, p) for p, list_id, index in allocations]
     signer = partners.signer(session, vault, partner)
     credential = _sign(new.assemble(entries), signer, new.cryptosuite, new.issued_at)

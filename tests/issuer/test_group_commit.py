@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import pytest
-from sqlalchemy import Engine, Select, event, func, select, text
+from sqlalchemy import Engine, Select, event, func, select, text, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -267,16 +267,16 @@ def test_the_partners_of_a_batch_are_locked_in_order_of_id(settings: Settings, e
         assert session.scalar(select(func.count()).select_from(Partner)) == 4
 
 
-def partner_statements(engine: Engine) -> list[str]:
-    """The SQL of every statement on the engine that reads the partners' table, as it is sent."""
-    seen: list[str] = []
+def statements(engine: Engine) -> list[str]:
+    """The SQL of every statement sent on the engine from now on, as it is sent."""
+    sent: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda _c, _k, statement, *_: sent.append(statement))
+    return sent
 
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT") and "FROM issuer_partners" in statement:
-            seen.append(statement)
 
-    event.listen(engine, "before_cursor_execute", record)
-    return seen
+def reads(sent: list[str], table: str) -> list[str]:
+    """The statements of ``sent`` that read ``table``."""
+    return [s for s in sent if s.lstrip().upper().startswith("SELECT") and f"FROM {table}" in s]
 
 
 def test_a_batch_locks_its_partner_once_for_all_its_pieces(settings: Settings, engine: Engine) -> None:
@@ -286,7 +286,7 @@ def test_a_batch_locks_its_partner_once_for_all_its_pieces(settings: Settings, e
     with Session(engine) as session, session.begin():
         created = partners.create(session, Vault.open(settings), settings, "Shelter")
         partner_id, api_key = created.partner.id, created.api_key
-    seen = partner_statements(engine)
+    sent = statements(engine)
 
     def admitted(session: Session) -> str:
         partner = partners.authenticate(session, api_key)
@@ -298,10 +298,11 @@ def test_a_batch_locks_its_partner_once_for_all_its_pieces(settings: Settings, e
         release, blocker = held(commits, pool)
         answers = [pool.submit(commits.submit, admitted, partner_id) for _ in range(8)]
         wait_queued(commits, 8)
-        seen.clear()
+        sent.clear()
         release.set()
         blocker.result(timeout=30)
         assert [answer.result(timeout=30) for answer in answers] == [partner_id] * 8
+    seen = reads(sent, "issuer_partners")
     assert len(seen) == 1, seen
     if engine.dialect.name == "postgresql":
         assert "FOR UPDATE" in seen[0]
@@ -331,13 +332,6 @@ def test_a_failing_piece_does_not_release_the_batchs_lock(settings: Settings, en
     assert after_a_failing_piece(commits, fails, others_try_to_lock, partner_id) is False
 
 
-def statements(engine: Engine) -> list[str]:
-    """The SQL of every statement sent on the engine, as it is sent."""
-    sent: list[str] = []
-    event.listen(engine, "before_cursor_execute", lambda _c, _k, statement, *_: sent.append(statement))
-    return sent
-
-
 def test_a_batch_of_issuances_reads_what_it_holds_once(settings: Settings, engine: Engine) -> None:
     """Eight credentials of one partner issued in one batch: the audit chain's head is locked and
     read once, each status list once; each credential's random indexes are checked in one query.
@@ -359,12 +353,9 @@ def test_a_batch_of_issuances_reads_what_it_holds_once(settings: Settings, engin
         blocker.result(timeout=30)
         issued = [answer.result(timeout=30).credential for answer in answers]
 
-    def count(table: str) -> int:
-        return sum(s.lstrip().startswith("SELECT") and f"FROM {table}" in s for s in sent)
-
-    assert count("issuer_audit_head") == 1
-    assert count("issuer_status_lists") == 1 * 2  # one per purpose
-    assert count("issuer_status_entries") == 8  # both purposes' draws in one query
+    assert len(reads(sent, "issuer_audit_head")) == 1
+    assert len(reads(sent, "issuer_status_lists")) == 1 * 2  # one per purpose
+    assert len(reads(sent, "issuer_status_entries")) == 8  # both purposes' draws in one query
     assert sum(s.lstrip().startswith("INSERT INTO issuer_audit_log") for s in sent) == 8
     indexes = {
         (e["statusListCredential"], e["statusListIndex"]) for c in issued for e in c["credentialStatus"]
@@ -423,3 +414,37 @@ def test_what_a_failing_piece_remembered_is_forgotten(settings: Settings, engine
             listed = session.get(StatusList, entry["statusListCredential"].rsplit("/", 1)[1])
             assert listed is not None
             assert listed.allocated_count == 1
+
+
+def test_a_list_filled_within_a_batch_is_followed_by_a_new_one(settings: Settings, engine: Engine) -> None:
+    """The revocation list has room for one more: of two issuances in one batch, the first takes
+    its last index and the second a new list's, not the list the batch remembered."""
+    vault = Vault.open(settings)
+    commits = GroupCommit(session_factory(engine), lock=partners.lock_all)
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        caller = partners.create(session, vault, settings, "Shelter").partner
+    request = issuance.parse_request(issue_request())
+    first = issuance.issue(commits, vault, settings, caller, request).credential
+    revocation, suspension = (e["statusListCredential"] for e in first["credentialStatus"])
+    with engine.begin() as connection:
+        connection.execute(
+            update(StatusList)
+            .where(StatusList.id == revocation.rsplit("/", 1)[1])
+            .values(allocated_count=StatusList.length - 1)
+        )
+    with ThreadPoolExecutor(3) as pool:
+        release, blocker = held(commits, pool)
+        answers = [pool.submit(issuance.issue, commits, vault, settings, caller, request) for _ in range(2)]
+        wait_queued(commits, 2)
+        release.set()
+        blocker.result(timeout=30)
+        lists = [
+            [e["statusListCredential"] for e in answer.result(timeout=30).credential["credentialStatus"]]
+            for answer in answers
+        ]
+    assert lists[0] == [revocation, suspension]
+    assert lists[1][0] != revocation
+    assert lists[1][1] == suspension
+    with Session(engine) as session:
+        full = session.get_one(StatusList, revocation.rsplit("/", 1)[1])
+        assert full.allocated_count == full.length
